@@ -1,0 +1,126 @@
+//! Builds the application from its configuration: the database, the router with the
+//! API under `/api` and the built app everywhere else, and the listening socket.
+//! Tests start the same thing on port 0 with a fresh data folder.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::pin::Pin;
+
+use axum::extract::{OriginalUri, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use sqlx::SqlitePool;
+use tokio::net::TcpListener;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServeConfig;
+use crate::error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: SqlitePool,
+}
+
+/// A future that resolves when the server should stop.
+pub type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A Forma server, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pool: SqlitePool,
+}
+
+impl Application {
+    /// Opens the database, builds the routes and binds the socket.
+    ///
+    /// # Errors
+    /// When the data folder or database cannot be opened, or the address is taken.
+    pub async fn build(config: &ServeConfig) -> anyhow::Result<Application> {
+        let pool = crate::db::open(&config.data_dir).await?;
+        let router = router(AppState { pool: pool.clone() }, &config.dist_dir);
+        let address = SocketAddr::new(config.host, config.port);
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot listen on {address}: {error}"))?;
+        Ok(Application {
+            listener,
+            router,
+            pool,
+        })
+    }
+
+    /// The address actually bound (the real port when the configuration asked for 0).
+    ///
+    /// # Errors
+    /// When the socket has no local address, which a bound socket always has.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then lets requests in flight finish and
+    /// closes the database.
+    ///
+    /// # Errors
+    /// When the socket fails while serving.
+    pub async fn run_until(self, shutdown: ShutdownSignal) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.pool.close().await;
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface: `/api/...` answers JSON (a JSON 404 for unknown API paths);
+/// every other path is a file of the built app or, for client-side routes, `index.html`.
+pub fn router(state: AppState, dist_dir: &Path) -> Router {
+    let api = Router::new()
+        .merge(crate::health::router())
+        .fallback(api_not_found)
+        .with_state(state);
+    let index = dist_dir.join("index.html");
+    if !index.is_file() {
+        tracing::warn!(
+            dist = %dist_dir.display(),
+            "the built app is missing: build it with `cargo xtask run`; only the API is served"
+        );
+    }
+    let app = ServeDir::new(dist_dir).fallback(ServeFile::new(index));
+    Router::new()
+        .nest("/api", api)
+        .fallback_service(app)
+        .layer(middleware::from_fn(cache_headers))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn api_not_found(OriginalUri(uri): OriginalUri) -> Response {
+    AppError::NotFound(format!("API route {}", uri.path())).into_response()
+}
+
+/// Trunk puts a content hash in every asset's file name, so assets may be cached for
+/// good; the HTML page and API answers must always be fetched fresh.
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let policy = if is_api || is_html || response.status() != StatusCode::OK {
+        "no-cache"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
+    response
+        .headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(policy));
+    response
+}

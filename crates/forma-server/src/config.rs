@@ -1,0 +1,28 @@
+//! How `forma serve` is configured: from flags, environment variables or a test.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on; loopback unless the operator says otherwise.
+    pub host: IpAddr,
+    /// TCP port; 0 asks the system for a free one (tests use this).
+    pub port: u16,
+    /// Folder holding the SQLite database (`forma.db`); created when missing.
+    pub data_dir: PathBuf,
+    /// Folder holding the built app (`index.html` and its assets), as written by Trunk.
+    pub dist_dir: PathBuf,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            data_dir: PathBuf::from("data"),
+            dist_dir: PathBuf::from("dist"),
+        }
+    }
+}

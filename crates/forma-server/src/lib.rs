@@ -1,0 +1,12 @@
+//! Forma's server: the JSON API under `/api`, the built browser app for every other
+//! path, and the storage behind them. `main.rs` is the `forma` command line; this
+//! library holds everything it runs so that tests can start the real application.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+
+pub use app::{Application, ShutdownSignal};
+pub use config::ServeConfig;

@@ -1,0 +1,8 @@
+//! Forma's browser app: the app shell and router ([`app`]), one module per page
+//! ([`pages`]), reusable views ([`components`]) and the one client of the server's
+//! JSON API ([`api`]). Domain logic lives in `forma-core`, not here.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;

@@ -1,0 +1,10 @@
+//! One module per route.
+
+pub mod home;
+pub mod import;
+pub mod labels;
+pub mod model;
+pub mod not_found;
+pub mod plan;
+pub mod sign_in;
+pub mod team;
