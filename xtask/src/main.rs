@@ -5,8 +5,10 @@
 //! - `cargo xtask test`: install what is missing and run every check and test suite,
 //!   ending with one line `N passed, N failed`.
 //! - `cargo xtask build`: install what is missing and build the app and server only.
+//! - `cargo xtask bench`: the performance figures, in `target/bench/results.md`.
 
 mod app_build;
+mod bench;
 mod project;
 mod serve;
 mod test;
@@ -24,6 +26,7 @@ commands:
                  go to `forma serve`
   test           install what is missing and run every check and test
   build          install what is missing and build the app and server in release
+  bench          measure the performance figures; results in target/bench/results.md
 ";
 
 fn main() -> ExitCode {
@@ -32,6 +35,7 @@ fn main() -> ExitCode {
         Some("run") => serve::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("build") => app_build::build_all(),
+        Some("bench") => bench::run_all(&args[1..]),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,7 +1,13 @@
 //! Request and response types of Forma's JSON API, shared by the server and the app
 //! so that both compile against the same definitions.
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+
+use crate::readiness::HrvStatus;
+use crate::types::{
+    parse_date, AthleteId, Event, EventKind, EventSeverity, Session, ValueError, WellnessEntry,
+};
 
 /// `GET /api/health`: whether the server is up and its database answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,4 +43,355 @@ pub struct ApiError {
     pub code: String,
     /// A sentence for the user: what went wrong and what to do.
     pub message: String,
+    /// The request field at fault, when one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// A team as listed to a coach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    pub id: String,
+    pub name: String,
+    pub athletes: usize,
+    /// The day the team's figures are computed for, when fixed (an archived or demo
+    /// team); otherwise each athlete's today.
+    pub as_of: Option<Date>,
+}
+
+/// An athlete's record, without their data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AthleteProfile {
+    pub id: AthleteId,
+    pub team_id: String,
+    pub name: String,
+    /// IANA time zone, such as `Europe/Oslo`; sessions belong to local dates there.
+    pub time_zone: String,
+    pub sex: Option<Sex>,
+    pub birth_year: Option<i32>,
+    pub sport: Option<String>,
+    pub hr_max: Option<f64>,
+    pub hr_rest: Option<f64>,
+    /// Bumped on every change to the athlete's data.
+    pub data_version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+/// Counts of data-quality findings by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct QualityCounts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+/// One athlete's row on the team page: the latest figures and how fresh they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AthleteStatus {
+    pub athlete: AthleteProfile,
+    /// The day the figures are for.
+    pub as_of: Date,
+    /// The last day with any data (session, wellness, device), if any.
+    pub last_data: Option<Date>,
+    /// Whole days from `last_data` to `as_of`.
+    pub days_since_data: Option<i64>,
+    /// Acute:chronic ratio on `as_of`, in the form named by `ratio_form`.
+    pub acwr: Option<f64>,
+    /// Which ratio `acwr` is, such as "coupled 7:28 rolling".
+    pub ratio_form: String,
+    /// Form (TSB) on `as_of`, TrainingPeaks variant.
+    pub form: Option<f64>,
+    /// Fitness (CTL) on `as_of`.
+    pub fitness: Option<f64>,
+    /// HRV status on `as_of`.
+    pub hrv_status: Option<HrvStatus>,
+    /// Today's wellness readiness score (0 to 10) when entered.
+    pub readiness: Option<f64>,
+    pub quality: QualityCounts,
+}
+
+/// `GET /api/athletes/{id}/series`: one entry per day in each column, from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SeriesResponse {
+    pub athlete_id: Option<AthleteId>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    pub dates: Vec<Date>,
+    pub observed: Vec<bool>,
+    pub load: Vec<f64>,
+    pub sessions: Vec<u32>,
+    pub acute_rac: Vec<Option<f64>>,
+    pub chronic_rac: Vec<Option<f64>>,
+    pub acwr_rac: Vec<Option<f64>>,
+    pub chronic_rau: Vec<Option<f64>>,
+    pub acwr_rau: Vec<Option<f64>>,
+    pub acute_ewma: Vec<Option<f64>>,
+    pub chronic_ewma: Vec<Option<f64>>,
+    pub acwr_ewma: Vec<Option<f64>>,
+    pub monotony: Vec<Option<f64>>,
+    pub strain: Vec<Option<f64>>,
+    pub week_change_pct: Vec<Option<f64>>,
+    /// Fitness, fatigue and form per PMC variant: `trainingpeaks`, `goldencheetah`, `intervals`.
+    pub pmc: Vec<PmcColumns>,
+    pub ramp_rate: Vec<Option<f64>>,
+    pub days_since_hard: Vec<Option<u32>>,
+    pub sessions_7d: Vec<Option<u32>>,
+    pub sleep_h: Vec<Option<f64>>,
+    pub sleep_quality: Vec<Option<f64>>,
+    pub fatigue: Vec<Option<f64>>,
+    pub soreness: Vec<Option<f64>>,
+    pub stress: Vec<Option<f64>>,
+    pub mood: Vec<Option<f64>>,
+    pub readiness: Vec<Option<f64>>,
+    pub resting_hr: Vec<Option<f64>>,
+    pub hrv_rmssd_ms: Vec<Option<f64>>,
+    /// 7-day mean of ln rMSSD and the 60-day band around it (Plews 2014).
+    pub hrv_rolling_ln: Vec<Option<f64>>,
+    pub hrv_band_low: Vec<Option<f64>>,
+    pub hrv_band_high: Vec<Option<f64>>,
+    pub hrv_status: Vec<HrvStatus>,
+}
+
+/// CTL, ATL and TSB of one PMC variant.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PmcColumns {
+    pub variant: String,
+    pub ctl: Vec<f64>,
+    pub atl: Vec<f64>,
+    pub tsb: Vec<f64>,
+}
+
+/// The answer to an import: what landed, and every row or file that could not be read.
+/// When `rejected` is non-empty and `complete` is false, nothing was stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Whether the import was stored. False when any row could not be read and bad
+    /// rows were not to be skipped: then nothing was stored.
+    pub stored: bool,
+    pub file: String,
+    /// Records new to Forma.
+    pub added: usize,
+    /// Records Forma already had (the same file imported again adds nothing).
+    pub unchanged: usize,
+    /// Records that replaced an earlier version (wellness of the same day).
+    pub updated: usize,
+    /// Athletes created by this import.
+    pub new_athletes: Vec<AthleteId>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// A row or file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectedRow {
+    pub file: String,
+    /// 1-based line (1 is the header); `None` for a whole file.
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub reason: String,
+}
+
+/// A session written through the API (`POST /api/athletes/{id}/sessions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewSession {
+    /// A client-made id (8 to 64 letters, digits, '-' or '_'), so that a retried
+    /// write stores the session once. Forma makes one when it is absent.
+    #[serde(default)]
+    pub id: Option<String>,
+    pub date: String,
+    pub sport: Option<String>,
+    pub duration_min: Option<f64>,
+    pub rpe: Option<f64>,
+    /// Empty means RPE x minutes.
+    pub load: Option<f64>,
+    pub distance_km: Option<f64>,
+    pub avg_hr: Option<f64>,
+}
+
+/// One day's wellness written through the API (`PUT /api/athletes/{id}/wellness/{date}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewWellness {
+    pub sleep_h: Option<f64>,
+    pub sleep_quality: Option<f64>,
+    pub fatigue: Option<f64>,
+    pub soreness: Option<f64>,
+    pub stress: Option<f64>,
+    pub mood: Option<f64>,
+    pub readiness: Option<f64>,
+    pub hrv_rmssd_ms: Option<f64>,
+    pub resting_hr: Option<f64>,
+}
+
+/// An injury or illness written through the API (`POST /api/athletes/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewEvent {
+    pub date: String,
+    pub kind: String,
+    pub severity: Option<String>,
+    pub body_part: Option<String>,
+    pub days_lost: Option<u32>,
+}
+
+fn check_range(
+    field: &'static str,
+    value: Option<f64>,
+    min: f64,
+    max: f64,
+    accepted: &'static str,
+) -> Result<Option<f64>, ValueError> {
+    match value {
+        Some(x) if !(x.is_finite() && x >= min && x <= max) => {
+            Err(ValueError::new(field, &x.to_string(), accepted))
+        }
+        other => Ok(other),
+    }
+}
+
+/// The accepted ranges, the same as the canonical CSV importer's.
+mod accepted {
+    pub const MINUTES: &str = "a duration in minutes from 0 to 1440, or empty";
+    pub const RPE: &str = "an RPE from 0 to 10 (CR-10 scale), or empty";
+    pub const LOAD: &str = "a load of 0 or more, or empty to use RPE x duration_min";
+    pub const DISTANCE: &str = "a distance in km from 0 to 10000, or empty";
+    pub const HEART_RATE: &str = "a heart rate from 20 to 250 bpm, or empty";
+    pub const SCALE: &str = "a number from 0 to 10, or empty";
+    pub const SLEEP: &str = "hours of sleep from 0 to 24, or empty";
+    pub const HRV: &str = "an rMSSD in milliseconds from 1 to 500, or empty";
+}
+
+impl NewSession {
+    /// Checks every field and makes the session, with load = RPE x minutes when no
+    /// load is given (Foster 2001).
+    ///
+    /// # Errors
+    /// The first field out of its range, naming it and what is accepted.
+    pub fn into_session(self, athlete_id: AthleteId) -> Result<Session, ValueError> {
+        if let Some(id) = &self.id {
+            check_client_id(id)?;
+        }
+        let date = parse_date(&self.date)?;
+        let duration_min = check_range(
+            "duration_min",
+            self.duration_min,
+            0.0,
+            1440.0,
+            accepted::MINUTES,
+        )?;
+        let rpe = check_range("rpe", self.rpe, 0.0, 10.0, accepted::RPE)?;
+        let load = check_range("load", self.load, 0.0, f64::MAX, accepted::LOAD)?;
+        let load = match (load, rpe, duration_min) {
+            (Some(load), _, _) => load,
+            (None, Some(rpe), Some(minutes)) => rpe * minutes,
+            (None, _, _) => {
+                return Err(ValueError::new(
+                    "load",
+                    "",
+                    "a load, or both rpe and duration_min so that load = RPE x minutes",
+                ))
+            }
+        };
+        Ok(Session {
+            athlete_id,
+            date,
+            sport: self.sport.filter(|sport| !sport.trim().is_empty()),
+            duration_min,
+            rpe,
+            load,
+            distance_km: check_range(
+                "distance_km",
+                self.distance_km,
+                0.0,
+                10_000.0,
+                accepted::DISTANCE,
+            )?,
+            avg_hr: check_range("avg_hr", self.avg_hr, 20.0, 250.0, accepted::HEART_RATE)?,
+            source: Some("forma".to_owned()),
+        })
+    }
+}
+
+/// Checks a client-made id.
+///
+/// # Errors
+/// When it is not 8 to 64 letters, digits, '-' or '_'.
+pub fn check_client_id(id: &str) -> Result<(), ValueError> {
+    let ok = (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValueError::new(
+            "id",
+            id,
+            "8 to 64 letters, digits, '-' or '_'",
+        ))
+    }
+}
+
+impl NewWellness {
+    /// Checks every field and makes the day's entry.
+    ///
+    /// # Errors
+    /// The first field out of its range, naming it and what is accepted.
+    pub fn into_entry(
+        self,
+        athlete_id: AthleteId,
+        date: Date,
+    ) -> Result<WellnessEntry, ValueError> {
+        let scale = |field, value| check_range(field, value, 0.0, 10.0, accepted::SCALE);
+        Ok(WellnessEntry {
+            athlete_id,
+            date,
+            sleep_h: check_range("sleep_h", self.sleep_h, 0.0, 24.0, accepted::SLEEP)?,
+            sleep_quality: scale("sleep_quality", self.sleep_quality)?,
+            fatigue: scale("fatigue", self.fatigue)?,
+            soreness: scale("soreness", self.soreness)?,
+            stress: scale("stress", self.stress)?,
+            mood: scale("mood", self.mood)?,
+            readiness: scale("readiness", self.readiness)?,
+            hrv_rmssd_ms: check_range(
+                "hrv_rmssd_ms",
+                self.hrv_rmssd_ms,
+                1.0,
+                500.0,
+                accepted::HRV,
+            )?,
+            resting_hr: check_range(
+                "resting_hr",
+                self.resting_hr,
+                20.0,
+                250.0,
+                accepted::HEART_RATE,
+            )?,
+        })
+    }
+}
+
+impl NewEvent {
+    /// Checks every field and makes the event.
+    ///
+    /// # Errors
+    /// The first field that cannot be read, naming it and what is accepted.
+    pub fn into_event(self, athlete_id: AthleteId) -> Result<Event, ValueError> {
+        Ok(Event {
+            athlete_id,
+            date: parse_date(&self.date)?,
+            kind: self.kind.parse::<EventKind>()?,
+            severity: self
+                .severity
+                .filter(|severity| !severity.is_empty())
+                .map(|severity| severity.parse::<EventSeverity>())
+                .transpose()?,
+            body_part: self.body_part.filter(|part| !part.trim().is_empty()),
+            days_lost: self.days_lost,
+        })
+    }
 }

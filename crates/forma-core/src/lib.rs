@@ -1,4 +1,28 @@
 //! Forma's domain, in pure Rust with no I/O, so that the same code runs natively
 //! (server, command line, training) and in the browser (what-if plans).
+//!
+//! - [`types`]: athletes, sessions, wellness, events, parsed at the boundary.
+//! - [`canonical`]: the canonical CSV files in and out.
+//! - [`pmdata`]: the PMData layout converted to canonical records.
+//! - [`series`]: one athlete's continuous daily series.
+//! - [`metrics`]: load metrics (ACWR, monotony, strain, CTL/ATL/TSB ...).
+//! - [`readiness`]: HRV, resting heart rate and wellness against baselines.
+//! - [`quality`]: the data-quality report.
+//! - [`banister`]: the fitness-fatigue performance model and its fit.
+//! - [`pipeline`]: CSV text in, metrics CSV or quality reports out.
+//! - [`api`]: request and response types of the JSON API.
 
 pub mod api;
+pub mod banister;
+pub mod canonical;
+mod csv_text;
+pub mod metrics;
+pub mod overview;
+pub mod pipeline;
+pub mod pmdata;
+pub mod quality;
+pub mod readiness;
+pub mod series;
+pub mod types;
+
+pub use pipeline::{metrics_csv, quality_reports};

@@ -1,0 +1,311 @@
+//! A small RFC 4180 reader and writer for the CSV text Forma exchanges: quoted
+//! cells, doubled quotes, CRLF or LF line ends, an optional UTF-8 byte-order mark.
+//! Also the number format every CSV Forma writes shares.
+
+use std::borrow::Cow;
+
+/// One record: its cells and the 1-based line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Record {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// Splits `text` into records. Blank lines are skipped. An unterminated quote
+/// runs to the end of the text, as most spreadsheet programs read it.
+pub(crate) fn records(text: &str) -> Vec<Record> {
+    let mut reader = Reader::new(text);
+    let mut cells = Vec::new();
+    let mut out = Vec::new();
+    while let Some(line) = reader.next_record(&mut cells) {
+        out.push(Record {
+            line,
+            cells: cells.drain(..).map(Cow::into_owned).collect(),
+        });
+    }
+    out
+}
+
+/// Reads records one at a time, borrowing every cell without quotes from the
+/// text, so a large file costs no allocation per row or cell.
+pub(crate) struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+/// What ended a cell.
+#[derive(PartialEq, Eq)]
+enum End {
+    Comma,
+    Line,
+    Text,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Self {
+            text: text.strip_prefix('\u{feff}').unwrap_or(text),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// Replaces `cells` with the next record's and returns the line it starts on,
+    /// or `None` at the end of the text. Blank lines are skipped.
+    pub(crate) fn next_record(&mut self, cells: &mut Vec<Cow<'a, str>>) -> Option<usize> {
+        cells.clear();
+        loop {
+            if self.pos >= self.text.len() {
+                return None;
+            }
+            let start_line = self.line;
+            loop {
+                let (cell, quoted, end) = self.cell();
+                if end == End::Comma {
+                    cells.push(cell);
+                    continue;
+                }
+                if !cells.is_empty() || quoted || !cell.is_empty() {
+                    cells.push(cell);
+                    return Some(start_line);
+                }
+                break;
+            }
+        }
+    }
+
+    /// One cell, whether it held a quote, and what ended it.
+    fn cell(&mut self) -> (Cow<'a, str>, bool, End) {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r' | b'"') {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'"' {
+            return self.quoted_cell(start, i);
+        }
+        // Delimiters are ASCII, so `start..i` lies on character boundaries.
+        let cell = Cow::Borrowed(&self.text[start..i]);
+        (cell, false, self.end_at(i))
+    }
+
+    /// Consumes the delimiter at `i` (or the end of the text).
+    fn end_at(&mut self, i: usize) -> End {
+        let bytes = self.text.as_bytes();
+        match bytes.get(i) {
+            None => {
+                self.pos = bytes.len();
+                End::Text
+            }
+            Some(b',') => {
+                self.pos = i + 1;
+                End::Comma
+            }
+            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => {
+                self.pos = i + 2;
+                self.line += 1;
+                End::Line
+            }
+            Some(_) => {
+                self.pos = i + 1;
+                self.line += 1;
+                End::Line
+            }
+        }
+    }
+
+    /// The slow path for a cell with a quote at `quote`: quoted runs may hold
+    /// delimiters and doubled quotes, and may sit anywhere in the cell.
+    fn quoted_cell(&mut self, start: usize, quote: usize) -> (Cow<'a, str>, bool, End) {
+        let bytes = self.text.as_bytes();
+        let mut cell = String::from(&self.text[start..quote]);
+        let mut i = quote + 1;
+        let mut in_quotes = true;
+        loop {
+            let run = i;
+            if in_quotes {
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += 1;
+                }
+                cell.push_str(&self.text[run..i]);
+                match bytes.get(i) {
+                    None => return (Cow::Owned(cell), true, self.end_at(i)),
+                    Some(b'\n') => {
+                        self.line += 1;
+                        cell.push('\n');
+                        i += 1;
+                    }
+                    Some(_) if bytes.get(i + 1) == Some(&b'"') => {
+                        cell.push('"');
+                        i += 2;
+                    }
+                    Some(_) => {
+                        in_quotes = false;
+                        i += 1;
+                    }
+                }
+            } else {
+                while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r' | b'"') {
+                    i += 1;
+                }
+                cell.push_str(&self.text[run..i]);
+                if bytes.get(i) == Some(&b'"') {
+                    in_quotes = true;
+                    i += 1;
+                } else {
+                    return (Cow::Owned(cell), true, self.end_at(i));
+                }
+            }
+        }
+    }
+}
+
+/// Appends `cell` to `out`, quoted when it holds a comma, quote or line break.
+pub(crate) fn write_cell(out: &mut String, cell: &str) {
+    if cell.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
+/// Appends `x` exactly as `Display` writes it (shortest digits that read back
+/// to the same `f64`, no exponent), several times faster: this formatting is
+/// most of the cost of writing a large metrics file.
+pub(crate) fn write_number(out: &mut String, x: f64) {
+    // Whole numbers below 2^53 are exact in an i64, and common (loads).
+    if x.fract() == 0.0 && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative()) {
+        let mut digits = itoa::Buffer::new();
+        out.push_str(digits.format(x as i64));
+        return;
+    }
+    let mut digits = zmij::Buffer::new();
+    let text = digits.format(x);
+    // zmij writes the same shortest digits, but with an exponent outside
+    // 1e-5..1e16, with a trailing ".0" on whole numbers, and, when two 17-digit
+    // or 16-digit numbers are equally near, the other one.
+    if text.contains('e') || may_tie(x) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{x}");
+    } else {
+        out.push_str(text.strip_suffix(".0").unwrap_or(text));
+    }
+}
+
+/// Whether the exact decimal value of `x` has 16 to 18 significant digits, so
+/// that two shortest candidates (of 15 to 17 digits) may lie equally near it.
+/// Shorter candidates are too far apart for both to read back as `x`.
+fn may_tie(x: f64) -> bool {
+    const FIVE_POWERS: [u64; 28] = {
+        let mut powers = [1u64; 28];
+        let mut k = 1;
+        while k < 28 {
+            powers[k] = powers[k - 1] * 5;
+            k += 1;
+        }
+        powers
+    };
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: zmij writes an exponent, so Display decides anyway.
+        return true;
+    }
+    let significand = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let zeros = significand.trailing_zeros();
+    // x = odd * 2^exponent = odd * 5^-exponent / 10^-exponent.
+    let (odd, exponent) = (significand >> zeros, biased - 1075 + zeros as i32);
+    match usize::try_from(-exponent) {
+        Ok(k) if (1..FIVE_POWERS.len()).contains(&k) => {
+            let digits = u128::from(odd) * u128::from(FIVE_POWERS[k]);
+            (1_000_000_000_000_000..1_000_000_000_000_000_000).contains(&digits)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_quotes_crlf_bom_and_blank_lines() {
+        let text = "\u{feff}a,b\r\n1,\"x, \"\"y\"\"\"\r\n\r\n2,\"multi\nline\"\n3,";
+        let r = records(text);
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[0].cells, ["a", "b"]);
+        assert_eq!(r[1].cells, ["1", "x, \"y\""]);
+        assert_eq!(r[2].cells, ["2", "multi\nline"]);
+        assert_eq!(r[2].line, 4);
+        assert_eq!(r[3].cells, ["3", ""]);
+        assert_eq!(r[3].line, 6);
+    }
+
+    #[test]
+    fn writes_cells_that_read_back() {
+        let mut s = String::new();
+        write_cell(&mut s, "a,\"b\"");
+        s.push(',');
+        write_cell(&mut s, "plain");
+        assert_eq!(records(&s)[0].cells, ["a,\"b\"", "plain"]);
+    }
+
+    #[test]
+    fn quotes_may_sit_anywhere_in_a_cell_and_may_stay_open() {
+        let r = records("a\"b,c\"d,e\r\r\nx,\"open\nto the end");
+        assert_eq!(r[0].cells, ["ab,cd", "e"]);
+        assert_eq!(r[1].cells, ["x", "open\nto the end"]);
+        assert_eq!(r[1].line, 3);
+        assert_eq!(records("\"\"\n,\n")[0].cells, [""]);
+        assert_eq!(records("\"\"\n,\n")[1].cells, ["", ""]);
+        assert!(records("\n\r\n\r").is_empty());
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let specials = [
+            0.0,
+            -0.0,
+            1.0,
+            560.0,
+            -23.809523809523807,
+            1e15,
+            9.0e15,
+            1e16,
+            1e-5,
+            1e-7,
+            0.1 + 0.2,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let random = (0..300_000).flat_map(|_| {
+            let bits = next();
+            // Raw bit patterns cover every exponent; scaled ones cover loads.
+            [
+                f64::from_bits(bits),
+                (bits >> 11) as f64 / 1e6,
+                (bits >> 40) as f64,
+            ]
+        });
+        for x in specials.into_iter().chain(random) {
+            let mut out = String::new();
+            write_number(&mut out, x);
+            assert_eq!(out, x.to_string(), "{x:e}");
+        }
+    }
+}

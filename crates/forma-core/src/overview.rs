@@ -1,0 +1,286 @@
+//! What the team page and the athlete page show, computed from one athlete's stored
+//! records: the daily series with every metric, and the latest status.
+
+use jiff::civil::Date;
+
+use crate::api::{AthleteProfile, AthleteStatus, PmcColumns, QualityCounts, SeriesResponse};
+use crate::metrics::{DailyMetrics, MetricsOptions, PmcVariant};
+use crate::quality::{self, QualityOptions, QualityReport, Severity};
+use crate::readiness::{self, HrvOptions, HrvStatus, WellnessColumns};
+use crate::series::DailySeries;
+use crate::types::{epoch_day, AthleteId, Session, WellnessEntry};
+
+/// The ratio the team page shows, named as the page names it.
+pub const STATUS_RATIO_FORM: &str = "coupled 7:28 rolling";
+
+const VARIANTS: [(PmcVariant, &str); 3] = [
+    (PmcVariant::TrainingPeaks, "trainingpeaks"),
+    (PmcVariant::GoldenCheetah, "goldencheetah"),
+    (PmcVariant::Intervals, "intervals"),
+];
+
+/// Every metric for `athlete` from their first day with data up to `to` (or their
+/// last day), returned for the days `from..=to`. Metrics are computed over the whole
+/// history so that a window's first days carry their true values.
+pub fn series(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    from: Option<Date>,
+    to: Option<Date>,
+) -> SeriesResponse {
+    let Some(full) = DailySeries::build(athlete, sessions, wellness, &[], to) else {
+        return SeriesResponse {
+            athlete_id: Some(athlete.clone()),
+            from,
+            to,
+            ..SeriesResponse::default()
+        };
+    };
+    let start = from.map_or(0, |from| {
+        usize::try_from(epoch_day(from) - epoch_day(full.start)).unwrap_or(0)
+    });
+    let range = start.min(full.len())..full.len();
+    let options = MetricsOptions::default();
+    let metrics = DailyMetrics::compute(&full, &options);
+    let columns = WellnessColumns::build(full.start, full.len(), wellness);
+    let hrv_options = HrvOptions::default();
+    let ready = readiness::readiness(&columns, &hrv_options);
+    let cut = |column: &[Option<f64>]| column[range.clone()].to_vec();
+    let pmc = VARIANTS
+        .iter()
+        .map(|(variant, name)| {
+            let m = if *variant == options.pmc {
+                metrics.clone()
+            } else {
+                DailyMetrics::compute(
+                    &full,
+                    &MetricsOptions {
+                        pmc: *variant,
+                        ..options
+                    },
+                )
+            };
+            PmcColumns {
+                variant: (*name).to_owned(),
+                ctl: m.ctl[range.clone()].to_vec(),
+                atl: m.atl[range.clone()].to_vec(),
+                tsb: m.tsb[range.clone()].to_vec(),
+            }
+        })
+        .collect();
+    let hrv = &ready.hrv[range.clone()];
+    let band = |sign: f64| -> Vec<Option<f64>> {
+        hrv.iter()
+            .map(|reading| {
+                Some(reading.baseline_mean? + sign * hrv_options.band_sd * reading.baseline_sd?)
+            })
+            .collect()
+    };
+    SeriesResponse {
+        athlete_id: Some(athlete.clone()),
+        from: Some(full.date(range.start.min(full.len().saturating_sub(1)))),
+        to: Some(full.date(full.len() - 1)),
+        dates: range.clone().map(|i| full.date(i)).collect(),
+        observed: full.observed[range.clone()].to_vec(),
+        load: full.load[range.clone()].to_vec(),
+        sessions: full.sessions[range.clone()].to_vec(),
+        acute_rac: cut(&metrics.acute_rac),
+        chronic_rac: cut(&metrics.chronic_rac),
+        acwr_rac: cut(&metrics.acwr_rac),
+        chronic_rau: cut(&metrics.chronic_rau),
+        acwr_rau: cut(&metrics.acwr_rau),
+        acute_ewma: cut(&metrics.acute_ewma),
+        chronic_ewma: cut(&metrics.chronic_ewma),
+        acwr_ewma: cut(&metrics.acwr_ewma),
+        monotony: cut(&metrics.monotony),
+        strain: cut(&metrics.strain),
+        week_change_pct: cut(&metrics.week_change_pct),
+        pmc,
+        ramp_rate: cut(&metrics.ramp_rate),
+        days_since_hard: metrics.days_since_hard[range.clone()].to_vec(),
+        sessions_7d: metrics.sessions_7d[range.clone()].to_vec(),
+        sleep_h: cut(&columns.sleep_h),
+        sleep_quality: cut(&columns.sleep_quality),
+        fatigue: cut(&columns.fatigue),
+        soreness: cut(&columns.soreness),
+        stress: cut(&columns.stress),
+        mood: cut(&columns.mood),
+        readiness: cut(&columns.readiness),
+        resting_hr: cut(&columns.resting_hr),
+        hrv_rmssd_ms: cut(&columns.hrv_rmssd_ms),
+        hrv_rolling_ln: hrv.iter().map(|reading| reading.rolling_mean).collect(),
+        hrv_band_low: band(-1.0),
+        hrv_band_high: band(1.0),
+        hrv_status: hrv.iter().map(|reading| reading.status).collect(),
+    }
+}
+
+/// The data-quality report for `athlete` as of `as_of`, or `None` without data.
+pub fn quality_report(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    as_of: Date,
+) -> Option<QualityReport> {
+    let series = DailySeries::build(athlete, sessions, wellness, &[], Some(as_of))?;
+    Some(quality::check(
+        &series,
+        &QualityOptions {
+            report_date: Some(as_of),
+            ..QualityOptions::default()
+        },
+    ))
+}
+
+/// One athlete's row on the team page, as of `as_of`.
+pub fn status(
+    profile: &AthleteProfile,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    as_of: Date,
+) -> AthleteStatus {
+    let mut status = AthleteStatus {
+        athlete: profile.clone(),
+        as_of,
+        last_data: None,
+        days_since_data: None,
+        acwr: None,
+        ratio_form: STATUS_RATIO_FORM.to_owned(),
+        form: None,
+        fitness: None,
+        hrv_status: None,
+        readiness: None,
+        quality: QualityCounts::default(),
+    };
+    let Some(series) = DailySeries::build(&profile.id, sessions, wellness, &[], Some(as_of)) else {
+        return status;
+    };
+    let last = series.len() - 1;
+    if let Some(day) = series.observed.iter().rposition(|observed| *observed) {
+        let date = series.date(day);
+        status.last_data = Some(date);
+        status.days_since_data = Some(i64::from(epoch_day(as_of) - epoch_day(date)));
+    }
+    let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
+    status.acwr = metrics.acwr_rac[last];
+    status.form = Some(metrics.tsb[last]);
+    status.fitness = Some(metrics.ctl[last]);
+    let columns = WellnessColumns::build(series.start, series.len(), wellness);
+    let hrv = readiness::hrv_status(&columns.hrv_rmssd_ms, &HrvOptions::default());
+    status.hrv_status = hrv
+        .get(last)
+        .map(|reading| reading.status)
+        .filter(|s| *s != HrvStatus::Insufficient);
+    status.readiness = columns.readiness[last];
+    let report = quality::check(
+        &series,
+        &QualityOptions {
+            report_date: Some(as_of),
+            ..QualityOptions::default()
+        },
+    );
+    for finding in &report.findings {
+        match finding.severity {
+            Severity::Error => status.quality.errors += 1,
+            Severity::Warning => status.quality.warnings += 1,
+            Severity::Note => status.quality.notes += 1,
+        }
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::parse_date;
+
+    fn session(day: &str, load: f64) -> Session {
+        Session {
+            athlete_id: "a1".parse().expect("id"),
+            date: parse_date(day).expect("date"),
+            sport: None,
+            duration_min: None,
+            rpe: None,
+            load,
+            distance_km: None,
+            avg_hr: None,
+            source: None,
+        }
+    }
+
+    fn step_sessions() -> Vec<Session> {
+        let start = parse_date("2024-01-01").expect("date");
+        (0..35)
+            .map(|i| {
+                let day = crate::types::date_from_epoch_day(epoch_day(start) + i);
+                session(&day.to_string(), if i < 28 { 50.0 } else { 100.0 })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_window_carries_values_computed_over_the_whole_history() {
+        let athlete: AthleteId = "a1".parse().expect("id");
+        let sessions = step_sessions();
+        let last_week = series(
+            &athlete,
+            &sessions,
+            &[],
+            parse_date("2024-01-29").ok(),
+            None,
+        );
+        let everything = series(&athlete, &sessions, &[], None, None);
+
+        assert_eq!(last_week.dates.len(), 7);
+        assert_eq!(last_week.acwr_rac.last(), Some(&Some(1.6)));
+        assert_eq!(last_week.acwr_rau.last(), Some(&Some(2.0)));
+        assert_eq!(last_week.acwr_rac[..], everything.acwr_rac[28..]);
+        assert_eq!(last_week.pmc.len(), 3);
+        assert_eq!(last_week.pmc[0].ctl[..], everything.pmc[0].ctl[28..]);
+        assert_ne!(
+            last_week.pmc[0].ctl, last_week.pmc[1].ctl,
+            "variants differ"
+        );
+    }
+
+    #[test]
+    fn status_reports_freshness_and_the_latest_ratio() {
+        let profile = AthleteProfile {
+            id: "a1".parse().expect("id"),
+            team_id: "t".to_owned(),
+            name: "A".to_owned(),
+            time_zone: "UTC".to_owned(),
+            sex: None,
+            birth_year: None,
+            sport: None,
+            hr_max: None,
+            hr_rest: None,
+            data_version: 0,
+        };
+        let sessions = step_sessions();
+
+        let today = status(
+            &profile,
+            &sessions,
+            &[],
+            parse_date("2024-02-04").expect("date"),
+        );
+        let later = status(
+            &profile,
+            &sessions,
+            &[],
+            parse_date("2024-02-10").expect("date"),
+        );
+
+        assert_eq!(today.acwr, Some(1.6));
+        assert_eq!(today.days_since_data, Some(0));
+        assert_eq!(later.days_since_data, Some(6));
+        assert_eq!(later.last_data, parse_date("2024-02-04").ok());
+        assert!(
+            later.quality.warnings >= 1,
+            "stale data is a warning: {:?}",
+            later.quality
+        );
+    }
+}

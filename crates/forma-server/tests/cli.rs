@@ -1,0 +1,205 @@
+//! The `forma` file commands, run as a user would: the real binary on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn forma(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_forma"))
+        .args(args)
+        .output()
+        .expect("the forma binary runs")
+}
+
+fn shared_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Four weeks at 50 a day, then a week at 100 (session RPE 5 x 10 and 10 x 10 minutes).
+fn step_sessions() -> String {
+    let mut csv =
+        String::from("athlete_id,date,sport,duration_min,rpe,load,distance_km,avg_hr,source\n");
+    for day in 0..35 {
+        let date = jiff_date(day);
+        let rpe = if day < 28 { 5 } else { 10 };
+        csv.push_str(&format!("a1,{date},run,10,{rpe},,,,test\n"));
+    }
+    csv
+}
+
+fn jiff_date(offset: i32) -> String {
+    forma_core::types::date_from_epoch_day(
+        forma_core::types::epoch_day(forma_core::types::parse_date("2024-01-01").expect("date"))
+            + offset,
+    )
+    .to_string()
+}
+
+#[test]
+fn metrics_writes_the_documented_columns_and_the_published_step_values() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions.csv");
+    std::fs::write(&sessions, step_sessions()).expect("write input");
+    let out = dir.path().join("metrics.csv");
+
+    let result = forma(&[
+        "metrics",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let csv = std::fs::read_to_string(&out).expect("output written");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("athlete_id,date,load,acute_rac,chronic_rac,acwr_rac,chronic_rau,acwr_rau,acute_ewma,chronic_ewma,acwr_ewma,monotony,strain,week_change_pct,ctl,atl,tsb,observed")
+    );
+    let last: Vec<&str> = lines.last().expect("35 rows").split(',').collect();
+    assert_eq!(last[1], "2024-02-04");
+    let column = |i: usize| last[i].parse::<f64>().expect("a number");
+    assert!((column(5) - 1.6).abs() < 1e-12, "coupled ratio {}", last[5]);
+    assert!(
+        (column(7) - 2.0).abs() < 1e-12,
+        "uncoupled ratio {}",
+        last[7]
+    );
+    assert!(
+        (column(13) - 100.0).abs() < 1e-12,
+        "week change {}",
+        last[13]
+    );
+    assert_eq!(
+        last[11], "inf",
+        "a perfectly even week has infinite monotony"
+    );
+}
+
+#[test]
+fn a_bad_row_stops_with_file_line_column_value_and_leaves_existing_output_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("team-sessions.csv");
+    std::fs::write(
+        &sessions,
+        "athlete_id,date,duration_min,rpe,load\np01,2020-01-01,60,5,\np01,2020-01-02,sixty,5,\n",
+    )
+    .expect("write input");
+    let out = dir.path().join("metrics.csv");
+    std::fs::write(&out, "earlier output\n").expect("write old output");
+
+    let result = forma(&[
+        "metrics",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+
+    assert!(!result.status.success());
+    let stderr = text(&result.stderr);
+    for expected in [
+        "team-sessions.csv",
+        "line 3",
+        "duration_min",
+        "sixty",
+        "minutes from 0 to 1440",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "`{expected}` missing from: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("old output"),
+        "earlier output\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        2,
+        "no partial file is left"
+    );
+}
+
+#[test]
+fn skip_bad_leaves_bad_rows_out_and_lists_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions.csv");
+    std::fs::write(
+        &sessions,
+        "athlete_id,date,duration_min,rpe,load\np01,2020-01-01,60,5,\np01,2020-02-30,60,5,\n",
+    )
+    .expect("write input");
+
+    let result = forma(&[
+        "metrics",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--skip-bad",
+    ]);
+
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    assert!(text(&result.stderr).contains("2020-02-30"));
+    assert_eq!(
+        text(&result.stdout).lines().count(),
+        2,
+        "header and the one good day"
+    );
+}
+
+#[test]
+fn convert_pmdata_then_metrics_and_quality_cover_all_sixteen_participants() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pmdata = shared_data().join("pmdata");
+
+    let converted = forma(&[
+        "convert",
+        "pmdata",
+        pmdata.to_str().expect("utf-8"),
+        "--out",
+        dir.path().to_str().expect("utf-8"),
+    ]);
+
+    assert!(converted.status.success(), "{}", text(&converted.stderr));
+    let sessions = dir.path().join("sessions.csv");
+    let wellness = dir.path().join("wellness.csv");
+    assert!(dir.path().join("events.csv").is_file());
+    let metrics = forma(&[
+        "metrics",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--wellness",
+        wellness.to_str().expect("utf-8"),
+        "--pmc",
+        "goldencheetah",
+        "--monotony-ddof",
+        "0",
+        "--decay",
+        "half_life",
+    ]);
+    assert!(metrics.status.success(), "{}", text(&metrics.stderr));
+    let athletes: std::collections::BTreeSet<String> = text(&metrics.stdout)
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(athletes.len(), 16, "{athletes:?}");
+
+    let quality = forma(&[
+        "quality",
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--wellness",
+        wellness.to_str().expect("utf-8"),
+        "--as-of",
+        "2020-03-31",
+        "--json",
+    ]);
+    assert!(quality.status.success(), "{}", text(&quality.stderr));
+    let reports: serde_json::Value = serde_json::from_slice(&quality.stdout).expect("JSON report");
+    assert_eq!(reports.as_array().map(Vec::len), Some(16));
+}

@@ -1,0 +1,286 @@
+//! `cargo xtask bench`: the performance figures the issues ask for, measured in one
+//! run on this machine and written to `target/bench/results.md`.
+//!
+//! - `forma metrics` on 1,000 athletes x 3 years of daily sessions, whole process,
+//!   against the same columns computed with the `acwr` package and pandas.
+//! - forma-core's metrics alone on the same data (`cargo bench -p forma-core`).
+//!
+//! The data set is made from real PMData sessions: each synthetic day draws a real
+//! (minutes, RPE) pair, so loads have real-world spread.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+
+use crate::app_build;
+use crate::project::{self, command, output_of, run};
+
+const ATHLETES: usize = 1_000;
+const DAYS: usize = 3 * 365 + 1;
+/// Share of days with a session; the rest are rest days.
+const TRAINING_SHARE: f64 = 0.8;
+
+pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
+    if let Some(arg) = args.first() {
+        bail!("`cargo xtask bench` takes no arguments (got `{arg}`)");
+    }
+    let bench_dir = project::target_dir().join("bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    let forma = app_build::build_server_release()?;
+    let sessions = bench_dir.join("sessions-1000x3y.csv");
+    let rows = make_sessions(&forma, &bench_dir, &sessions)?;
+    let mut report = String::new();
+    writeln!(report, "# Forma benchmarks\n")?;
+    writeln!(report, "Machine: {} cores; {}", cores(), cpu_model())?;
+    writeln!(
+        report,
+        "Input: {ATHLETES} athletes x {DAYS} days, {rows} session rows ({})\n",
+        sessions.display()
+    )?;
+
+    // Whole-process `forma metrics`, best and median of five.
+    let out = bench_dir.join("metrics-forma.csv");
+    let mut forma_times = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        run(command(&forma)
+            .arg("metrics")
+            .arg("--sessions")
+            .arg(&sessions)
+            .arg("--out")
+            .arg(&out))?;
+        forma_times.push(start.elapsed());
+    }
+    forma_times.sort();
+    let forma_median = forma_times[2];
+    writeln!(report, "## forma metrics, whole process (5 runs)\n")?;
+    writeln!(
+        report,
+        "- median {:.3} s, best {:.3} s\n",
+        forma_median.as_secs_f64(),
+        forma_times[0].as_secs_f64()
+    )?;
+
+    // The same columns with acwr and pandas, one run.
+    let python = python_with_acwr(&bench_dir)?;
+    let script = project::root()
+        .join("xtask")
+        .join("bench")
+        .join("acwr_pandas.py");
+    let start = Instant::now();
+    run(command(&python)
+        .arg(&script)
+        .arg(&sessions)
+        .arg(bench_dir.join("metrics-acwr.csv")))?;
+    let python_time = start.elapsed();
+    writeln!(report, "## acwr + pandas, same columns, same CSV (1 run)\n")?;
+    writeln!(report, "- {:.1} s", python_time.as_secs_f64())?;
+    writeln!(
+        report,
+        "- forma metrics is {:.0} times faster (median)\n",
+        python_time.as_secs_f64() / forma_median.as_secs_f64().max(1e-9)
+    )?;
+
+    // forma-core alone.
+    let core_bench = project::root().join("crates/forma-core/benches/metrics.rs");
+    if core_bench.is_file() {
+        let output = output_of(
+            command("cargo")
+                .args([
+                    "bench",
+                    "-q",
+                    "-p",
+                    "forma-core",
+                    "--bench",
+                    "metrics",
+                    "--",
+                ])
+                .arg(&sessions),
+        )
+        .context("cargo bench -p forma-core --bench metrics failed")?;
+        writeln!(
+            report,
+            "## forma-core metrics alone\n\n```\n{}```\n",
+            output
+        )?;
+    }
+
+    server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;
+
+    let results = bench_dir.join("results.md");
+    std::fs::write(&results, &report)?;
+    print!("{report}");
+    eprintln!("xtask: results written to {}", results.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Import speed, then latency and throughput of the running server under a loopback
+/// load generator.
+fn server_figures(
+    forma: &Path,
+    bench_dir: &Path,
+    sessions: &Path,
+    rows: usize,
+    report: &mut String,
+) -> anyhow::Result<()> {
+    let data_dir = bench_dir.join("server-data");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let start = Instant::now();
+    run(command(forma)
+        .args(["import", "sessions"])
+        .arg(sessions)
+        .args(["--team", "bench", "--data-dir"])
+        .arg(&data_dir))?;
+    let import = start.elapsed();
+    writeln!(
+        report,
+        "## forma import sessions, same CSV, fresh database\n"
+    )?;
+    writeln!(
+        report,
+        "- {rows} rows in {:.1} s: {:.0} rows/s\n",
+        import.as_secs_f64(),
+        rows as f64 / import.as_secs_f64()
+    )?;
+
+    let mut server = command(forma)
+        .args(["serve", "--no-demo", "--port", "0", "--data-dir"])
+        .arg(&data_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start forma serve")?;
+    let stdout = server.stdout.take().context("server stdout")?;
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.strip_prefix("Forma is serving on ") {
+                    break url.to_owned();
+                }
+            }
+            _ => {
+                let _ = server.kill();
+                bail!("the bench server stopped before printing its address");
+            }
+        }
+    };
+    let load = output_of(
+        command("cargo")
+            .args(["bench", "-q", "-p", "forma-server", "--bench", "load", "--"])
+            .arg(&url)
+            .arg("a0001"),
+    );
+    let _ = command("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status();
+    let _ = server.wait();
+    let load = load.context("the load generator failed")?;
+    writeln!(
+        report,
+        "## forma serve under a loopback load generator (open loop, 200 requests/s for 10 s; then closed loop)\n\n```\n{load}```\n"
+    )?;
+    Ok(())
+}
+
+/// Writes the 1,000-athlete session file (once; it is deterministic) and returns its row count.
+fn make_sessions(forma: &Path, bench_dir: &Path, path: &Path) -> anyhow::Result<usize> {
+    let pmdata_out = bench_dir.join("pmdata");
+    run(command(forma)
+        .args(["convert", "pmdata"])
+        .arg(project::root().join("../shared/data/pmdata"))
+        .arg("--out")
+        .arg(&pmdata_out))?;
+    let real = std::fs::read_to_string(pmdata_out.join("sessions.csv"))?;
+    let pairs: Vec<(String, String)> = real
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            Some((cells.get(3)?.to_string(), cells.get(4)?.to_string()))
+        })
+        .filter(|(minutes, rpe)| !minutes.is_empty() && !rpe.is_empty())
+        .collect();
+    if pairs.is_empty() {
+        bail!("no PMData sessions with minutes and RPE to sample from");
+    }
+    let mut random = SplitMix64(0x5eed_f0e4a);
+    let mut csv = String::with_capacity(ATHLETES * DAYS * 50);
+    csv.push_str("athlete_id,date,sport,duration_min,rpe,load,distance_km,avg_hr,source\n");
+    let mut rows = 0;
+    let dates: Vec<String> = (0..DAYS).map(date_after_2021_01_01).collect();
+    for athlete in 0..ATHLETES {
+        for date in &dates {
+            if random.unit() < TRAINING_SHARE {
+                let (minutes, rpe) = &pairs[(random.next() % pairs.len() as u64) as usize];
+                writeln!(csv, "a{athlete:04},{date},running,{minutes},{rpe},,,,bench")?;
+                rows += 1;
+            }
+        }
+    }
+    std::fs::write(path, csv).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(rows)
+}
+
+fn date_after_2021_01_01(offset: usize) -> String {
+    // Civil-from-days (Howard Hinnant's algorithm), 2021-01-01 = day 18628 since 1970.
+    let z = 18_628 + offset as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A small deterministic generator (SplitMix64), so every run benchmarks the same file.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// A virtualenv under target/bench with acwr and pandas, made once.
+fn python_with_acwr(bench_dir: &Path) -> anyhow::Result<PathBuf> {
+    let venv = bench_dir.join("venv");
+    let python = venv.join("bin").join("python");
+    if output_of(command(&python).args(["-c", "import acwr, pandas"])).is_some() {
+        return Ok(python);
+    }
+    run(command("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(command(venv.join("bin").join("pip")).args(["install", "--quiet", "acwr", "pandas"]))?;
+    Ok(python)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split(':').nth(1))
+                .map(|model| model.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown processor".to_owned())
+}
