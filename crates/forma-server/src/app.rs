@@ -34,6 +34,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: SqlitePool,
+    has_demo: bool,
 }
 
 impl Application {
@@ -43,6 +44,16 @@ impl Application {
     /// When the data folder or database cannot be opened, or the address is taken.
     pub async fn build(config: &ServeConfig) -> anyhow::Result<Application> {
         let pool = crate::db::open(&config.data_dir).await?;
+        if let Some(pmdata) = &config.demo_data {
+            if pmdata.is_dir() {
+                crate::demo::load_if_empty(&pool, pmdata).await?;
+            } else {
+                tracing::warn!(path = %pmdata.display(), "no PMData folder there; starting without the demo team");
+            }
+        }
+        let has_demo = crate::store::athletes::team(&pool, crate::demo::TEAM_ID)
+            .await?
+            .is_some();
         let router = router(AppState { pool: pool.clone() }, &config.dist_dir);
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
@@ -52,6 +63,7 @@ impl Application {
             listener,
             router,
             pool,
+            has_demo,
         })
     }
 
@@ -61,6 +73,11 @@ impl Application {
     /// When the socket has no local address, which a bound socket always has.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Whether the database holds the demo team (and so its demo accounts).
+    pub fn has_demo(&self) -> bool {
+        self.has_demo
     }
 
     /// Serves until `shutdown` resolves, then lets requests in flight finish and
@@ -80,8 +97,7 @@ impl Application {
 /// The whole HTTP surface: `/api/...` answers JSON (a JSON 404 for unknown API paths);
 /// every other path is a file of the built app or, for client-side routes, `index.html`.
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
-    let api = Router::new()
-        .merge(crate::health::router())
+    let api = crate::api::router()
         .fallback(api_not_found)
         .with_state(state);
     let index = dist_dir.join("index.html");

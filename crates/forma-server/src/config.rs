@@ -14,6 +14,9 @@ pub struct ServeConfig {
     pub data_dir: PathBuf,
     /// Folder holding the built app (`index.html` and its assets), as written by Trunk.
     pub dist_dir: PathBuf,
+    /// PMData folder to load as the demo team when the database is empty; `None`
+    /// starts empty (`--no-demo`).
+    pub demo_data: Option<PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -23,6 +26,7 @@ impl Default for ServeConfig {
             port: 8080,
             data_dir: PathBuf::from("data"),
             dist_dir: PathBuf::from("dist"),
+            demo_data: None,
         }
     }
 }

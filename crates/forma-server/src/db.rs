@@ -37,7 +37,7 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .map_err(|error| anyhow::anyhow!("cannot open the database {}: {error}", path.display()))?;
-    sqlx::migrate!("./migrations")
+    sqlx::migrate!("./migrations/sqlite")
         .run(&pool)
         .await
         .map_err(|error| {

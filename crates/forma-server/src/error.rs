@@ -5,36 +5,86 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use forma_core::api::ApiError;
+use forma_core::types::ValueError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The thing asked for does not exist (or the caller may not know it exists).
     #[error("not found: {0}")]
     NotFound(String),
+    /// A request field that cannot be accepted.
+    #[error("invalid {field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A request that cannot be read at all.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// An upload over the size limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<ValueError> for AppError {
+    fn from(error: ValueError) -> Self {
+        AppError::Invalid {
+            field: error.field.to_owned(),
+            message: error.to_string(),
+        }
+    }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, code, message) = match &self {
+        let internal = "The server could not complete this request. Try again; if it persists, tell the person who runs Forma.";
+        let (status, code, message, field) = match self {
             AppError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("There is no {what}."),
+                None,
             ),
+            AppError::Invalid { field, message } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                message,
+                Some(field),
+            ),
+            AppError::BadRequest(message) => {
+                (StatusCode::BAD_REQUEST, "bad_request", message, None)
+            }
+            AppError::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message, None)
+            }
             AppError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "The server could not complete this request. Try again; if it persists, tell the person who runs Forma.".to_owned(),
+                    internal.to_owned(),
+                    None,
+                )
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(error = %format!("{detail:#}"), "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    internal.to_owned(),
+                    None,
                 )
             }
         };
-        let body = ApiError {
-            code: code.to_owned(),
-            message,
-        };
-        (status, Json(body)).into_response()
+        (
+            status,
+            Json(ApiError {
+                code: code.to_owned(),
+                message,
+                field,
+            }),
+        )
+            .into_response()
     }
 }

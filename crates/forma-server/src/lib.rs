@@ -2,11 +2,16 @@
 //! path, and the storage behind them. `main.rs` is the `forma` command line; this
 //! library holds everything it runs so that tests can start the real application.
 
+pub mod api;
 pub mod app;
+pub mod commands;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod health;
+pub mod import;
+pub mod store;
 
 pub use app::{Application, ShutdownSignal};
 pub use config::ServeConfig;

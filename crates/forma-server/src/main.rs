@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use forma_server::{Application, ServeConfig, ShutdownSignal};
+use forma_server::{commands, Application, ServeConfig, ShutdownSignal};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -23,6 +23,22 @@ struct Cli {
 enum Command {
     /// Serve the app and the API.
     Serve(ServeArgs),
+    /// Compute every load metric per athlete per day from canonical CSV.
+    Metrics(commands::metrics::MetricsArgs),
+    /// Print each athlete's data-quality report from canonical CSV.
+    Quality(commands::metrics::QualityArgs),
+    /// Convert another layout into canonical CSV files.
+    #[command(subcommand)]
+    Convert(ConvertCommand),
+    /// Import files into the database, each in one transaction.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ConvertCommand {
+    /// PMData participant folders to sessions.csv, wellness.csv and events.csv.
+    Pmdata(commands::convert::ConvertPmdataArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -39,6 +55,72 @@ struct ServeArgs {
     /// Folder of the built app (Trunk's output).
     #[arg(long, env = "FORMA_DIST_DIR", default_value = "dist")]
     dist_dir: PathBuf,
+    /// PMData folder loaded as the demo team when the database is empty.
+    #[arg(long, env = "FORMA_DEMO_DATA", default_value = "../shared/data/pmdata")]
+    demo_data: PathBuf,
+    /// Start with an empty database instead of the demo team.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct StoreArgs {
+    /// Folder of the database (the same as `forma serve --data-dir`).
+    #[arg(long, env = "FORMA_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Canonical sessions CSV.
+    Sessions(ImportFileArgs),
+    /// Canonical wellness CSV.
+    Wellness(ImportFileArgs),
+    /// Canonical events CSV.
+    Events(ImportFileArgs),
+    /// A PMData folder (participant folders p01, p02, ...), dates in Norwegian time.
+    Pmdata(ImportPmdataArgs),
+    /// FIT, TCX or GPX activity files of one athlete.
+    Activity(ImportActivityArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportActivityArgs {
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The athlete who recorded them.
+    #[arg(long)]
+    athlete: String,
+    /// Store the readable files and list the others, instead of storing nothing.
+    #[arg(long)]
+    skip_bad: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportFileArgs {
+    file: PathBuf,
+    /// The team the athletes belong to; created when missing.
+    #[arg(long)]
+    team: String,
+    /// Time zone for athletes this import creates.
+    #[arg(long, default_value = "UTC")]
+    time_zone: String,
+    /// Store the good rows and list the bad ones, instead of storing nothing.
+    #[arg(long)]
+    skip_bad: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportPmdataArgs {
+    dir: PathBuf,
+    #[arg(long)]
+    team: String,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[tokio::main]
@@ -53,6 +135,10 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Metrics(args) => commands::metrics::metrics(&args),
+        Command::Quality(args) => commands::metrics::quality(&args),
+        Command::Convert(ConvertCommand::Pmdata(args)) => commands::convert::pmdata(&args),
+        Command::Import(command) => import(command).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -69,15 +155,120 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         port: args.port,
         data_dir: args.data_dir,
         dist_dir: args.dist_dir,
+        demo_data: (!args.no_demo).then_some(args.demo_data),
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;
+    if app.has_demo() {
+        print!("{}", forma_server::demo::credentials_text());
+    }
     tracing::info!(data_dir = %config.data_dir.display(), "database ready");
     // Tools (and people) read this line to find the server.
     println!("Forma is serving on http://{address}");
     app.run_until(shutdown_signal()).await?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+async fn import(command: ImportCommand) -> anyhow::Result<()> {
+    use forma_server::import::{self, CanonicalKind, Destination};
+    use forma_server::store::audit::Actor;
+    let (report, data_dir) = match command {
+        ImportCommand::Pmdata(args) => {
+            let pool = forma_server::db::open(&args.store.data_dir).await?;
+            let destination = Destination {
+                team: args.team,
+                create_team: true,
+                time_zone: "Europe/Oslo".to_owned(),
+                skip_bad: true,
+            };
+            (
+                import::import_pmdata(&pool, &args.dir, &destination, &Actor::cli()).await?,
+                args.store.data_dir,
+            )
+        }
+        ImportCommand::Sessions(args)
+        | ImportCommand::Wellness(args)
+        | ImportCommand::Events(args)
+            if jiff::tz::TimeZone::get(&args.time_zone).is_err() =>
+        {
+            anyhow::bail!(
+                "--time-zone {}: not a known IANA time zone such as Europe/Oslo",
+                args.time_zone
+            )
+        }
+        ImportCommand::Activity(args) => {
+            use anyhow::Context;
+            let mut files = Vec::new();
+            for path in &args.files {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                if bytes.len() > import::MAX_FILE_BYTES {
+                    anyhow::bail!("{} is larger than the import limit", path.display());
+                }
+                files.push(import::activity::ActivityFile {
+                    name: path.display().to_string(),
+                    bytes,
+                });
+            }
+            let pool = forma_server::db::open(&args.store.data_dir).await?;
+            let report = import::activity::import_activities(
+                &pool,
+                &args.athlete,
+                &files,
+                args.skip_bad,
+                &Actor::cli(),
+            )
+            .await?;
+            (report, args.store.data_dir)
+        }
+        ImportCommand::Sessions(args) => canonical(CanonicalKind::Sessions, args).await?,
+        ImportCommand::Wellness(args) => canonical(CanonicalKind::Wellness, args).await?,
+        ImportCommand::Events(args) => canonical(CanonicalKind::Events, args).await?,
+    };
+    print!("{}", forma_server::import::report_text(&report));
+    if report.stored {
+        println!(
+            "Stored in {}.",
+            data_dir.join(forma_server::db::DATABASE_FILE).display()
+        );
+        Ok(())
+    } else {
+        anyhow::bail!("nothing was imported from {}", report.file)
+    }
+}
+
+async fn canonical(
+    kind: forma_server::import::CanonicalKind,
+    args: ImportFileArgs,
+) -> anyhow::Result<(forma_core::api::ImportReport, PathBuf)> {
+    use anyhow::Context;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    if bytes.len() > forma_server::import::MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{} is larger than the import limit of {} MB; split it into smaller files",
+            args.file.display(),
+            forma_server::import::MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    let pool = forma_server::db::open(&args.store.data_dir).await?;
+    let destination = forma_server::import::Destination {
+        team: args.team,
+        create_team: true,
+        time_zone: args.time_zone,
+        skip_bad: args.skip_bad,
+    };
+    let report = forma_server::import::import_canonical(
+        &pool,
+        kind,
+        &args.file.display().to_string(),
+        &bytes,
+        &destination,
+        &forma_server::store::audit::Actor::cli(),
+    )
+    .await?;
+    Ok((report, args.store.data_dir))
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -1,6 +1,9 @@
 //! API integration tests: each starts the real application on port 0 with a fresh
 //! database and talks to it over HTTP.
 
+mod activities;
+mod athletes;
 mod health;
 mod helpers;
+mod imports;
 mod static_files;

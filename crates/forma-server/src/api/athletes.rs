@@ -1,0 +1,272 @@
+//! One athlete: details, the daily series, the quality report, the lists of
+//! sessions, wellness and events, and writes of each.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, SeriesResponse};
+use forma_core::overview;
+use forma_core::quality::QualityReport;
+use forma_core::types::{parse_date, AthleteId, Event, WellnessEntry};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::store::audit::{self, Actor, Change};
+use crate::store::records::{self, StoredSession};
+use crate::store::{athletes, new_id};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/athletes/{id}", get(details))
+        .route("/athletes/{id}/series", get(series))
+        .route("/athletes/{id}/quality", get(quality))
+        .route("/athletes/{id}/sessions", get(sessions).post(add_session))
+        .route("/athletes/{id}/wellness", get(wellness))
+        .route("/athletes/{id}/wellness/{date}", put(put_wellness))
+        .route("/athletes/{id}/events", get(events).post(add_event))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Range {
+    from: Option<String>,
+    to: Option<String>,
+    as_of: Option<String>,
+}
+
+async fn profile(state: &AppState, id: &str) -> Result<(AthleteId, AthleteProfile), AppError> {
+    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
+    let athlete_id: AthleteId = id.parse().map_err(|_| not_found())?;
+    let profile = athletes::athlete(&state.pool, id)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((athlete_id, profile))
+}
+
+async fn team_as_of(
+    state: &AppState,
+    profile: &AthleteProfile,
+) -> Result<jiff::civil::Date, AppError> {
+    let team = athletes::team(&state.pool, &profile.team_id).await?;
+    Ok(super::as_of(
+        team.and_then(|team| team.as_of),
+        &profile.time_zone,
+    ))
+}
+
+async fn details(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<AthleteProfile>, AppError> {
+    Ok(Json(profile(&state, &id).await?.1))
+}
+
+/// `GET /api/athletes/{id}/series?from=&to=`: every metric per day. `to` defaults to
+/// the team's day (today, or the fixed day of an archived team).
+async fn series(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<SeriesResponse>, AppError> {
+    let (athlete, profile) = profile(&state, &id).await?;
+    let from = super::query_date("from", range.from.as_deref())?;
+    let to = match super::query_date("to", range.to.as_deref())? {
+        Some(to) => to,
+        None => team_as_of(&state, &profile).await?,
+    };
+    if from.is_some_and(|from| from > to) {
+        return Err(AppError::Invalid {
+            field: "from".to_owned(),
+            message: format!(
+                "from {} is after to {to}; give from on or before to",
+                from.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        });
+    }
+    let data = records::athlete_data(&state.pool, &athlete, None, Some(to)).await?;
+    let sessions: Vec<_> = data
+        .sessions
+        .into_iter()
+        .map(|stored| stored.session)
+        .collect();
+    Ok(Json(overview::series(
+        &athlete,
+        &sessions,
+        &data.wellness,
+        from,
+        Some(to),
+    )))
+}
+
+async fn quality(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Option<QualityReport>>, AppError> {
+    let (athlete, profile) = profile(&state, &id).await?;
+    let as_of = match super::query_date("as_of", range.as_of.as_deref())? {
+        Some(day) => day,
+        None => team_as_of(&state, &profile).await?,
+    };
+    let data = records::athlete_data(&state.pool, &athlete, None, Some(as_of)).await?;
+    let sessions: Vec<_> = data
+        .sessions
+        .into_iter()
+        .map(|stored| stored.session)
+        .collect();
+    Ok(Json(overview::quality_report(
+        &athlete,
+        &sessions,
+        &data.wellness,
+        as_of,
+    )))
+}
+
+async fn sessions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Vec<StoredSession>>, AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let from = super::query_date("from", range.from.as_deref())?;
+    let to = super::query_date("to", range.to.as_deref())?;
+    Ok(Json(
+        records::athlete_data(&state.pool, &athlete, from, to)
+            .await?
+            .sessions,
+    ))
+}
+
+async fn wellness(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Vec<WellnessEntry>>, AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let from = super::query_date("from", range.from.as_deref())?;
+    let to = super::query_date("to", range.to.as_deref())?;
+    Ok(Json(
+        records::athlete_data(&state.pool, &athlete, from, to)
+            .await?
+            .wellness,
+    ))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Vec<Event>>, AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let from = super::query_date("from", range.from.as_deref())?;
+    let to = super::query_date("to", range.to.as_deref())?;
+    Ok(Json(
+        records::athlete_data(&state.pool, &athlete, from, to)
+            .await?
+            .events,
+    ))
+}
+
+/// `POST /api/athletes/{id}/sessions`: stores one session. With a client-made `id`,
+/// a retry stores nothing new and answers 200 with the stored session.
+async fn add_session(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(input): Json<NewSession>,
+) -> Result<(StatusCode, Json<StoredSession>), AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let session_id = input.id.clone().unwrap_or_else(new_id);
+    let session = input.into_session(athlete.clone())?;
+    let mut tx = state.pool.begin().await?;
+    let added = records::insert_session(&mut tx, &session_id, &session, None).await?;
+    let stored = StoredSession {
+        id: session_id,
+        session,
+    };
+    if added {
+        athletes::bump_data_version(&mut tx, &athlete).await?;
+        audit::record(
+            &mut tx,
+            &Actor::system("api"),
+            Change {
+                action: "create",
+                entity: "session",
+                entity_id: &stored.id,
+                athlete_id: Some(athlete.as_str()),
+                before: None,
+                after: audit::snapshot(&stored),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        if added {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        },
+        Json(stored),
+    ))
+}
+
+/// `PUT /api/athletes/{id}/wellness/{date}`: the day's wellness, replacing any earlier entry.
+async fn put_wellness(
+    State(state): State<AppState>,
+    Path((id, date)): Path<(String, String)>,
+    Json(input): Json<NewWellness>,
+) -> Result<Json<WellnessEntry>, AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let date = parse_date(&date)?;
+    let entry = input.into_entry(athlete.clone(), date)?;
+    let mut tx = state.pool.begin().await?;
+    let (outcome, before) = records::upsert_wellness(&mut tx, &entry).await?;
+    if outcome != records::WellnessWrite::Unchanged {
+        athletes::bump_data_version(&mut tx, &athlete).await?;
+        audit::record(
+            &mut tx,
+            &Actor::system("api"),
+            Change {
+                action: if before.is_some() { "update" } else { "create" },
+                entity: "wellness",
+                entity_id: &format!("{athlete}/{date}"),
+                athlete_id: Some(athlete.as_str()),
+                before: before.as_ref().and_then(audit::snapshot),
+                after: audit::snapshot(&entry),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(entry))
+}
+
+/// `POST /api/athletes/{id}/events`: records an injury or illness.
+async fn add_event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(input): Json<NewEvent>,
+) -> Result<(StatusCode, Json<Event>), AppError> {
+    let (athlete, _) = profile(&state, &id).await?;
+    let event = input.into_event(athlete.clone())?;
+    let event_id = new_id();
+    let mut tx = state.pool.begin().await?;
+    records::insert_event(&mut tx, &event_id, &event, None).await?;
+    athletes::bump_data_version(&mut tx, &athlete).await?;
+    audit::record(
+        &mut tx,
+        &Actor::system("api"),
+        Change {
+            action: "create",
+            entity: "event",
+            entity_id: &event_id,
+            athlete_id: Some(athlete.as_str()),
+            before: None,
+            after: audit::snapshot(&event),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(event)))
+}

@@ -1,0 +1,170 @@
+//! `POST /api/import/{sessions|wellness|events}?team=T[&skip_bad=true]`: multipart
+//! upload of canonical CSV files, each imported in its own transaction.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use forma_core::api::ImportReport;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::import::activity::ActivityFile;
+use crate::import::{self, CanonicalKind, Destination, MAX_FILE_BYTES};
+use crate::store::athletes::DEFAULT_TIME_ZONE;
+use crate::store::audit::Actor;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/import/{kind}", post(upload))
+        // Room for the multipart framing around one file at the limit.
+        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024))
+}
+
+#[derive(Debug, Deserialize)]
+struct ImportQuery {
+    team: Option<String>,
+    #[serde(default)]
+    skip_bad: bool,
+    time_zone: Option<String>,
+    athlete: Option<String>,
+}
+
+fn too_large() -> AppError {
+    AppError::TooLarge(format!(
+        "The file is larger than Forma's import limit of {} MB; split it into smaller files.",
+        MAX_FILE_BYTES / (1024 * 1024)
+    ))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    Path(kind): Path<String>,
+    Query(query): Query<ImportQuery>,
+    multipart: Multipart,
+) -> Result<Json<Vec<ImportReport>>, AppError> {
+    if kind == "activity" {
+        return upload_activities(&state, query, multipart).await;
+    }
+    let kind = match kind.as_str() {
+        "sessions" => CanonicalKind::Sessions,
+        "wellness" => CanonicalKind::Wellness,
+        "events" => CanonicalKind::Events,
+        other => {
+            return Err(AppError::NotFound(format!(
+                "import of `{other}`; Forma imports sessions, wellness, events and activity"
+            )))
+        }
+    };
+    let team = query.team.ok_or_else(|| AppError::Invalid {
+        field: "team".to_owned(),
+        message: "team: say which team the file belongs to, as ?team=ID".to_owned(),
+    })?;
+    let time_zone = query
+        .time_zone
+        .unwrap_or_else(|| DEFAULT_TIME_ZONE.to_owned());
+    if jiff::tz::TimeZone::get(&time_zone).is_err() {
+        return Err(AppError::Invalid {
+            field: "time_zone".to_owned(),
+            message: format!(
+                "time_zone `{time_zone}` is not a known IANA time zone such as Europe/Oslo"
+            ),
+        });
+    }
+    let destination = Destination {
+        team,
+        create_team: false,
+        time_zone,
+        skip_bad: query.skip_bad,
+    };
+    let mut reports = Vec::new();
+    for file in read_files(multipart).await? {
+        reports.push(
+            import::import_canonical(
+                &state.pool,
+                kind,
+                &file.name,
+                &file.bytes,
+                &destination,
+                &Actor::system("api"),
+            )
+            .await?,
+        );
+    }
+    Ok(Json(reports))
+}
+
+/// `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files in one transaction.
+async fn upload_activities(
+    state: &AppState,
+    query: ImportQuery,
+    multipart: Multipart,
+) -> Result<Json<Vec<ImportReport>>, AppError> {
+    let athlete = query.athlete.ok_or_else(|| AppError::Invalid {
+        field: "athlete".to_owned(),
+        message: "athlete: say whose activities these are, as ?athlete=ID".to_owned(),
+    })?;
+    if crate::store::athletes::athlete(&state.pool, &athlete)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound(format!("athlete `{athlete}`")));
+    }
+    let files = read_files(multipart).await?;
+    let report = import::activity::import_activities(
+        &state.pool,
+        &athlete,
+        &files,
+        query.skip_bad,
+        &Actor::system("api"),
+    )
+    .await?;
+    Ok(Json(vec![report]))
+}
+
+/// Every file of a multipart upload, each within the size limit.
+async fn read_files(mut multipart: Multipart) -> Result<Vec<ActivityFile>, AppError> {
+    let mut files = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large())
+            }
+            Err(error) => {
+                return Err(AppError::BadRequest(format!(
+                    "the upload cannot be read: {}",
+                    error.body_text()
+                )))
+            }
+        };
+        let name = field.file_name().unwrap_or("upload").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(too_large())
+            }
+            Err(error) => {
+                return Err(AppError::BadRequest(format!(
+                    "{name} cannot be read: {}",
+                    error.body_text()
+                )))
+            }
+        };
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+        files.push(ActivityFile {
+            name,
+            bytes: bytes.to_vec(),
+        });
+    }
+    if files.is_empty() {
+        return Err(AppError::BadRequest(
+            "the upload holds no file; send one as multipart form data".to_owned(),
+        ));
+    }
+    Ok(files)
+}

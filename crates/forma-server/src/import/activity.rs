@@ -1,0 +1,150 @@
+//! Activity files (FIT, TCX, GPX) for one athlete: each becomes a session on the
+//! athlete's local date, with load from heart rate when Forma knows the athlete's
+//! heart-rate values, otherwise from duration.
+
+use forma_activity::{ActivitySummary, Sex as ActivitySex};
+use forma_core::api::{AthleteProfile, ImportReport, RejectedRow, Sex};
+use forma_core::types::Session;
+
+use crate::store::athletes;
+use crate::store::audit::{self, Actor, Change};
+use crate::store::records;
+use crate::store::{content_id, new_id, now, Pool};
+
+/// One uploaded or named file.
+pub struct ActivityFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// How the session's load was found.
+fn load_of(summary: &ActivitySummary, athlete: &AthleteProfile) -> (f64, &'static str) {
+    let minutes = summary.duration_s / 60.0;
+    if let (Some(rest), Some(max), Some(sex)) = (athlete.hr_rest, athlete.hr_max, athlete.sex) {
+        let sex = match sex {
+            Sex::Female => ActivitySex::Female,
+            Sex::Male => ActivitySex::Male,
+        };
+        // Banister's TRIMP from the heart-rate samples (forma_activity::trimp).
+        if let Some(trimp) = forma_activity::trimp(&summary.heart_rate, rest, max, sex) {
+            return (trimp, "trimp");
+        }
+    }
+    (minutes, "duration")
+}
+
+/// The session an activity becomes for `athlete`.
+///
+/// # Errors
+/// When the athlete's time zone is unknown.
+pub fn session_of(summary: &ActivitySummary, athlete: &AthleteProfile) -> anyhow::Result<Session> {
+    let zone = jiff::tz::TimeZone::get(&athlete.time_zone).map_err(|error| {
+        anyhow::anyhow!(
+            "athlete {} has time zone `{}`: {error}",
+            athlete.id,
+            athlete.time_zone
+        )
+    })?;
+    let (load, how) = load_of(summary, athlete);
+    Ok(Session {
+        athlete_id: athlete.id.clone(),
+        date: zone.to_datetime(summary.start).date(),
+        sport: Some(summary.sport.as_str().to_owned()),
+        duration_min: Some(summary.duration_s / 60.0),
+        rpe: None,
+        load,
+        distance_km: summary.distance_km,
+        avg_hr: summary.avg_hr,
+        source: Some(format!("{}:{how}", summary.source.extension())),
+    })
+}
+
+/// Imports activity files for one athlete in one transaction. A file that cannot be
+/// read is listed; unless `skip_bad`, nothing is then stored.
+///
+/// # Errors
+/// When the athlete does not exist or the database fails.
+pub async fn import_activities(
+    pool: &Pool,
+    athlete_id: &str,
+    files: &[ActivityFile],
+    skip_bad: bool,
+    actor: &Actor,
+) -> anyhow::Result<ImportReport> {
+    let athlete = athletes::athlete(pool, athlete_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("there is no athlete `{athlete_id}`"))?;
+    let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+    let mut report = ImportReport {
+        stored: false,
+        file: names.join(", "),
+        added: 0,
+        unchanged: 0,
+        updated: 0,
+        new_athletes: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let mut sessions = Vec::new();
+    for file in files {
+        match forma_activity::parse(&file.name, &file.bytes) {
+            Ok(summary) => sessions.push((session_of(&summary, &athlete)?, summary.start)),
+            Err(error) => report.rejected.push(RejectedRow {
+                file: file.name.clone(),
+                row: None,
+                column: None,
+                value: None,
+                reason: error.to_string(),
+            }),
+        }
+    }
+    if !report.rejected.is_empty() && !skip_bad {
+        return Ok(report);
+    }
+    let mut tx = pool.begin().await?;
+    let import_id = new_id();
+    sqlx::query(
+        "INSERT INTO imports (id, kind, file_name, team_id, added, unchanged, actor, created_at)
+         VALUES ($1, 'activity', $2, $3, 0, 0, $4, $5)",
+    )
+    .bind(&import_id)
+    .bind(&report.file)
+    .bind(&athlete.team_id)
+    .bind(&actor.0)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    for (session, start) in &sessions {
+        // One recorded activity per athlete and start time, whatever file it came in.
+        let id = content_id(&["activity", athlete.id.as_str(), &start.to_string()]);
+        if records::insert_session(&mut tx, &id, session, Some(&import_id)).await? {
+            report.added += 1;
+        } else {
+            report.unchanged += 1;
+        }
+    }
+    sqlx::query("UPDATE imports SET added = $1, unchanged = $2 WHERE id = $3")
+        .bind(i64::try_from(report.added).unwrap_or(i64::MAX))
+        .bind(i64::try_from(report.unchanged).unwrap_or(i64::MAX))
+        .bind(&import_id)
+        .execute(&mut *tx)
+        .await?;
+    if report.added > 0 {
+        athletes::bump_data_version(&mut tx, &athlete.id).await?;
+    }
+    report.stored = true;
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "import",
+            entity: "import",
+            entity_id: &import_id,
+            athlete_id: Some(athlete.id.as_str()),
+            before: None,
+            after: audit::snapshot(&report),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}

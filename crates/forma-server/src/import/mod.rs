@@ -1,0 +1,464 @@
+//! Bringing data in: canonical CSV files, PMData folders and activity files. Each
+//! import is one transaction (all of it lands or none of it does), lists every row
+//! or file it could not read, and adds nothing when the same data comes twice.
+
+pub mod activity;
+
+use std::collections::{BTreeSet, HashMap};
+
+use forma_core::api::{ImportReport, RejectedRow};
+use forma_core::canonical::{self, BadRows, CsvError};
+use forma_core::types::{AthleteId, Event, Session, WellnessEntry};
+
+use crate::store::athletes::{self, NewAthlete};
+use crate::store::audit::{self, Actor, Change};
+use crate::store::records::{self, WellnessWrite};
+use crate::store::{new_id, now, Pool, Tx};
+
+/// The largest file an import accepts, in bytes.
+pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Which canonical file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CanonicalKind {
+    Sessions,
+    Wellness,
+    Events,
+}
+
+impl CanonicalKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            CanonicalKind::Sessions => "sessions",
+            CanonicalKind::Wellness => "wellness",
+            CanonicalKind::Events => "events",
+        }
+    }
+}
+
+/// Where imported records go and what to do with bad rows.
+#[derive(Debug, Clone)]
+pub struct Destination {
+    /// The team new athletes join; athletes of other teams are refused.
+    pub team: String,
+    /// Create the team when it does not exist (the command line); over HTTP the team
+    /// must exist.
+    pub create_team: bool,
+    /// Time zone given to athletes this import creates.
+    pub time_zone: String,
+    /// Store the good rows and list the bad ones, instead of storing nothing.
+    pub skip_bad: bool,
+}
+
+/// Parsed records of any kind, ready to store.
+#[derive(Debug, Default)]
+pub struct Records {
+    pub sessions: Vec<Session>,
+    pub wellness: Vec<WellnessEntry>,
+    pub events: Vec<Event>,
+    /// Athletes to create even if no record names them (a PMData participant whose
+    /// files hold nothing usable still belongs to the team).
+    pub athletes: Vec<AthleteId>,
+}
+
+impl Records {
+    fn athletes(&self) -> BTreeSet<&AthleteId> {
+        self.athletes
+            .iter()
+            .chain(self.sessions.iter().map(|s| &s.athlete_id))
+            .chain(self.wellness.iter().map(|w| &w.athlete_id))
+            .chain(self.events.iter().map(|e| &e.athlete_id))
+            .collect()
+    }
+}
+
+fn rejected_from_csv(error: &CsvError) -> RejectedRow {
+    RejectedRow {
+        file: error.file.clone(),
+        row: Some(error.line),
+        column: Some(error.column.clone()),
+        value: Some(error.value.clone()),
+        reason: format!("expected {}", error.accepted),
+    }
+}
+
+/// A report for an import that stored nothing.
+fn refused(file: &str, rejected: Vec<RejectedRow>) -> ImportReport {
+    ImportReport {
+        stored: false,
+        file: file.to_owned(),
+        added: 0,
+        unchanged: 0,
+        updated: 0,
+        new_athletes: Vec::new(),
+        rejected,
+    }
+}
+
+/// Imports one canonical CSV file.
+///
+/// # Errors
+/// Only when the database fails; unreadable rows are reported in the answer.
+pub async fn import_canonical(
+    pool: &Pool,
+    kind: CanonicalKind,
+    file: &str,
+    bytes: &[u8],
+    destination: &Destination,
+    actor: &Actor,
+) -> Result<ImportReport, sqlx::Error> {
+    if bytes.is_empty() {
+        return Ok(refused(
+            file,
+            vec![whole_file(
+                file,
+                "the file is empty; expected a CSV file with a header row",
+            )],
+        ));
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(refused(
+            file,
+            vec![whole_file(
+                file,
+                "the file is not UTF-8 text; save it as CSV (UTF-8)",
+            )],
+        ));
+    };
+    let mut records = Records::default();
+    let parsed = match kind {
+        CanonicalKind::Sessions => {
+            canonical::parse_sessions(file, text, BadRows::Skip).map(|parsed| {
+                records.sessions = parsed.records;
+                parsed.skipped
+            })
+        }
+        CanonicalKind::Wellness => {
+            canonical::parse_wellness(file, text, BadRows::Skip).map(|parsed| {
+                records.wellness = parsed.records;
+                parsed.skipped
+            })
+        }
+        CanonicalKind::Events => canonical::parse_events(file, text, BadRows::Skip).map(|parsed| {
+            records.events = parsed.records;
+            parsed.skipped
+        }),
+    };
+    let skipped = match parsed {
+        Ok(skipped) => skipped,
+        Err(header) => return Ok(refused(file, vec![rejected_from_csv(&header)])),
+    };
+    let rejected: Vec<RejectedRow> = skipped.iter().map(rejected_from_csv).collect();
+    if !rejected.is_empty() && !destination.skip_bad {
+        return Ok(refused(file, rejected));
+    }
+    store_records(
+        pool,
+        kind.name(),
+        file,
+        &records,
+        destination,
+        actor,
+        rejected,
+        &HashMap::new(),
+    )
+    .await
+}
+
+fn whole_file(file: &str, reason: &str) -> RejectedRow {
+    RejectedRow {
+        file: file.to_owned(),
+        row: None,
+        column: None,
+        value: None,
+        reason: reason.to_owned(),
+    }
+}
+
+/// Stores parsed records in one transaction. `names` gives display names (and is
+/// otherwise the athlete id) for athletes the import creates.
+///
+/// # Errors
+/// When the database fails; then nothing is stored.
+#[allow(clippy::too_many_arguments)]
+pub async fn store_records(
+    pool: &Pool,
+    kind: &str,
+    file: &str,
+    records: &Records,
+    destination: &Destination,
+    actor: &Actor,
+    rejected: Vec<RejectedRow>,
+    names: &HashMap<AthleteId, String>,
+) -> Result<ImportReport, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    if destination.create_team {
+        athletes::ensure_team(&mut tx, &destination.team, &destination.team).await?;
+    } else if athletes::team(pool, &destination.team).await?.is_none() {
+        return Ok(refused(
+            file,
+            vec![whole_file(
+                file,
+                &format!("there is no team `{}`", destination.team),
+            )],
+        ));
+    }
+    let wanted: Vec<&AthleteId> = records.athletes().into_iter().collect();
+    let mut foreign = Vec::new();
+    let existing = athletes::teams_of(&mut tx, &wanted).await?;
+    for (athlete, team) in &existing {
+        if team != &destination.team {
+            foreign.push(whole_file(
+                file,
+                &format!(
+                    "athlete {athlete} belongs to team `{team}`, not `{}`; import their rows into their own team",
+                    destination.team
+                ),
+            ));
+        }
+    }
+    if !foreign.is_empty() {
+        return Ok(refused(file, foreign));
+    }
+    let mut new_athletes = Vec::new();
+    for athlete in wanted {
+        if existing.iter().any(|(id, _)| id == athlete) {
+            continue;
+        }
+        let name = names.get(athlete).map_or(athlete.as_str(), String::as_str);
+        let created = athletes::insert_athlete(
+            &mut tx,
+            &NewAthlete {
+                id: athlete,
+                team_id: &destination.team,
+                name,
+                time_zone: &destination.time_zone,
+                sex: None,
+                birth_year: None,
+                sport: None,
+                hr_max: None,
+                hr_rest: None,
+            },
+        )
+        .await?;
+        if created {
+            new_athletes.push(athlete.clone());
+        }
+    }
+
+    let import_id = new_id();
+    sqlx::query(
+        "INSERT INTO imports (id, kind, file_name, team_id, added, unchanged, actor, created_at)
+         VALUES ($1, $2, $3, $4, 0, 0, $5, $6)",
+    )
+    .bind(&import_id)
+    .bind(kind)
+    .bind(file)
+    .bind(&destination.team)
+    .bind(&actor.0)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+
+    let counts = write_records(&mut tx, records, Some(&import_id)).await?;
+    sqlx::query("UPDATE imports SET added = $1, unchanged = $2 WHERE id = $3")
+        .bind(i64::try_from(counts.added + counts.updated).unwrap_or(i64::MAX))
+        .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
+        .bind(&import_id)
+        .execute(&mut *tx)
+        .await?;
+    for athlete in &counts.changed_athletes {
+        athletes::bump_data_version(&mut tx, athlete).await?;
+    }
+    let report = ImportReport {
+        stored: true,
+        file: file.to_owned(),
+        added: counts.added,
+        unchanged: counts.unchanged,
+        updated: counts.updated,
+        new_athletes,
+        rejected,
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        Change {
+            action: "import",
+            entity: "import",
+            entity_id: &import_id,
+            athlete_id: None,
+            before: None,
+            after: audit::snapshot(&report),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    added: usize,
+    updated: usize,
+    unchanged: usize,
+    changed_athletes: BTreeSet<AthleteId>,
+}
+
+async fn write_records(
+    tx: &mut Tx<'_>,
+    records: &Records,
+    import_id: Option<&str>,
+) -> Result<Counts, sqlx::Error> {
+    let mut counts = Counts::default();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for session in &records.sessions {
+        let base = records::session_id(session, 0);
+        let occurrence = seen
+            .entry(base.clone())
+            .and_modify(|n| *n += 1)
+            .or_insert(0);
+        let id = if *occurrence == 0 {
+            base
+        } else {
+            records::session_id(session, *occurrence)
+        };
+        if records::insert_session(tx, &id, session, import_id).await? {
+            counts.added += 1;
+            counts.changed_athletes.insert(session.athlete_id.clone());
+        } else {
+            counts.unchanged += 1;
+        }
+    }
+    for entry in &records.wellness {
+        match records::upsert_wellness(tx, entry).await?.0 {
+            WellnessWrite::Added => counts.added += 1,
+            WellnessWrite::Updated => counts.updated += 1,
+            WellnessWrite::Unchanged => {
+                counts.unchanged += 1;
+                continue;
+            }
+        }
+        counts.changed_athletes.insert(entry.athlete_id.clone());
+    }
+    seen.clear();
+    for event in &records.events {
+        let base = records::event_id(event, 0);
+        let occurrence = seen
+            .entry(base.clone())
+            .and_modify(|n| *n += 1)
+            .or_insert(0);
+        let id = if *occurrence == 0 {
+            base
+        } else {
+            records::event_id(event, *occurrence)
+        };
+        if records::insert_event(tx, &id, event, import_id).await? {
+            counts.added += 1;
+            counts.changed_athletes.insert(event.athlete_id.clone());
+        } else {
+            counts.unchanged += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// Imports a PMData folder (one participant folder per athlete) into a team, with
+/// dates in Norwegian local time.
+///
+/// # Errors
+/// When the folder cannot be read, or the database fails.
+pub async fn import_pmdata(
+    pool: &Pool,
+    dir: &std::path::Path,
+    destination: &Destination,
+    actor: &Actor,
+) -> anyhow::Result<ImportReport> {
+    let team = crate::commands::convert::read_pmdata(dir)?;
+    let records = Records {
+        sessions: team.converted.sessions,
+        wellness: team.converted.wellness,
+        events: team.converted.events,
+        athletes: team.participants.clone(),
+    };
+    // Rows PMData itself leaves incomplete (a session without RPE) are listed, and the
+    // rest is stored: the folder is a whole export, not a file a coach can fix.
+    let rejected = team
+        .converted
+        .skipped
+        .iter()
+        .map(rejected_from_csv)
+        .collect();
+    let names = team
+        .participants
+        .iter()
+        .map(|id| {
+            (
+                id.clone(),
+                format!("Participant {}", id.as_str().to_uppercase()),
+            )
+        })
+        .collect();
+    let destination = Destination {
+        time_zone: "Europe/Oslo".to_owned(),
+        ..destination.clone()
+    };
+    Ok(store_records(
+        pool,
+        "pmdata",
+        &dir.display().to_string(),
+        &records,
+        &destination,
+        actor,
+        rejected,
+        &names,
+    )
+    .await?)
+}
+
+/// The import report as lines for a terminal.
+pub fn report_text(report: &ImportReport) -> String {
+    let mut text = if report.stored {
+        format!(
+            "{}: {} added, {} updated, {} already stored",
+            report.file, report.added, report.updated, report.unchanged
+        )
+    } else {
+        format!("{}: nothing stored", report.file)
+    };
+    if !report.new_athletes.is_empty() {
+        let names: Vec<&str> = report.new_athletes.iter().map(AthleteId::as_str).collect();
+        text.push_str(&format!("; new athletes: {}", names.join(", ")));
+    }
+    text.push('\n');
+    if !report.rejected.is_empty() {
+        text.push_str(&format!(
+            "{} {} could not be read{}:\n",
+            report.rejected.len(),
+            if report.rejected.len() == 1 {
+                "row or file"
+            } else {
+                "rows or files"
+            },
+            if report.stored {
+                " and were left out"
+            } else {
+                ""
+            }
+        ));
+        for row in &report.rejected {
+            text.push_str("  ");
+            text.push_str(&row.file);
+            if let Some(line) = row.row {
+                text.push_str(&format!(", line {line}"));
+            }
+            if let Some(column) = &row.column {
+                text.push_str(&format!(", column {column}"));
+            }
+            if let Some(value) = &row.value {
+                text.push_str(&format!(": `{value}`"));
+            }
+            text.push_str(&format!(": {}\n", row.reason));
+        }
+    }
+    text
+}

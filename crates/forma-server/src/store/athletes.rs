@@ -1,0 +1,222 @@
+//! Teams and athletes.
+
+use forma_core::api::{AthleteProfile, Sex, TeamSummary};
+use forma_core::types::{parse_date, AthleteId};
+use sqlx::Row;
+
+use super::{now, Pool, Tx};
+
+/// Time zone for athletes an import creates without one.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
+
+/// Creates the team when it does not exist yet.
+///
+/// # Errors
+/// When the database fails.
+pub async fn ensure_team(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Fixes the day a team's figures are computed for (archived and demo teams).
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_team_as_of(
+    tx: &mut Tx<'_>,
+    id: &str,
+    as_of: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE teams SET as_of = $1 WHERE id = $2")
+        .bind(as_of)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Every team with its number of athletes.
+///
+/// # Errors
+/// When the database fails.
+pub async fn teams(pool: &Pool) -> Result<Vec<TeamSummary>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
+         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
+         GROUP BY t.id, t.name, t.as_of ORDER BY t.name",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(team_from_row).collect()
+}
+
+/// One team.
+///
+/// # Errors
+/// When the database fails.
+pub async fn team(pool: &Pool, id: &str) -> Result<Option<TeamSummary>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
+         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
+         WHERE t.id = $1 GROUP BY t.id, t.name, t.as_of",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(team_from_row).transpose()
+}
+
+fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<TeamSummary, sqlx::Error> {
+    let as_of: Option<String> = row.try_get("as_of")?;
+    Ok(TeamSummary {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        athletes: usize::try_from(row.try_get::<i64, _>("athletes")?).unwrap_or(0),
+        as_of: as_of
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(decode_error)?,
+    })
+}
+
+const ATHLETE_COLUMNS: &str =
+    "id, team_id, name, time_zone, sex, birth_year, sport, hr_max, hr_rest, data_version";
+
+/// One athlete.
+///
+/// # Errors
+/// When the database fails.
+pub async fn athlete(pool: &Pool, id: &str) -> Result<Option<AthleteProfile>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(athlete_from_row).transpose()
+}
+
+/// The athletes of a team, by name.
+///
+/// # Errors
+/// When the database fails.
+pub async fn athletes_of_team(pool: &Pool, team: &str) -> Result<Vec<AthleteProfile>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE team_id = $1 ORDER BY name, id"
+    ))
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(athlete_from_row).collect()
+}
+
+fn athlete_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AthleteProfile, sqlx::Error> {
+    let id: String = row.try_get("id")?;
+    let sex: Option<String> = row.try_get("sex")?;
+    Ok(AthleteProfile {
+        id: id.parse::<AthleteId>().map_err(decode_error)?,
+        team_id: row.try_get("team_id")?,
+        name: row.try_get("name")?,
+        time_zone: row.try_get("time_zone")?,
+        sex: match sex.as_deref() {
+            Some("female") => Some(Sex::Female),
+            Some("male") => Some(Sex::Male),
+            _ => None,
+        },
+        birth_year: row
+            .try_get::<Option<i64>, _>("birth_year")?
+            .and_then(|y| i32::try_from(y).ok()),
+        sport: row.try_get("sport")?,
+        hr_max: row.try_get("hr_max")?,
+        hr_rest: row.try_get("hr_rest")?,
+        data_version: row.try_get("data_version")?,
+    })
+}
+
+/// A new athlete's record.
+pub struct NewAthlete<'a> {
+    pub id: &'a AthleteId,
+    pub team_id: &'a str,
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub sex: Option<Sex>,
+    pub birth_year: Option<i32>,
+    pub sport: Option<&'a str>,
+    pub hr_max: Option<f64>,
+    pub hr_rest: Option<f64>,
+}
+
+/// Creates an athlete unless one with that id exists; returns whether it was created.
+///
+/// # Errors
+/// When the database fails.
+pub async fn insert_athlete(
+    tx: &mut Tx<'_>,
+    athlete: &NewAthlete<'_>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO athletes (id, team_id, name, time_zone, sex, birth_year, sport, hr_max, hr_rest, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(athlete.id.as_str())
+    .bind(athlete.team_id)
+    .bind(athlete.name)
+    .bind(athlete.time_zone)
+    .bind(athlete.sex.map(|sex| match sex {
+        Sex::Female => "female",
+        Sex::Male => "male",
+    }))
+    .bind(athlete.birth_year)
+    .bind(athlete.sport)
+    .bind(athlete.hr_max)
+    .bind(athlete.hr_rest)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The team each of these athletes belongs to, for those that exist.
+///
+/// # Errors
+/// When the database fails.
+pub async fn teams_of(
+    tx: &mut Tx<'_>,
+    ids: &[&AthleteId],
+) -> Result<Vec<(AthleteId, String)>, sqlx::Error> {
+    let mut found = Vec::new();
+    for id in ids {
+        let team: Option<String> = sqlx::query_scalar("SELECT team_id FROM athletes WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(team) = team {
+            found.push(((*id).clone(), team));
+        }
+    }
+    Ok(found)
+}
+
+/// Marks the athletes' data as changed, so cached figures are recomputed.
+///
+/// # Errors
+/// When the database fails.
+pub async fn bump_data_version(tx: &mut Tx<'_>, id: &AthleteId) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE athletes SET data_version = data_version + 1 WHERE id = $1")
+        .bind(id.as_str())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) fn decode_error(error: impl std::error::Error + Send + Sync + 'static) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(error))
+}

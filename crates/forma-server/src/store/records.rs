@@ -1,0 +1,305 @@
+//! Sessions, wellness and events: writing them idempotently and reading them back.
+
+use forma_core::types::{parse_date, AthleteId, Event, Session, WellnessEntry};
+use jiff::civil::Date;
+use sqlx::Row;
+
+use super::athletes::decode_error;
+use super::{content_id, now, number_text, Pool, Tx};
+
+/// A session with its stored id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredSession {
+    pub id: String,
+    #[serde(flatten)]
+    pub session: Session,
+}
+
+/// The content id of a session: the same session in the same place of a file always
+/// gets the same id. `occurrence` tells apart identical sessions on one day.
+pub fn session_id(session: &Session, occurrence: usize) -> String {
+    content_id(&[
+        "session",
+        session.athlete_id.as_str(),
+        &session.date.to_string(),
+        session.sport.as_deref().unwrap_or_default(),
+        &number_text(session.duration_min),
+        &number_text(session.rpe),
+        &session.load.to_string(),
+        &number_text(session.distance_km),
+        &number_text(session.avg_hr),
+        session.source.as_deref().unwrap_or_default(),
+        &occurrence.to_string(),
+    ])
+}
+
+/// The content id of an event.
+pub fn event_id(event: &Event, occurrence: usize) -> String {
+    content_id(&[
+        "event",
+        event.athlete_id.as_str(),
+        &event.date.to_string(),
+        &event.kind.to_string(),
+        &event.severity.map(|s| format!("{s:?}")).unwrap_or_default(),
+        event.body_part.as_deref().unwrap_or_default(),
+        &event.days_lost.map(|d| d.to_string()).unwrap_or_default(),
+        &occurrence.to_string(),
+    ])
+}
+
+/// Stores a session unless one with the same id exists; returns whether it was new.
+///
+/// # Errors
+/// When the database fails (for example, an unknown athlete).
+pub async fn insert_session(
+    tx: &mut Tx<'_>,
+    id: &str,
+    session: &Session,
+    import_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO sessions (id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source, import_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(session.athlete_id.as_str())
+    .bind(session.date.to_string())
+    .bind(session.sport.as_deref())
+    .bind(session.duration_min)
+    .bind(session.rpe)
+    .bind(session.load)
+    .bind(session.distance_km)
+    .bind(session.avg_hr)
+    .bind(session.source.as_deref())
+    .bind(import_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// What writing one day's wellness did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WellnessWrite {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+/// Stores one day's wellness, replacing an earlier entry of the same day.
+///
+/// # Errors
+/// When the database fails.
+pub async fn upsert_wellness(
+    tx: &mut Tx<'_>,
+    entry: &WellnessEntry,
+) -> Result<(WellnessWrite, Option<WellnessEntry>), sqlx::Error> {
+    let before = wellness_on(tx, &entry.athlete_id, entry.date).await?;
+    let outcome = match &before {
+        Some(existing) if existing == entry => return Ok((WellnessWrite::Unchanged, before)),
+        Some(_) => WellnessWrite::Updated,
+        None => WellnessWrite::Added,
+    };
+    sqlx::query(
+        "INSERT INTO wellness (athlete_id, date, sleep_h, sleep_quality, fatigue, soreness, stress, mood, readiness, hrv_rmssd_ms, resting_hr, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (athlete_id, date) DO UPDATE SET
+           sleep_h = excluded.sleep_h, sleep_quality = excluded.sleep_quality, fatigue = excluded.fatigue,
+           soreness = excluded.soreness, stress = excluded.stress, mood = excluded.mood,
+           readiness = excluded.readiness, hrv_rmssd_ms = excluded.hrv_rmssd_ms,
+           resting_hr = excluded.resting_hr, updated_at = excluded.updated_at",
+    )
+    .bind(entry.athlete_id.as_str())
+    .bind(entry.date.to_string())
+    .bind(entry.sleep_h)
+    .bind(entry.sleep_quality)
+    .bind(entry.fatigue)
+    .bind(entry.soreness)
+    .bind(entry.stress)
+    .bind(entry.mood)
+    .bind(entry.readiness)
+    .bind(entry.hrv_rmssd_ms)
+    .bind(entry.resting_hr)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok((outcome, before))
+}
+
+async fn wellness_on(
+    tx: &mut Tx<'_>,
+    athlete: &AthleteId,
+    date: Date,
+) -> Result<Option<WellnessEntry>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {WELLNESS_COLUMNS} FROM wellness WHERE athlete_id = $1 AND date = $2"
+    ))
+    .bind(athlete.as_str())
+    .bind(date.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.as_ref().map(wellness_from_row).transpose()
+}
+
+/// Stores an event unless one with the same id exists; returns whether it was new.
+///
+/// # Errors
+/// When the database fails.
+pub async fn insert_event(
+    tx: &mut Tx<'_>,
+    id: &str,
+    event: &Event,
+    import_id: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "INSERT INTO events (id, athlete_id, date, kind, severity, body_part, days_lost, import_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(event.athlete_id.as_str())
+    .bind(event.date.to_string())
+    .bind(event.kind.to_string())
+    .bind(event.severity.map(|s| format!("{s:?}").to_lowercase()))
+    .bind(event.body_part.as_deref())
+    .bind(event.days_lost.map(i64::from))
+    .bind(import_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Everything stored for one athlete.
+#[derive(Debug, Clone, Default)]
+pub struct AthleteData {
+    pub sessions: Vec<StoredSession>,
+    pub wellness: Vec<WellnessEntry>,
+    pub events: Vec<Event>,
+}
+
+/// Reads an athlete's sessions, wellness and events, in date order, optionally
+/// limited to `from..=to`.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn athlete_data(
+    pool: &Pool,
+    athlete: &AthleteId,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Result<AthleteData, sqlx::Error> {
+    let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
+    let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
+    let sessions = sqlx::query(
+        "SELECT id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source
+         FROM sessions WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
+    )
+    .bind(athlete.as_str())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(StoredSession {
+            id: row.try_get("id")?,
+            session: Session {
+                athlete_id: athlete.clone(),
+                date: date_column(row, "date")?,
+                sport: row.try_get("sport")?,
+                duration_min: row.try_get("duration_min")?,
+                rpe: row.try_get("rpe")?,
+                load: row.try_get("load")?,
+                distance_km: row.try_get("distance_km")?,
+                avg_hr: row.try_get("avg_hr")?,
+                source: row.try_get("source")?,
+            },
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let wellness = sqlx::query(&format!(
+        "SELECT {WELLNESS_COLUMNS} FROM wellness WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date"
+    ))
+    .bind(athlete.as_str())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(wellness_from_row)
+    .collect::<Result<Vec<_>, _>>()?;
+    let events = sqlx::query(
+        "SELECT athlete_id, date, kind, severity, body_part, days_lost
+         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
+    )
+    .bind(athlete.as_str())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        let kind: String = row.try_get("kind")?;
+        let severity: Option<String> = row.try_get("severity")?;
+        Ok(Event {
+            athlete_id: athlete.clone(),
+            date: date_column(row, "date")?,
+            kind: kind.parse().map_err(decode_error)?,
+            severity: severity
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(decode_error)?,
+            body_part: row.try_get("body_part")?,
+            days_lost: row
+                .try_get::<Option<i64>, _>("days_lost")?
+                .and_then(|d| u32::try_from(d).ok()),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(AthleteData {
+        sessions,
+        wellness,
+        events,
+    })
+}
+
+const WELLNESS_COLUMNS: &str = "athlete_id, date, sleep_h, sleep_quality, fatigue, soreness, stress, mood, readiness, hrv_rmssd_ms, resting_hr";
+
+fn wellness_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<WellnessEntry, sqlx::Error> {
+    let athlete: String = row.try_get("athlete_id")?;
+    Ok(WellnessEntry {
+        athlete_id: athlete.parse().map_err(decode_error)?,
+        date: date_column(row, "date")?,
+        sleep_h: row.try_get("sleep_h")?,
+        sleep_quality: row.try_get("sleep_quality")?,
+        fatigue: row.try_get("fatigue")?,
+        soreness: row.try_get("soreness")?,
+        stress: row.try_get("stress")?,
+        mood: row.try_get("mood")?,
+        readiness: row.try_get("readiness")?,
+        hrv_rmssd_ms: row.try_get("hrv_rmssd_ms")?,
+        resting_hr: row.try_get("resting_hr")?,
+    })
+}
+
+fn date_column(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Date, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    parse_date(&text).map_err(decode_error)
+}
+
+/// The last day with any data for each athlete of a team.
+///
+/// # Errors
+/// When the database fails.
+pub async fn last_data_days(pool: &Pool, team: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, MAX(d.date) FROM athletes a
+         JOIN (SELECT athlete_id, date FROM sessions UNION ALL SELECT athlete_id, date FROM wellness) d
+           ON d.athlete_id = a.id
+         WHERE a.team_id = $1 GROUP BY a.id",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await
+}
