@@ -1,8 +1,26 @@
 //! The one client of Forma's JSON API. Every server call goes through here and fails
 //! with one error type, [`ApiFailure`], that pages turn into a message for the user.
 
-use forma_core::api::{ApiError, Health};
+use std::cell::RefCell;
+
+use forma_core::api::{
+    ApiError, AthleteProfile, AthleteStatus, Health, LoginRequest, SeriesResponse, SessionRecord,
+    SignedInUser, TeamSummary,
+};
+use forma_core::quality::QualityReport;
+use forma_core::types::WellnessEntry;
 use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+thread_local! {
+    /// The signed-in session's CSRF token, sent as `X-CSRF-Token` on every write.
+    static CSRF_TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Remembers (or forgets) the token writes must carry.
+pub fn set_csrf_token(token: Option<String>) {
+    CSRF_TOKEN.with(|cell| *cell.borrow_mut() = token);
+}
 
 /// Why a call to the server did not give the expected answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +31,8 @@ pub enum ApiFailure {
     Server { status: u16, error: ApiError },
     /// The server answered 2xx with a body this app cannot read.
     BadResponse(String),
+    /// Nobody is signed in, so the app did not ask the server.
+    NotSignedIn,
 }
 
 impl std::fmt::Display for ApiFailure {
@@ -22,6 +42,7 @@ impl std::fmt::Display for ApiFailure {
                 write!(f, "The Forma server cannot be reached. Check your connection; Forma will retry.")
             }
             ApiFailure::Server { error, .. } => write!(f, "{}", error.message),
+            ApiFailure::NotSignedIn => write!(f, "Sign in to see this page."),
             ApiFailure::BadResponse(_) => write!(
                 f,
                 "The server sent an answer this page cannot read. Reload the page to get the newest version of Forma."
@@ -30,11 +51,65 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
+impl ApiFailure {
+    /// The failure a page reports without asking the server when nobody is signed in.
+    pub fn not_signed_in() -> ApiFailure {
+        ApiFailure::NotSignedIn
+    }
+
+    /// The caller is not signed in (never was, or the session expired).
+    pub fn is_unauthenticated(&self) -> bool {
+        matches!(
+            self,
+            ApiFailure::Server { status: 401, .. } | ApiFailure::NotSignedIn
+        )
+    }
+
+    /// The server refused a session it once accepted, or never saw one.
+    pub fn is_server_401(&self) -> bool {
+        matches!(self, ApiFailure::Server { status: 401, .. })
+    }
+
+    /// The thing asked for does not exist or may not be seen by this account.
+    pub fn is_not_found(&self) -> bool {
+        matches!(
+            self,
+            ApiFailure::Server {
+                status: 403 | 404,
+                ..
+            }
+        )
+    }
+}
+
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
     let response = gloo_net::http::Request::get(path)
         .send()
         .await
         .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    read_json(response).await
+}
+
+async fn post_json<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let mut request = gloo_net::http::Request::post(path);
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("X-CSRF-Token", &token);
+    }
+    let response = request
+        .json(body)
+        .map_err(|error| ApiFailure::BadResponse(error.to_string()))?
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    read_json(response).await
+}
+
+async fn read_json<T: DeserializeOwned>(
+    response: gloo_net::http::Response,
+) -> Result<T, ApiFailure> {
     if !response.ok() {
         let status = response.status();
         let error = response
@@ -43,6 +118,7 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
             .unwrap_or_else(|_| ApiError {
                 code: "http_error".to_owned(),
                 message: format!("The server answered {status} {}.", response.status_text()),
+                field: None,
             });
         return Err(ApiFailure::Server { status, error });
     }
@@ -58,4 +134,103 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
 /// See [`ApiFailure`].
 pub async fn health() -> Result<Health, ApiFailure> {
     get_json("/api/health").await
+}
+
+/// `POST /api/auth/login`.
+///
+/// # Errors
+/// See [`ApiFailure`]; a wrong email or password is a `Server` failure with status 401.
+pub async fn login(request: &LoginRequest) -> Result<SignedInUser, ApiFailure> {
+    post_json("/api/auth/login", request).await
+}
+
+/// `GET /api/auth/me`: the signed-in user, or a 401 failure.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn me() -> Result<SignedInUser, ApiFailure> {
+    get_json("/api/auth/me").await
+}
+
+/// `POST /api/auth/logout`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn logout() -> Result<(), ApiFailure> {
+    let mut request = gloo_net::http::Request::post("/api/auth/logout");
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("X-CSRF-Token", &token);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(ApiFailure::Server {
+            status: response.status(),
+            error: ApiError {
+                code: "logout_failed".to_owned(),
+                message: "Signing out failed; close the browser to end the session.".to_owned(),
+                field: None,
+            },
+        })
+    }
+}
+
+/// `GET /api/teams`: the teams this account may see.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn teams() -> Result<Vec<TeamSummary>, ApiFailure> {
+    get_json("/api/teams").await
+}
+
+/// `GET /api/teams/{team}/athletes`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn team_athletes(team: &str) -> Result<Vec<AthleteStatus>, ApiFailure> {
+    get_json(&format!("/api/teams/{team}/athletes")).await
+}
+
+/// `GET /api/athletes/{id}`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn athlete(id: &str) -> Result<AthleteProfile, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}")).await
+}
+
+/// `GET /api/athletes/{id}/series`: every day up to the team's day.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn series(id: &str) -> Result<SeriesResponse, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/series")).await
+}
+
+/// `GET /api/athletes/{id}/quality`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn quality(id: &str) -> Result<Option<QualityReport>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/quality")).await
+}
+
+/// `GET /api/athletes/{id}/sessions`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn sessions(id: &str) -> Result<Vec<SessionRecord>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/sessions")).await
+}
+
+/// `GET /api/athletes/{id}/wellness`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn wellness(id: &str) -> Result<Vec<WellnessEntry>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/wellness")).await
 }

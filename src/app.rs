@@ -1,15 +1,20 @@
-//! The app shell: header with the product name, navigation, server status and the
-//! sign-in place, and the router that picks a page for the address.
+//! The app shell: header with the product name, navigation that follows the signed-in
+//! role, server status and the account place, and the router that picks a page.
 
+use forma_core::api::Role;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
+use crate::api;
+use crate::auth::{provide_auth, use_auth};
 use crate::components::status::ServerStatus;
 use crate::pages;
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_auth();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -20,20 +25,16 @@ pub fn App() -> impl IntoView {
                         <span class="brand-name">"Forma"</span>
                     </A>
                     <ServerStatus/>
-                    <A href="/sign-in" attr:class="sign-in-link">"Sign in"</A>
+                    <Account/>
                 </div>
-                <nav class="shell-nav" aria-label="Main">
-                    <A href="/team">"Team"</A>
-                    <A href="/labels">"Labels"</A>
-                    <A href="/plan">"Plan"</A>
-                    <A href="/model">"Model"</A>
-                    <A href="/import">"Import"</A>
-                </nav>
+                <Navigation/>
             </header>
+            <ExpiredBanner/>
             <main id="main" class="shell-main">
                 <Routes fallback=pages::not_found::NotFoundPage>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/team") view=pages::team::TeamPage/>
+                    <Route path=path!("/athletes/:id") view=pages::athlete::AthletePage/>
                     <Route path=path!("/labels") view=pages::labels::LabelsPage/>
                     <Route path=path!("/plan") view=pages::plan::PlanPage/>
                     <Route path=path!("/model") view=pages::model::ModelPage/>
@@ -47,5 +48,84 @@ pub fn App() -> impl IntoView {
                 </p>
             </footer>
         </Router>
+    }
+}
+
+/// The main navigation: the coach's tools for coaches and admins, "My page" for an athlete.
+#[component]
+fn Navigation() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        let user = auth.user.get();
+        match user
+            .as_ref()
+            .map(|u| (u.user.role, u.user.athlete_id.clone()))
+        {
+            Some((Role::Athlete, athlete)) => {
+                let href = athlete.map_or_else(|| "/".to_owned(), |id| format!("/athletes/{id}"));
+                view! {
+                    <nav class="shell-nav" aria-label="Main">
+                        <A href=href>"My page"</A>
+                    </nav>
+                }
+                .into_any()
+            }
+            _ => view! {
+                <nav class="shell-nav" aria-label="Main">
+                    <A href="/team">"Team"</A>
+                    <A href="/labels">"Labels"</A>
+                    <A href="/plan">"Plan"</A>
+                    <A href="/model">"Model"</A>
+                    <A href="/import">"Import"</A>
+                </nav>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// The signed-in user and sign-out, or the sign-in link.
+#[component]
+fn Account() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let sign_out = Action::new_unsync(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            // Signed out locally whatever the server says: the cookie is gone or stale.
+            let _ = api::logout().await;
+            auth.signed_out();
+            navigate("/sign-in", Default::default());
+        }
+    });
+    move || match auth.user.get() {
+        Some(user) => view! {
+            <div class="account" data-testid="account">
+                <span class="account-name">
+                    {user.user.display_name.clone()}
+                    <span class="account-role">{user.user.role.as_str()}</span>
+                </span>
+                <button class="sign-out" on:click=move |_| { sign_out.dispatch(()); }>
+                    "Sign out"
+                </button>
+            </div>
+        }
+        .into_any(),
+        None => view! { <A href="/sign-in" attr:class="sign-in-link">"Sign in"</A> }.into_any(),
+    }
+}
+
+/// Shown when a session ended while the app was open.
+#[component]
+fn ExpiredBanner() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Show when=move || auth.expired.get()>
+            <div class="banner banner-warning" role="alert" data-testid="session-expired">
+                "Your session has expired, so Forma cannot show or save data. "
+                <A href="/sign-in">"Sign in again"</A>
+                " to continue where you were."
+            </div>
+        </Show>
     }
 }

@@ -4,5 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
+pub mod charts;
 pub mod components;
 pub mod pages;

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod athlete;
 pub mod home;
 pub mod import;
 pub mod labels;

@@ -1,26 +1,78 @@
 //! `/sign-in`: where coaches, athletes and admins sign in.
 
+use forma_core::api::LoginRequest;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
+use crate::api;
+use crate::auth::{landing_path, use_auth};
 use crate::components::page_header::PageHeader;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let sign_in = Action::new_unsync(move |request: &LoginRequest| {
+        let request = request.clone();
+        let navigate = navigate.clone();
+        async move {
+            match api::login(&request).await {
+                Ok(user) => {
+                    error.set(None);
+                    let landing = landing_path(&user);
+                    auth.signed_in(user);
+                    navigate(&landing, Default::default());
+                }
+                Err(failure) => error.set(Some(failure.to_string())),
+            }
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        sign_in.dispatch(LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        });
+    };
     view! {
         <PageHeader title="Sign in" summary="Coaches see their teams; athletes see themselves."/>
-        <form class="card sign-in-form" on:submit=|event| event.prevent_default()>
+        <form class="card sign-in-form" on:submit=submit>
             <label>
                 "Email"
-                <input type="email" name="email" autocomplete="username" required/>
+                <input
+                    type="email"
+                    name="email"
+                    autocomplete="username"
+                    required
+                    prop:value=email
+                    on:input=move |event| email.set(event_target_value(&event))
+                />
             </label>
             <label>
                 "Password"
-                <input type="password" name="password" autocomplete="current-password" required/>
+                <input
+                    type="password"
+                    name="password"
+                    autocomplete="current-password"
+                    required
+                    prop:value=password
+                    on:input=move |event| password.set(event_target_value(&event))
+                />
             </label>
-            <p class="form-note" data-testid="sign-in-note">
-                "Accounts are not available on this server yet."
+            <Show when=move || error.get().is_some()>
+                <p class="form-error" role="alert" data-testid="sign-in-error">
+                    {move || error.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <button type="submit" class="button" disabled=move || sign_in.pending().get()>
+                {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+            </button>
+            <p class="form-note">
+                "Trying Forma? The demo coach is coach@demo.forma with the password demo-coach."
             </p>
-            <button type="submit" class="button" disabled>"Sign in"</button>
         </form>
     }
 }

@@ -108,6 +108,38 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         )?;
     }
 
+    // One athlete, 3 years, in wasm in headless Chromium (release build).
+    let wasm = output_of(
+        command("cargo")
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "forma-core",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "wasm",
+                "--",
+                "--nocapture",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER),
+    )
+    .context("the wasm timing run failed")?;
+    let line = wasm
+        .lines()
+        .find(|line| line.contains("BENCH"))
+        .unwrap_or("no BENCH line printed");
+    writeln!(
+        report,
+        "## forma-core in wasm, headless Chromium (release)\n\n- {}\n",
+        line.trim()
+    )?;
+
     server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;
 
     let results = bench_dir.join("results.md");

@@ -395,3 +395,106 @@ impl NewEvent {
         })
     }
 }
+
+/// What an account may do. Coaches see the athletes of their teams; an athlete sees
+/// only themself; admins manage accounts and read everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Coach,
+    Athlete,
+}
+
+impl Role {
+    /// The stored and displayed name: `admin`, `coach` or `athlete`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coach => "coach",
+            Role::Athlete => "athlete",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = ValueError;
+
+    fn from_str(text: &str) -> Result<Role, ValueError> {
+        match text {
+            "admin" => Ok(Role::Admin),
+            "coach" => Ok(Role::Coach),
+            "athlete" => Ok(Role::Athlete),
+            other => Err(ValueError::new("role", other, "admin, coach or athlete")),
+        }
+    }
+}
+
+/// An account as shown to its owner (`GET /api/auth/me`) and to admins
+/// (`GET /api/users`). Never carries a password or its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserAccount {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The athlete record an athlete account is linked to.
+    pub athlete_id: Option<String>,
+    /// The teams a coach coaches (empty for other roles).
+    pub teams: Vec<String>,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in user and the token every write must echo in `X-CSRF-Token`
+/// (`POST /api/auth/login`, `GET /api/auth/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub user: UserAccount,
+    pub csrf_token: String,
+}
+
+/// `POST /api/users`: a new account. Coaches need at least one team, athletes their
+/// athlete record; passwords have at least 10 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub role: Role,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub teams: Vec<String>,
+    #[serde(default)]
+    pub athlete_id: Option<String>,
+}
+
+/// One entry of the audit log (`GET /api/audit?athlete=A`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    /// RFC 3339 UTC time of the change.
+    pub at: String,
+    /// A user id, or `cli:NAME` / `system:WHAT` for changes made outside the API.
+    pub actor: String,
+    /// `create`, `update`, `import`, `sign_in`, `sign_out`, ...
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub athlete_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A session as stored, with its id (`GET /api/athletes/{id}/sessions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub id: String,
+    #[serde(flatten)]
+    pub session: Session,
+}

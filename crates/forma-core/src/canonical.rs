@@ -142,14 +142,24 @@ impl<'a> Table<'a> {
     }
 
     fn parse<T>(
+        self,
+        bad: BadRows,
+        row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
+    ) -> Result<Parsed<T>, CsvError> {
+        let mut records = Vec::with_capacity(self.rows);
+        let skipped = self.for_each(bad, row, |t| records.push(t))?;
+        Ok(Parsed { records, skipped })
+    }
+
+    /// Reads every row with `row` and hands each record to `keep`, returning
+    /// the rows skipped.
+    fn for_each<T>(
         mut self,
         bad: BadRows,
         mut row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
-    ) -> Result<Parsed<T>, CsvError> {
-        let mut out = Parsed {
-            records: Vec::with_capacity(self.rows),
-            skipped: Vec::new(),
-        };
+        mut keep: impl FnMut(T),
+    ) -> Result<Vec<CsvError>, CsvError> {
+        let mut skipped = Vec::new();
         let mut cells = Vec::with_capacity(self.head.len());
         while let Some(line) = self.reader.next_record(&mut cells) {
             let r = Row {
@@ -158,12 +168,12 @@ impl<'a> Table<'a> {
                 cells: &cells,
             };
             match row(&r) {
-                Ok(t) => out.records.push(t),
-                Err(e) if bad == BadRows::Skip => out.skipped.push(e),
+                Ok(t) => keep(t),
+                Err(e) if bad == BadRows::Skip => skipped.push(e),
                 Err(e) => return Err(e),
             }
         }
-        Ok(out)
+        Ok(skipped)
     }
 }
 
@@ -174,21 +184,28 @@ struct Row<'r, 'a> {
 }
 
 /// `cell` without surrounding white space; checks the common untrimmed case first.
+// This and the row helpers run for every cell of large files, and the release
+// profile builds this crate for size (the browser), which would not inline them.
+#[inline(always)]
 fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
-        _ => cell.trim(),
+        (Some(first), Some(last)) if !first.is_ascii_graphic() || !last.is_ascii_graphic() => {
+            cell.trim()
+        }
+        _ => cell,
     }
 }
 
 impl<'a> Row<'_, 'a> {
     /// The trimmed cell, `None` when the column is absent or the cell empty.
+    #[inline(always)]
     fn cell(&self, column: Column) -> Option<&str> {
         let c = trim(self.cells.get(column.index?)?);
         (!c.is_empty()).then_some(c)
     }
 
     /// As [`Row::cell`], still borrowed from the file when it was not quoted.
+    #[inline(always)]
     fn text(&self, column: Column) -> Option<Cow<'a, str>> {
         let trimmed: Cow<'a, str> = match self.cells.get(column.index?)? {
             Cow::Borrowed(c) => Cow::Borrowed(trim(c)),
@@ -219,6 +236,7 @@ impl<'a> Row<'_, 'a> {
         }
     }
 
+    #[inline(always)]
     fn optional<T>(
         &self,
         column: Column,
@@ -229,6 +247,7 @@ impl<'a> Row<'_, 'a> {
             .transpose()
     }
 
+    #[inline(always)]
     fn number(
         &self,
         column: Column,
@@ -324,26 +343,32 @@ pub(crate) struct SessionDay<'a> {
     pub session: SessionLoad,
 }
 
-/// As [`parse_sessions`], with the same checks and errors, keeping only what the
-/// daily series needs and copying no text: the fast path for large files.
-pub(crate) fn parse_session_days<'a>(
+/// As [`parse_sessions`], with the same checks and errors, handing `keep` only
+/// what the daily series needs and copying no text: the fast path for large
+/// files. Returns the rows skipped.
+pub(crate) fn read_session_days<'a>(
     file: &'a str,
     text: &'a str,
     bad: BadRows,
-) -> Result<Parsed<SessionDay<'a>>, CsvError> {
+    keep: impl FnMut(SessionDay<'a>),
+) -> Result<Vec<CsvError>, CsvError> {
     let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER)?;
     let columns = SessionColumns::new(&table);
-    table.parse(bad, |row| {
-        let r = columns.read(row)?;
-        Ok(SessionDay {
-            athlete_id: r.athlete_id,
-            session: SessionLoad {
-                day: epoch_day(r.date),
-                load: r.load,
-                rpe: r.rpe,
-            },
-        })
-    })
+    table.for_each(
+        bad,
+        |row| {
+            let r = columns.read(row)?;
+            Ok(SessionDay {
+                athlete_id: r.athlete_id,
+                session: SessionLoad {
+                    day: epoch_day(r.date),
+                    load: r.load,
+                    rpe: r.rpe,
+                },
+            })
+        },
+        keep,
+    )
 }
 
 /// A checked sessions row, its text still borrowed from the file.

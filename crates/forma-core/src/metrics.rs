@@ -905,22 +905,21 @@ fn write_date(out: &mut String, date: Date) {
         let _ = write!(out, "{date}");
         return;
     };
-    let digit = |n: u16| char::from(b'0' + (n % 10) as u8);
+    let digit = |n: u16| b'0' + (n % 10) as u8;
     let (month, day) = (date.month() as u16, date.day() as u16);
-    for c in [
+    let text = [
         digit(year / 1000),
         digit(year / 100),
         digit(year / 10),
         digit(year),
-        '-',
+        b'-',
         digit(month / 10),
         digit(month),
-        '-',
+        b'-',
         digit(day / 10),
         digit(day),
-    ] {
-        out.push(c);
-    }
+    ];
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 /// Header of the metrics CSV written by [`DailyMetrics::write_csv_rows`].

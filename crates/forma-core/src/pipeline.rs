@@ -1,12 +1,13 @@
 //! The calls the command line and the server make: canonical CSV text in,
 //! metrics CSV or a data-quality report out.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::canonical::{parse_session_days, parse_sessions, parse_wellness, BadRows, CsvError};
+use crate::canonical::{parse_sessions, parse_wellness, read_session_days, BadRows, CsvError};
 use crate::metrics::{DailyMetrics, MetricsOptions, METRICS_HEADER};
 use crate::quality::{self, QualityOptions, QualityReport};
 use crate::series::{series_by_athlete, DailySeries, SessionLoad};
@@ -96,66 +97,67 @@ pub fn read_series(
     bad_rows: BadRows,
     end: Option<Date>,
 ) -> Result<SeriesRead, CsvError> {
-    let parsed = parse_session_days(sessions.name, sessions.text, bad_rows)?;
-    let mut skipped = parsed.skipped;
-    let wellness = match wellness {
-        Some(file) => {
-            let parsed = parse_wellness(file.name, file.text, bad_rows)?;
-            skipped.extend(parsed.skipped);
-            parsed.records
+    let mut athletes = Athletes::default();
+    let mut skipped = read_session_days(sessions.name, sessions.text, bad_rows, |row| {
+        athletes.get(row.athlete_id).sessions.push(row.session);
+    })?;
+    if let Some(file) = wellness {
+        let parsed = parse_wellness(file.name, file.text, bad_rows)?;
+        skipped.extend(parsed.skipped);
+        for w in parsed.records {
+            let day = epoch_day(w.date);
+            let id = Cow::Owned(String::from(w.athlete_id));
+            athletes.get(id).observed_days.push(day);
         }
-        None => Vec::new(),
-    };
-
-    struct Athlete<'r> {
-        id: &'r str,
-        sessions: Vec<SessionLoad>,
-        observed_days: Vec<i32>,
     }
-    let mut athletes: Vec<Athlete<'_>> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut find = |id| {
-        *index.entry(id).or_insert_with(|| {
-            athletes.push(Athlete {
-                id,
-                sessions: Vec::new(),
-                observed_days: Vec::new(),
-            });
-            athletes.len() - 1
-        })
-    };
-    // Files usually list an athlete's rows together: look up only on a change.
-    let mut current: Option<(&str, usize)> = None;
-    let mut session_athlete = Vec::with_capacity(parsed.records.len());
-    for row in &parsed.records {
-        let id: &str = &row.athlete_id;
-        let i = match current {
-            Some((last, i)) if last == id => i,
-            _ => find(id),
-        };
-        current = Some((id, i));
-        session_athlete.push(i);
-    }
-    let wellness_athlete: Vec<usize> = wellness
-        .iter()
-        .map(|w| find(w.athlete_id.as_str()))
-        .collect();
-    for (row, i) in parsed.records.iter().zip(session_athlete) {
-        athletes[i].sessions.push(row.session);
-    }
-    for (w, i) in wellness.iter().zip(wellness_athlete) {
-        athletes[i].observed_days.push(epoch_day(w.date));
-    }
-    athletes.sort_unstable_by(|a, b| a.id.cmp(b.id));
+    let mut athletes = athletes.list;
+    athletes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let end_day = end.map(epoch_day);
     let series = athletes
         .iter()
         .filter_map(|a| {
-            let id = AthleteId::from_checked(a.id.to_owned());
+            let id = AthleteId::from_checked(a.id.to_string());
             DailySeries::from_days(id, &a.sessions, &a.observed_days, end_day)
         })
         .collect();
     Ok(SeriesRead { series, skipped })
+}
+
+/// One athlete's rows, in file order.
+struct AthleteDays<'a> {
+    id: Cow<'a, str>,
+    sessions: Vec<SessionLoad>,
+    observed_days: Vec<i32>,
+}
+
+/// Rows grouped by athlete, in order of first appearance.
+#[derive(Default)]
+struct Athletes<'a> {
+    list: Vec<AthleteDays<'a>>,
+    index: HashMap<Cow<'a, str>, usize>,
+    /// The last athlete found: files usually list an athlete's rows together,
+    /// so most rows need no hash look-up.
+    current: usize,
+}
+
+impl<'a> Athletes<'a> {
+    fn get(&mut self, id: Cow<'a, str>) -> &mut AthleteDays<'a> {
+        if self.list.get(self.current).is_none_or(|a| a.id != id) {
+            self.current = match self.index.get(&id) {
+                Some(i) => *i,
+                None => {
+                    self.index.insert(id.clone(), self.list.len());
+                    self.list.push(AthleteDays {
+                        id,
+                        sessions: Vec::new(),
+                        observed_days: Vec::new(),
+                    });
+                    self.list.len() - 1
+                }
+            };
+        }
+        &mut self.list[self.current]
+    }
 }
 
 /// Every athlete's daily series from parsed inputs, sorted by athlete id.
@@ -236,4 +238,52 @@ pub fn quality_reports(
         .iter()
         .map(|s| quality::check(s, options))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_series_builds_the_series_read_inputs_and_build_series_build() {
+        let sessions = "athlete_id,date,rpe,duration_min,load\n\
+                        b,2020-01-03,5,30,\n\
+                        \"a\",2020-01-01,,,100.5\n\
+                        b,2020-01-01,7,10,\n\
+                        a,2020-01-01,4,10,\n\
+                        b,2020-01-09,,,\n\
+                        c,2020-02-01,,,20\n";
+        let wellness = "athlete_id,date,sleep_h\nd,2020-01-02,7\na,2020-01-06,8\n";
+        for (bad, end) in [
+            (BadRows::Skip, None),
+            (BadRows::Skip, Some(jiff::civil::date(2020, 1, 20))),
+        ] {
+            let inputs = read_inputs(sessions, Some(wellness), bad).unwrap();
+            let read = read_series(
+                CsvFile {
+                    name: "sessions.csv",
+                    text: sessions,
+                },
+                Some(CsvFile {
+                    name: "wellness.csv",
+                    text: wellness,
+                }),
+                bad,
+                end,
+            )
+            .unwrap();
+            assert_eq!(read.series, build_series(&inputs, end));
+            assert_eq!(read.skipped, inputs.skipped);
+        }
+        let fail = read_series(
+            CsvFile {
+                name: "sessions.csv",
+                text: sessions,
+            },
+            None,
+            BadRows::Fail,
+            None,
+        );
+        assert_eq!(fail.unwrap_err().line, 6);
+    }
 }

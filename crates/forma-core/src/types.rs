@@ -359,6 +359,7 @@ pub struct Event {
 }
 
 /// Parses a finite number within `min..=max` for `field`.
+#[inline(always)]
 pub(crate) fn parse_number(
     field: &'static str,
     s: &str,

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::extract::{OriginalUri, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -17,6 +18,7 @@ use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::limiter::LoginLimiter;
 use crate::config::ServeConfig;
 use crate::error::AppError;
 
@@ -24,6 +26,20 @@ use crate::error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
+    /// Failed sign-ins, per email and per client address (in this process only).
+    pub limiter: Arc<LoginLimiter>,
+    /// Mark the session cookie `Secure` even without `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(pool: SqlitePool, secure_cookies: bool) -> AppState {
+        AppState {
+            pool,
+            limiter: Arc::new(LoginLimiter::default()),
+            secure_cookies,
+        }
+    }
 }
 
 /// A future that resolves when the server should stop.
@@ -51,10 +67,16 @@ impl Application {
                 tracing::warn!(path = %pmdata.display(), "no PMData folder there; starting without the demo team");
             }
         }
+        tokio::task::spawn_blocking(crate::api::auth::warm_up)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot prepare sign-in: {error}"))?;
         let has_demo = crate::store::athletes::team(&pool, crate::demo::TEAM_ID)
             .await?
             .is_some();
-        let router = router(AppState { pool: pool.clone() }, &config.dist_dir);
+        let router = router(
+            AppState::new(pool.clone(), config.secure_cookies),
+            &config.dist_dir,
+        );
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
             .await
@@ -86,7 +108,11 @@ impl Application {
     /// # Errors
     /// When the socket fails while serving.
     pub async fn run_until(self, shutdown: ShutdownSignal) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        // The peer address feeds the per-address sign-in limiter.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         self.pool.close().await;
@@ -97,7 +123,7 @@ impl Application {
 /// The whole HTTP surface: `/api/...` answers JSON (a JSON 404 for unknown API paths);
 /// every other path is a file of the built app or, for client-side routes, `index.html`.
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
-    let api = crate::api::router()
+    let api = crate::api::router(&state)
         .fallback(api_not_found)
         .with_state(state);
     let index = dist_dir.join("index.html");

@@ -17,6 +17,9 @@ pub struct ServeConfig {
     /// PMData folder to load as the demo team when the database is empty; `None`
     /// starts empty (`--no-demo`).
     pub demo_data: Option<PathBuf>,
+    /// Always mark the session cookie `Secure` (when Forma is reached over HTTPS
+    /// without a proxy that sets `X-Forwarded-Proto`).
+    pub secure_cookies: bool,
 }
 
 impl Default for ServeConfig {
@@ -27,6 +30,7 @@ impl Default for ServeConfig {
             data_dir: PathBuf::from("data"),
             dist_dir: PathBuf::from("dist"),
             demo_data: None,
+            secure_cookies: false,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The server's one error type for HTTP handlers. It maps each failure to a status
 //! code and a JSON [`ApiError`] body, logs the detail, and never sends internals.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use forma_core::api::ApiError;
@@ -12,6 +12,21 @@ pub enum AppError {
     /// The thing asked for does not exist (or the caller may not know it exists).
     #[error("not found: {0}")]
     NotFound(String),
+    /// No valid session: not signed in, or the session expired. The text says which.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+    /// A sign-in with an unknown email or a wrong password (the same answer for both).
+    #[error("wrong email or password")]
+    BadCredentials,
+    /// Signed in, but this account may not do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// A write without the session's `X-CSRF-Token`.
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    /// Too many failed sign-ins; try again after this many seconds.
+    #[error("too many failed sign-ins; retry after {0} s")]
+    TooManyAttempts(u64),
     /// A request field that cannot be accepted.
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
@@ -39,7 +54,41 @@ impl From<ValueError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let internal = "The server could not complete this request. Try again; if it persists, tell the person who runs Forma.";
+        let retry_after = match &self {
+            AppError::TooManyAttempts(seconds) => Some(*seconds),
+            _ => None,
+        };
         let (status, code, message, field) = match self {
+            AppError::Unauthenticated(message) => {
+                (StatusCode::UNAUTHORIZED, "unauthenticated", message, None)
+            }
+            AppError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "The email or the password is not right. Check both and try again.".to_owned(),
+                None,
+            ),
+            AppError::Forbidden(what) => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!("Your account may not {what}."),
+                None,
+            ),
+            AppError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "csrf",
+                "This change was refused because it did not carry the page's security token (X-CSRF-Token). Reload the page and try again.".to_owned(),
+                None,
+            ),
+            AppError::TooManyAttempts(seconds) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!(
+                    "Too many failed sign-ins. Wait {} minute(s) and try again.",
+                    seconds.div_ceil(60).max(1)
+                ),
+                None,
+            ),
             AppError::NotFound(what) => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -77,7 +126,7 @@ impl IntoResponse for AppError {
                 )
             }
         };
-        (
+        let mut response = (
             status,
             Json(ApiError {
                 code: code.to_owned(),
@@ -85,6 +134,12 @@ impl IntoResponse for AppError {
                 field,
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }

@@ -1,14 +1,21 @@
 //! `GET /api/health`: is the server up, which version, does the database answer.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::Method;
+use axum::Json;
 use forma_core::api::{DatabaseHealth, Health, HealthStatus};
 
+use crate::api::Endpoint;
 use crate::app::AppState;
+use crate::auth::policy::Policy;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new(
+        Method::GET,
+        "/health",
+        Policy::Public,
+        health,
+    )]
 }
 
 async fn health(State(state): State<AppState>) -> Json<Health> {

@@ -33,6 +33,40 @@ enum Command {
     /// Import files into the database, each in one transaction.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Add(UserAddArgs),
+    /// List accounts: email, role, teams or athlete (never passwords).
+    List(StoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct UserAddArgs {
+    #[arg(long)]
+    email: String,
+    /// admin, coach or athlete.
+    #[arg(long)]
+    role: forma_core::api::Role,
+    /// A team the coach coaches (repeat for several).
+    #[arg(long = "team")]
+    teams: Vec<String>,
+    /// The athlete record an athlete account belongs to.
+    #[arg(long)]
+    athlete: Option<String>,
+    /// Read the password (at least 10 characters) from standard input.
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// The name shown in the app (default: the email's part before @).
+    #[arg(long)]
+    name: Option<String>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,6 +95,10 @@ struct ServeArgs {
     /// Start with an empty database instead of the demo team.
     #[arg(long)]
     no_demo: bool,
+    /// Mark the session cookie Secure on every answer (Forma reached over HTTPS
+    /// without a proxy that sends X-Forwarded-Proto).
+    #[arg(long, env = "FORMA_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -139,6 +177,8 @@ async fn main() -> std::process::ExitCode {
         Command::Quality(args) => commands::metrics::quality(&args),
         Command::Convert(ConvertCommand::Pmdata(args)) => commands::convert::pmdata(&args),
         Command::Import(command) => import(command).await,
+        Command::User(UserCommand::Add(args)) => user_add(args).await,
+        Command::User(UserCommand::List(args)) => user_list(args).await,
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -156,6 +196,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         dist_dir: args.dist_dir,
         demo_data: (!args.no_demo).then_some(args.demo_data),
+        secure_cookies: args.secure_cookies,
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;
@@ -269,6 +310,57 @@ async fn canonical(
     )
     .await?;
     Ok((report, args.store.data_dir))
+}
+
+async fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
+    use forma_server::error::AppError;
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).map_err(|error| {
+        anyhow::anyhow!("cannot read the password from standard input: {error}")
+    })?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    let pool = forma_server::db::open(&args.store.data_dir).await?;
+    let input = forma_core::api::NewAccount {
+        email: args.email,
+        password,
+        role: args.role,
+        display_name: args.name,
+        teams: args.teams,
+        athlete_id: args.athlete,
+    };
+    let account = forma_server::auth::accounts::create(
+        &pool,
+        &input,
+        &forma_server::store::audit::Actor::cli(),
+    )
+    .await
+    .map_err(|error| match error {
+        AppError::Invalid { message, .. } => anyhow::anyhow!("{message}"),
+        other => anyhow::anyhow!(other),
+    })?;
+    println!(
+        "Created {} account {}.",
+        account.role.as_str(),
+        account.email
+    );
+    Ok(())
+}
+
+async fn user_list(args: StoreArgs) -> anyhow::Result<()> {
+    let pool = forma_server::db::open(&args.data_dir).await?;
+    let accounts = forma_server::store::users::list(&pool).await?;
+    if accounts.is_empty() {
+        println!("No accounts yet; create one with `forma user add`.");
+    }
+    for account in accounts {
+        let scope = match (&account.athlete_id, account.teams.is_empty()) {
+            (Some(athlete), _) => format!("athlete {athlete}"),
+            (None, false) => format!("teams {}", account.teams.join(", ")),
+            (None, true) => String::new(),
+        };
+        println!("{:<32} {:<8} {scope}", account.email, account.role.as_str());
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

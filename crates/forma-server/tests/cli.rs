@@ -203,3 +203,96 @@ fn convert_pmdata_then_metrics_and_quality_cover_all_sixteen_participants() {
     let reports: serde_json::Value = serde_json::from_slice(&quality.stdout).expect("JSON report");
     assert_eq!(reports.as_array().map(Vec::len), Some(16));
 }
+
+fn forma_with_input(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forma"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the forma binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write the password");
+    child.wait_with_output().expect("forma ends")
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_refuses_what_it_cannot_accept_and_list_shows_no_hash() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().to_str().expect("utf-8");
+    let add = |args: &[&str], password: &str| {
+        let mut all = vec!["user", "add", "--password-stdin", "--data-dir", data];
+        all.extend_from_slice(args);
+        forma_with_input(&all, password)
+    };
+
+    let short = add(&["--email", "a@club.no", "--role", "admin"], "short\n");
+    let coach_without_team = add(
+        &["--email", "c@club.no", "--role", "coach"],
+        "long-enough-1\n",
+    );
+    let unknown_team = add(
+        &["--email", "c@club.no", "--role", "coach", "--team", "nope"],
+        "long-enough-1\n",
+    );
+    let athlete_without_record = add(
+        &["--email", "p@club.no", "--role", "athlete"],
+        "long-enough-1\n",
+    );
+    let unknown_athlete = add(
+        &[
+            "--email",
+            "p@club.no",
+            "--role",
+            "athlete",
+            "--athlete",
+            "p99",
+        ],
+        "long-enough-1\n",
+    );
+    let admin = add(
+        &[
+            "--email",
+            "Admin@Club.no",
+            "--role",
+            "admin",
+            "--name",
+            "The Admin",
+        ],
+        "long-enough-1\n",
+    );
+    let list = forma(&["user", "list", "--data-dir", data]);
+
+    for (output, expected) in [
+        (&short, "at least 10"),
+        (&coach_without_team, "--team"),
+        (&unknown_team, "no team `nope`"),
+        (&athlete_without_record, "--athlete"),
+        (&unknown_athlete, "no athlete `p99`"),
+    ] {
+        assert!(!output.status.success());
+        assert!(
+            text(&output.stderr).contains(expected),
+            "{}",
+            text(&output.stderr)
+        );
+    }
+    assert!(admin.status.success(), "{}", text(&admin.stderr));
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let listing = text(&list.stdout);
+    assert!(
+        listing.contains("admin@club.no") && listing.contains("admin"),
+        "{listing}"
+    );
+    assert!(
+        !listing.contains("argon2") && !listing.contains("long-enough"),
+        "{listing}"
+    );
+    assert_eq!(listing.lines().count(), 1, "{listing}");
+}

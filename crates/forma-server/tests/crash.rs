@@ -42,6 +42,43 @@ fn start(data_dir: &Path) -> Server {
     Server { child, url }
 }
 
+/// Signs in as the demo coach; the client sends the session cookie and CSRF token.
+async fn sign_in(url: &str) -> reqwest::Client {
+    let response = reqwest::Client::new()
+        .post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({"email": "coach@demo.forma", "password": "demo-coach"}))
+        .send()
+        .await
+        .expect("sign-in");
+    assert_eq!(response.status(), 200, "the demo coach signs in");
+    let cookie = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| value.split(';').next()?.strip_prefix("forma_session="))
+        .expect("a session cookie")
+        .to_owned();
+    let me: serde_json::Value = response.json().await.expect("signed-in user");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        format!("forma_session={cookie}").parse().expect("header"),
+    );
+    headers.insert(
+        "x-csrf-token",
+        me["csrf_token"]
+            .as_str()
+            .expect("csrf token")
+            .parse()
+            .expect("header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
 fn body(id: &str, minute: u32) -> serde_json::Value {
     serde_json::json!({"id": id, "date": "2020-03-20", "sport": "crash-test", "rpe": 5, "duration_min": minute})
 }
@@ -50,7 +87,7 @@ fn body(id: &str, minute: u32) -> serde_json::Value {
 async fn acknowledged_writes_survive_sigkill_and_retries_store_each_once() {
     let data = tempfile::tempdir().expect("temp dir");
     let mut server = start(data.path());
-    let client = reqwest::Client::new();
+    let client = sign_in(&server.url).await;
     let acknowledged = Arc::new(Mutex::new(BTreeSet::new()));
     let attempted: Vec<String> = (0..2000).map(|n| format!("crash-{n:05}")).collect();
 
@@ -96,6 +133,7 @@ async fn acknowledged_writes_survive_sigkill_and_retries_store_each_once() {
     );
 
     let mut server = start(data.path());
+    // Sessions are stored: the one from before the crash still works.
     let stored = |sessions: Vec<StoredSession>| -> Vec<String> {
         sessions
             .into_iter()

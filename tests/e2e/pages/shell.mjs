@@ -10,7 +10,7 @@ export class Shell {
     await this.page.goto(`${baseUrl}${path}`);
     // The app has mounted when its header is on the page.
     await this.page.locator('header.shell-header').waitFor();
-    await this.page.locator('main h1').first().waitFor();
+    await this.page.locator('main h1, main [data-testid]').first().waitFor();
   }
 
   brand() {

@@ -2,30 +2,57 @@
 //! sessions, wellness and events, and writes of each.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
+use axum::http::{Method, StatusCode};
+use axum::Json;
 use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, SeriesResponse};
 use forma_core::overview;
 use forma_core::quality::QualityReport;
 use forma_core::types::{parse_date, AthleteId, Event, WellnessEntry};
 use serde::Deserialize;
 
+use super::Endpoint;
 use crate::app::AppState;
+use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::store::audit::{self, Actor, Change};
+use crate::store::audit::{self, Change};
 use crate::store::records::{self, StoredSession};
 use crate::store::{athletes, new_id};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/athletes/{id}", get(details))
-        .route("/athletes/{id}/series", get(series))
-        .route("/athletes/{id}/quality", get(quality))
-        .route("/athletes/{id}/sessions", get(sessions).post(add_session))
-        .route("/athletes/{id}/wellness", get(wellness))
-        .route("/athletes/{id}/wellness/{date}", put(put_wellness))
-        .route("/athletes/{id}/events", get(events).post(add_event))
+pub fn endpoints() -> Vec<Endpoint> {
+    const READ: Policy = Policy::AthleteRead {
+        athlete: Source::Path("id"),
+    };
+    let write = |what| Policy::AthleteWrite {
+        athlete: Source::Path("id"),
+        what,
+    };
+    vec![
+        Endpoint::new(Method::GET, "/athletes/{id}", READ, details),
+        Endpoint::new(Method::GET, "/athletes/{id}/series", READ, series),
+        Endpoint::new(Method::GET, "/athletes/{id}/quality", READ, quality),
+        Endpoint::new(Method::GET, "/athletes/{id}/sessions", READ, sessions),
+        Endpoint::new(
+            Method::POST,
+            "/athletes/{id}/sessions",
+            write(Write::Sessions),
+            add_session,
+        ),
+        Endpoint::new(Method::GET, "/athletes/{id}/wellness", READ, wellness),
+        Endpoint::new(
+            Method::PUT,
+            "/athletes/{id}/wellness/{date}",
+            write(Write::Wellness),
+            put_wellness,
+        ),
+        Endpoint::new(Method::GET, "/athletes/{id}/events", READ, events),
+        Endpoint::new(
+            Method::POST,
+            "/athletes/{id}/events",
+            write(Write::Events),
+            add_event,
+        ),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +199,7 @@ async fn events(
 /// a retry stores nothing new and answers 200 with the stored session.
 async fn add_session(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<NewSession>,
 ) -> Result<(StatusCode, Json<StoredSession>), AppError> {
@@ -188,7 +216,7 @@ async fn add_session(
         athletes::bump_data_version(&mut tx, &athlete).await?;
         audit::record(
             &mut tx,
-            &Actor::system("api"),
+            &user.actor(),
             Change {
                 action: "create",
                 entity: "session",
@@ -214,6 +242,7 @@ async fn add_session(
 /// `PUT /api/athletes/{id}/wellness/{date}`: the day's wellness, replacing any earlier entry.
 async fn put_wellness(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path((id, date)): Path<(String, String)>,
     Json(input): Json<NewWellness>,
 ) -> Result<Json<WellnessEntry>, AppError> {
@@ -226,7 +255,7 @@ async fn put_wellness(
         athletes::bump_data_version(&mut tx, &athlete).await?;
         audit::record(
             &mut tx,
-            &Actor::system("api"),
+            &user.actor(),
             Change {
                 action: if before.is_some() { "update" } else { "create" },
                 entity: "wellness",
@@ -245,6 +274,7 @@ async fn put_wellness(
 /// `POST /api/athletes/{id}/events`: records an injury or illness.
 async fn add_event(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<NewEvent>,
 ) -> Result<(StatusCode, Json<Event>), AppError> {
@@ -256,7 +286,7 @@ async fn add_event(
     athletes::bump_data_version(&mut tx, &athlete).await?;
     audit::record(
         &mut tx,
-        &Actor::system("api"),
+        &user.actor(),
         Change {
             action: "create",
             entity: "event",

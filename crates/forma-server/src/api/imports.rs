@@ -1,25 +1,48 @@
 //! `POST /api/import/{sessions|wellness|events}?team=T[&skip_bad=true]`: multipart
-//! upload of canonical CSV files, each imported in its own transaction.
+//! upload of canonical CSV files, each imported in its own transaction; and
+//! `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files of one athlete.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::Json;
 use forma_core::api::ImportReport;
 use serde::Deserialize;
 
+use super::Endpoint;
 use crate::app::AppState;
+use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::import::activity::ActivityFile;
 use crate::import::{self, CanonicalKind, Destination, MAX_FILE_BYTES};
 use crate::store::athletes::DEFAULT_TIME_ZONE;
-use crate::store::audit::Actor;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/import/{kind}", post(upload))
-        // Room for the multipart framing around one file at the limit.
-        .layer(DefaultBodyLimit::max(MAX_FILE_BYTES + 64 * 1024))
+/// Room for the multipart framing around one file at the limit.
+const BODY_LIMIT: usize = MAX_FILE_BYTES + 64 * 1024;
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        // A fixed path segment wins over `{kind}`: activity files have their own policy.
+        Endpoint::new(
+            Method::POST,
+            "/import/activity",
+            Policy::AthleteWrite {
+                athlete: Source::Query("athlete"),
+                what: Write::Activity,
+            },
+            upload_activities,
+        )
+        .body_limit(BODY_LIMIT),
+        Endpoint::new(
+            Method::POST,
+            "/import/{kind}",
+            Policy::TeamWrite {
+                team: Source::Query("team"),
+            },
+            upload,
+        )
+        .body_limit(BODY_LIMIT),
+    ]
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,13 +63,11 @@ fn too_large() -> AppError {
 
 async fn upload(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(kind): Path<String>,
     Query(query): Query<ImportQuery>,
     multipart: Multipart,
 ) -> Result<Json<Vec<ImportReport>>, AppError> {
-    if kind == "activity" {
-        return upload_activities(&state, query, multipart).await;
-    }
     let kind = match kind.as_str() {
         "sessions" => CanonicalKind::Sessions,
         "wellness" => CanonicalKind::Wellness,
@@ -87,7 +108,7 @@ async fn upload(
                 &file.name,
                 &file.bytes,
                 &destination,
-                &Actor::system("api"),
+                &user.actor(),
             )
             .await?,
         );
@@ -97,8 +118,9 @@ async fn upload(
 
 /// `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files in one transaction.
 async fn upload_activities(
-    state: &AppState,
-    query: ImportQuery,
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ImportQuery>,
     multipart: Multipart,
 ) -> Result<Json<Vec<ImportReport>>, AppError> {
     let athlete = query.athlete.ok_or_else(|| AppError::Invalid {
@@ -117,7 +139,7 @@ async fn upload_activities(
         &athlete,
         &files,
         query.skip_bad,
-        &Actor::system("api"),
+        &user.actor(),
     )
     .await?;
     Ok(Json(vec![report]))

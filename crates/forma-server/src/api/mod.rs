@@ -1,22 +1,100 @@
-//! The JSON API under `/api`: each module owns its routes, merged here.
+//! The JSON API under `/api`. Each module lists its routes as [`Endpoint`]s, each
+//! with its [`Policy`]; [`router`] builds every route from that one table and wraps
+//! each in the authorization layer, so a route cannot exist without a policy.
 
 pub mod athletes;
+pub mod audit;
+pub mod auth;
 pub mod imports;
 pub mod teams;
+pub mod users;
 
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::middleware;
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
 use forma_core::types::parse_date;
 use jiff::civil::Date;
 
 use crate::app::AppState;
+use crate::auth::policy::{authorize, Guard, Policy};
 use crate::error::AppError;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(crate::health::router())
-        .merge(teams::router())
-        .merge(athletes::router())
-        .merge(imports::router())
+/// One route of the API: method, path (under `/api`), who may call it, and handler.
+pub struct Endpoint {
+    pub method: Method,
+    pub path: &'static str,
+    pub policy: Policy,
+    handler: MethodRouter<AppState>,
+}
+
+impl Endpoint {
+    /// A route whose `handler` answers `method` on `path` under `policy`.
+    pub fn new<H, T>(method: Method, path: &'static str, policy: Policy, handler: H) -> Endpoint
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone())
+            .expect("the route table uses only standard methods");
+        Endpoint {
+            method,
+            path,
+            policy,
+            handler: on(filter, handler),
+        }
+    }
+
+    /// Accepts request bodies up to `bytes` (uploads).
+    pub fn body_limit(mut self, bytes: usize) -> Endpoint {
+        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self
+    }
+}
+
+/// The route table: every API route with its policy.
+pub fn endpoints() -> Vec<Endpoint> {
+    [
+        crate::health::endpoints(),
+        auth::endpoints(),
+        users::endpoints(),
+        audit::endpoints(),
+        teams::endpoints(),
+        athletes::endpoints(),
+        imports::endpoints(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The route table without handlers: `(method, path under /api, policy)`. Tests
+/// walk it to call every route.
+pub fn route_table() -> Vec<(Method, &'static str, Policy)> {
+    endpoints()
+        .into_iter()
+        .map(|endpoint| (endpoint.method, endpoint.path, endpoint.policy))
+        .collect()
+}
+
+/// Every route of the table, each behind the authorization layer with its policy.
+pub fn router(state: &AppState) -> Router<AppState> {
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |router, endpoint| {
+            let guard = Guard {
+                state: state.clone(),
+                policy: endpoint.policy,
+            };
+            router.route(
+                endpoint.path,
+                endpoint
+                    .handler
+                    .layer(middleware::from_fn_with_state(guard, authorize)),
+            )
+        })
 }
 
 /// Reads an optional date query parameter.
@@ -42,4 +120,31 @@ pub fn as_of(team_as_of: Option<Date>, time_zone: &str) -> Date {
         let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
         zone.to_datetime(jiff::Timestamp::now()).date()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_health_and_sign_in_are_public() {
+        let public: Vec<String> = route_table()
+            .into_iter()
+            .filter(|(_, _, policy)| *policy == Policy::Public)
+            .map(|(method, path, _)| format!("{method} {path}"))
+            .collect();
+        assert_eq!(public, ["GET /health", "POST /auth/login"]);
+    }
+
+    #[test]
+    fn no_route_is_listed_twice() {
+        let mut routes: Vec<String> = route_table()
+            .into_iter()
+            .map(|(method, path, _)| format!("{method} {path}"))
+            .collect();
+        let count = routes.len();
+        routes.sort();
+        routes.dedup();
+        assert_eq!(routes.len(), count);
+    }
 }

@@ -1,23 +1,43 @@
 //! Teams and their athletes' latest status: the data of the team page.
 
 use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::http::Method;
+use axum::Json;
 use forma_core::api::{AthleteStatus, TeamSummary};
 use forma_core::overview;
 
+use super::Endpoint;
 use crate::app::AppState;
+use crate::auth::policy::{Policy, Source};
+use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::store::{athletes, records};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/teams", get(list))
-        .route("/teams/{team}/athletes", get(team_athletes))
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new(Method::GET, "/teams", Policy::SignedIn, list),
+        Endpoint::new(
+            Method::GET,
+            "/teams/{team}/athletes",
+            Policy::TeamRead {
+                team: Source::Path("team"),
+            },
+            team_athletes,
+        ),
+    ]
 }
 
-async fn list(State(state): State<AppState>) -> Result<Json<Vec<TeamSummary>>, AppError> {
-    Ok(Json(athletes::teams(&state.pool).await?))
+/// `GET /api/teams`: the caller's teams: all for admins, a coach's own, none for
+/// athletes (their page is their own).
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<TeamSummary>>, AppError> {
+    let mut teams = athletes::teams(&state.pool).await?;
+    if !user.is_admin() {
+        teams.retain(|team| user.coaches(&team.id));
+    }
+    Ok(Json(teams))
 }
 
 /// `GET /api/teams/{team}/athletes`: one status per athlete, by name.

@@ -210,8 +210,9 @@ pub async fn store_records(
         if team != &destination.team {
             foreign.push(whole_file(
                 file,
+                // The other team is not named: the importer may not be allowed to see it.
                 &format!(
-                    "athlete {athlete} belongs to team `{team}`, not `{}`; import their rows into their own team",
+                    "athlete {athlete} is not in team `{}` (athlete ids are unique across teams); import their rows into their own team or give them another id",
                     destination.team
                 ),
             ));
@@ -292,6 +293,23 @@ pub async fn store_records(
         },
     )
     .await?;
+    // Each athlete's own log names the import that changed their data (the whole
+    // report stays in the entry above, which no athlete's log shows).
+    for athlete in &counts.changed_athletes {
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "import",
+                entity: "import",
+                entity_id: &import_id,
+                athlete_id: Some(athlete.as_str()),
+                before: None,
+                after: Some(serde_json::json!({ "file": file })),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(report)
 }

@@ -1,17 +1,24 @@
 //! The audit log: every write, who made it, when, and the record before and after.
 
+use forma_core::api::AuditEntry;
 use serde::Serialize;
+use sqlx::Row;
 
-use super::{new_id, now, Tx};
+use super::{new_id, now, Pool, Tx};
 
-/// Who made a change: a user id, or `system:...` for Forma itself (demo loading,
-/// command-line imports).
+/// Who made a change: the signed-in user's id, `cli:NAME` for the command line, or
+/// `system:...` for Forma itself (demo loading).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(pub String);
 
 impl Actor {
     pub fn system(what: &str) -> Actor {
         Actor(format!("system:{what}"))
+    }
+
+    /// A signed-in user, by account id.
+    pub fn user(id: &str) -> Actor {
+        Actor(id.to_owned())
     }
 
     pub fn cli() -> Actor {
@@ -56,4 +63,54 @@ pub async fn record(tx: &mut Tx<'_>, actor: &Actor, change: Change<'_>) -> Resul
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Writes one entry outside a larger change (sign-in, sign-out).
+///
+/// # Errors
+/// When the database refuses the write.
+pub async fn record_alone(
+    pool: &Pool,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    record(&mut tx, actor, change).await?;
+    tx.commit().await
+}
+
+/// Every entry about one athlete's data, oldest first.
+///
+/// # Errors
+/// When the database fails or holds JSON Forma cannot read.
+pub async fn entries_of_athlete(
+    pool: &Pool,
+    athlete: &str,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, at, actor, action, entity, entity_id, athlete_id, before_json, after_json
+         FROM audit_log WHERE athlete_id = $1 ORDER BY at, id",
+    )
+    .bind(athlete)
+    .fetch_all(pool)
+    .await?;
+    let json = |text: Option<String>| -> Result<Option<serde_json::Value>, sqlx::Error> {
+        text.map(|text| serde_json::from_str(&text).map_err(super::athletes::decode_error))
+            .transpose()
+    };
+    rows.iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                id: row.try_get("id")?,
+                at: row.try_get("at")?,
+                actor: row.try_get("actor")?,
+                action: row.try_get("action")?,
+                entity: row.try_get("entity")?,
+                entity_id: row.try_get("entity_id")?,
+                athlete_id: row.try_get("athlete_id")?,
+                before: json(row.try_get("before_json")?)?,
+                after: json(row.try_get("after_json")?)?,
+            })
+        })
+        .collect()
 }

@@ -4,6 +4,7 @@
 
 pub mod athletes;
 pub mod audit;
+pub mod auth_sessions;
 pub mod records;
 pub mod users;
 

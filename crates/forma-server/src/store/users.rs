@@ -1,26 +1,14 @@
-//! Accounts: creating users with argon2id password hashes and linking coaches to teams.
+//! Accounts: creating users with argon2id password hashes, linking coaches to teams,
+//! and reading accounts back (never their hashes, except to verify a sign-in).
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
+pub use forma_core::api::Role;
+use forma_core::api::UserAccount;
+use sqlx::Row;
 
+use super::athletes::decode_error;
 use super::{new_id, now, Pool, Tx};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Admin,
-    Coach,
-    Athlete,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coach => "coach",
-            Role::Athlete => "athlete",
-        }
-    }
-}
 
 /// Hashes a password with argon2id and a random salt.
 ///
@@ -49,8 +37,21 @@ pub struct NewUser<'a> {
 /// # Errors
 /// When the email is taken, a team or athlete does not exist, or the database fails.
 pub async fn create(tx: &mut Tx<'_>, user: &NewUser<'_>) -> anyhow::Result<String> {
-    let id = new_id();
     let hash = hash_password(user.password)?;
+    Ok(insert(tx, user, &hash).await?)
+}
+
+/// Creates an account whose password was already hashed (`user.password` is not
+/// used) and returns its id.
+///
+/// # Errors
+/// When the email is taken, a team or athlete does not exist, or the database fails.
+pub async fn insert(
+    tx: &mut Tx<'_>,
+    user: &NewUser<'_>,
+    hash: &str,
+) -> Result<String, sqlx::Error> {
+    let id = new_id();
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, role, athlete_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -82,4 +83,92 @@ pub async fn count(pool: &Pool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)
         .await
+}
+
+/// Whether an account with this (normalised) email exists.
+///
+/// # Errors
+/// When the database fails.
+pub async fn email_taken(tx: &mut Tx<'_>, email: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, role, athlete_id";
+
+async fn account_from_row(
+    pool: &Pool,
+    row: &sqlx::sqlite::SqliteRow,
+) -> Result<UserAccount, sqlx::Error> {
+    let id: String = row.try_get("id")?;
+    let role: String = row.try_get("role")?;
+    let teams =
+        sqlx::query_scalar("SELECT team_id FROM team_coaches WHERE user_id = $1 ORDER BY team_id")
+            .bind(&id)
+            .fetch_all(pool)
+            .await?;
+    Ok(UserAccount {
+        id,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: role.parse().map_err(decode_error)?,
+        athlete_id: row.try_get("athlete_id")?,
+        teams,
+    })
+}
+
+/// The account with this email and its password hash, for verifying a sign-in.
+///
+/// # Errors
+/// When the database fails.
+pub async fn by_email_with_hash(
+    pool: &Pool,
+    email: &str,
+) -> Result<Option<(UserAccount, String)>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(Some((
+            account_from_row(pool, &row).await?,
+            row.try_get("password_hash")?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// One account.
+///
+/// # Errors
+/// When the database fails.
+pub async fn account(pool: &Pool, id: &str) -> Result<Option<UserAccount>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    match row {
+        Some(row) => Ok(Some(account_from_row(pool, &row).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Every account, by email.
+///
+/// # Errors
+/// When the database fails.
+pub async fn list(pool: &Pool) -> Result<Vec<UserAccount>, sqlx::Error> {
+    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+        .fetch_all(pool)
+        .await?;
+    let mut accounts = Vec::with_capacity(rows.len());
+    for row in &rows {
+        accounts.push(account_from_row(pool, row).await?);
+    }
+    Ok(accounts)
 }

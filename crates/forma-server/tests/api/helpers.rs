@@ -2,12 +2,18 @@
 
 use std::path::Path;
 
+use forma_core::api::{NewAccount, SignedInUser};
+use forma_server::store::audit::Actor;
 use forma_server::{Application, ServeConfig};
 use tokio::sync::oneshot;
 
 pub struct TestServer {
     pub base_url: String,
+    /// Signed in as the demo coach (cookie and CSRF header on every request) when the
+    /// server has the demo team; anonymous otherwise.
     pub client: reqwest::Client,
+    /// A client without a session.
+    pub anonymous: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     pub _dist_dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -20,8 +26,8 @@ impl TestServer {
         TestServer::start_in(tempfile::tempdir().expect("temp data dir")).await
     }
 
-    /// Starts a server on an existing data folder, as a restart would.
-    /// Starts a server whose empty database gets the demo team from the shared PMData.
+    /// Starts a server whose empty database gets the demo team from the shared PMData;
+    /// `client` is signed in as the demo coach.
     pub async fn start_with_demo() -> TestServer {
         TestServer::start_with(
             tempfile::tempdir().expect("temp data dir"),
@@ -30,6 +36,7 @@ impl TestServer {
         .await
     }
 
+    /// Starts a server on an existing data folder, as a restart would.
     pub async fn start_in(data_dir: tempfile::TempDir) -> TestServer {
         TestServer::start_with(data_dir, None).await
     }
@@ -48,19 +55,67 @@ impl TestServer {
             ..ServeConfig::default()
         };
         let app = Application::build(&config).await.expect("server starts");
+        let app_has_demo = app.has_demo();
         let address = app.local_addr().expect("bound address");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(Box::pin(async {
             let _ = stopped.await;
         })));
-        TestServer {
+        let has_demo = app_has_demo;
+        let mut server = TestServer {
             base_url: format!("http://{address}"),
             client: reqwest::Client::new(),
+            anonymous: reqwest::Client::new(),
             data_dir,
             _dist_dir: dist_dir,
             stop: Some(stop),
             task: Some(task),
+        };
+        if has_demo {
+            server.client = server.sign_in(DEMO_COACH.0, DEMO_COACH.1).await.client;
         }
+        server
+    }
+
+    /// Posts a sign-in and returns the raw answer.
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.anonymous
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Signs in and returns a client that sends the session cookie and the CSRF
+    /// token with every request.
+    pub async fn sign_in(&self, email: &str, password: &str) -> SignedIn {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), 200, "sign-in of {email}");
+        let token = session_cookie_token(&response).expect("a session cookie");
+        let me: SignedInUser = response.json().await.expect("signed-in user");
+        SignedIn {
+            client: signed_in_client(&token, Some(&me.csrf_token)),
+            token,
+            me,
+        }
+    }
+
+    /// A second connection to the server's database, for arranging what the API
+    /// cannot (accounts of other teams, expired sessions).
+    pub async fn pool(&self) -> sqlx::SqlitePool {
+        forma_server::db::open(self.data_dir.path())
+            .await
+            .expect("the test database opens")
+    }
+
+    /// Creates an account directly in the database.
+    pub async fn create_account(&self, account: NewAccount) {
+        let pool = self.pool().await;
+        forma_server::auth::accounts::create(&pool, &account, &Actor::system("test"))
+            .await
+            .expect("account created");
+        pool.close().await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -118,4 +173,56 @@ fn write_app(dist: &Path) {
 /// The shared PMData folder, beside the project.
 pub fn pmdata_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/pmdata")
+}
+
+/// The demo coach's email and password, as in `demo.rs` and the README.
+pub const DEMO_COACH: (&str, &str) = ("coach@demo.forma", "demo-coach");
+
+/// A signed-in session.
+pub struct SignedIn {
+    /// Sends the cookie and `X-CSRF-Token` with every request.
+    pub client: reqwest::Client,
+    /// The session token from the cookie.
+    pub token: String,
+    pub me: SignedInUser,
+}
+
+/// The `forma_session` token an answer sets, if any.
+pub fn session_cookie_token(response: &reqwest::Response) -> Option<String> {
+    set_cookie(response).and_then(|cookie| {
+        cookie
+            .strip_prefix("forma_session=")
+            .and_then(|rest| rest.split(';').next())
+            .filter(|token| !token.is_empty())
+            .map(str::to_owned)
+    })
+}
+
+/// The `Set-Cookie` header for the session cookie, if any.
+pub fn set_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("forma_session="))
+        .map(str::to_owned)
+}
+
+/// A client that sends this session cookie and, when given, this CSRF token.
+pub fn signed_in_client(token: &str, csrf: Option<&str>) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::COOKIE,
+        format!("forma_session={token}")
+            .parse()
+            .expect("header value"),
+    );
+    if let Some(csrf) = csrf {
+        headers.insert("x-csrf-token", csrf.parse().expect("header value"));
+    }
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("client")
 }

@@ -178,9 +178,9 @@ async fn athletes_of_another_team_and_unknown_teams_are_refused() {
     let unknown_team = server
         .upload("/api/import/sessions?team=nobody", "a.csv", file.into())
         .await;
-    let reports: Vec<ImportReport> = unknown_team.json().await.expect("report");
 
-    assert!(!reports[0].stored);
-    assert!(reports[0].rejected[0].reason.contains("no team `nobody`"));
+    assert_eq!(unknown_team.status(), 404);
+    let error: ApiError = unknown_team.json().await.expect("error body");
+    assert!(error.message.contains("team `nobody`"), "{}", error.message);
     let _ = server.stop().await;
 }

@@ -1,9 +1,12 @@
 //! API integration tests: each starts the real application on port 0 with a fresh
 //! database and talks to it over HTTP.
 
+mod accounts;
 mod activities;
 mod athletes;
 mod health;
 mod helpers;
 mod imports;
+mod matrix;
+mod sign_in;
 mod static_files;

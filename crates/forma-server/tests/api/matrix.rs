@@ -1,0 +1,377 @@
+//! The authorization matrix: every route of the API's route table, called as each
+//! kind of caller, with the status each must get, and no answer that shows one
+//! athlete's data to someone who may not see it. A route added to the table without
+//! a row here fails the test.
+
+use std::collections::{BTreeMap, HashMap};
+
+use forma_core::api::{NewAccount, Role};
+use forma_core::types::AthleteId;
+use forma_server::auth::policy::{Policy, Source};
+use forma_server::store::athletes::{self, NewAthlete};
+
+use crate::helpers::{TestServer, DEMO_COACH};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    /// p01's own account.
+    AthleteA,
+    /// p02's own account (same team as p01).
+    AthleteB,
+    /// The demo coach: coach of p01's team.
+    CoachOfA,
+    /// Coach of another team only.
+    OtherCoach,
+    Admin,
+}
+
+const EVERYONE: [Who; 6] = [
+    Who::Anonymous,
+    Who::AthleteA,
+    Who::AthleteB,
+    Who::CoachOfA,
+    Who::OtherCoach,
+    Who::Admin,
+];
+
+/// Expected status per caller, in the order of `EVERYONE`. Every call is about
+/// athlete p01 or team `demo`.
+const MATRIX: &[(&str, [u16; 6])] = &[
+    //                                     anon  A    B    coach other admin
+    ("GET /health", [200, 200, 200, 200, 200, 200]),
+    ("POST /auth/login", [401, 200, 200, 200, 200, 200]),
+    ("POST /auth/logout", [401, 204, 204, 204, 204, 204]),
+    ("GET /auth/me", [401, 200, 200, 200, 200, 200]),
+    ("GET /users", [401, 403, 403, 403, 403, 200]),
+    ("POST /users", [401, 403, 403, 403, 403, 201]),
+    ("GET /audit", [401, 403, 404, 200, 404, 200]),
+    ("GET /teams", [401, 200, 200, 200, 200, 200]),
+    ("GET /teams/{team}/athletes", [401, 403, 403, 200, 404, 200]),
+    ("GET /athletes/{id}", [401, 200, 404, 200, 404, 200]),
+    ("GET /athletes/{id}/series", [401, 200, 404, 200, 404, 200]),
+    ("GET /athletes/{id}/quality", [401, 200, 404, 200, 404, 200]),
+    (
+        "GET /athletes/{id}/sessions",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "POST /athletes/{id}/sessions",
+        [401, 201, 404, 201, 404, 403],
+    ),
+    (
+        "GET /athletes/{id}/wellness",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "PUT /athletes/{id}/wellness/{date}",
+        [401, 200, 404, 200, 404, 403],
+    ),
+    ("GET /athletes/{id}/events", [401, 200, 404, 200, 404, 200]),
+    ("POST /athletes/{id}/events", [401, 403, 404, 201, 404, 403]),
+    ("POST /import/activity", [401, 200, 404, 200, 404, 403]),
+    ("POST /import/{kind}", [401, 403, 403, 200, 404, 403]),
+];
+
+const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
+const OTHER_COACH: (&str, &str) = ("coach@other.forma", "other-coach-password");
+const ATHLETE_A: (&str, &str) = ("p01@demo.forma", "demo-athlete");
+const ATHLETE_B: (&str, &str) = ("p02@demo.forma", "demo-athlete");
+
+fn credentials(who: Who) -> Option<(&'static str, &'static str)> {
+    match who {
+        Who::Anonymous => None,
+        Who::AthleteA => Some(ATHLETE_A),
+        Who::AthleteB => Some(ATHLETE_B),
+        Who::CoachOfA => Some(DEMO_COACH),
+        Who::OtherCoach => Some(OTHER_COACH),
+        Who::Admin => Some(ADMIN),
+    }
+}
+
+/// A team `other` with athlete q01, its coach, and an admin.
+async fn arrange_other_team_and_admin(server: &TestServer) {
+    let pool = server.pool().await;
+    let mut tx = pool.begin().await.expect("transaction");
+    athletes::ensure_team(&mut tx, "other", "Other team")
+        .await
+        .expect("team");
+    let q01: AthleteId = "q01".parse().expect("id");
+    athletes::insert_athlete(
+        &mut tx,
+        &NewAthlete {
+            id: &q01,
+            team_id: "other",
+            name: "Q01",
+            time_zone: "UTC",
+            sex: None,
+            birth_year: None,
+            sport: None,
+            hr_max: None,
+            hr_rest: None,
+        },
+    )
+    .await
+    .expect("athlete");
+    tx.commit().await.expect("commit");
+    pool.close().await;
+    for (email, password, role, teams) in [
+        (
+            OTHER_COACH.0,
+            OTHER_COACH.1,
+            Role::Coach,
+            vec!["other".to_owned()],
+        ),
+        (ADMIN.0, ADMIN.1, Role::Admin, Vec::new()),
+    ] {
+        server
+            .create_account(NewAccount {
+                email: email.to_owned(),
+                password: password.to_owned(),
+                role,
+                display_name: None,
+                teams,
+                athlete_id: None,
+            })
+            .await;
+    }
+}
+
+/// The request for a route: its path with parameters filled in (and the query
+/// parameters its policy reads), and a body.
+struct Call {
+    method: reqwest::Method,
+    url_path: String,
+    body: Body,
+}
+
+enum Body {
+    Empty,
+    Json(serde_json::Value),
+    File(&'static str, &'static str),
+}
+
+fn call(
+    route: &str,
+    method: &str,
+    path: &str,
+    policy: Policy,
+    who: Who,
+    subject: &Subject,
+) -> Call {
+    let mut url_path = format!("/api{path}");
+    for (name, value) in [
+        ("id", subject.athlete),
+        ("team", subject.team),
+        ("date", "2020-04-02"),
+        ("kind", "sessions"),
+    ] {
+        url_path = url_path.replace(&format!("{{{name}}}"), value);
+    }
+    let query = match policy {
+        Policy::TeamRead {
+            team: Source::Query(name),
+        }
+        | Policy::TeamWrite {
+            team: Source::Query(name),
+        } => Some((name, subject.team)),
+        Policy::AthleteRead {
+            athlete: Source::Query(name),
+        }
+        | Policy::AthleteWrite {
+            athlete: Source::Query(name),
+            ..
+        }
+        | Policy::AuditRead {
+            athlete: Source::Query(name),
+        } => Some((name, subject.athlete)),
+        _ => None,
+    };
+    if let Some((name, value)) = query {
+        url_path.push_str(&format!("?{name}={value}"));
+    }
+    assert!(
+        !url_path.contains('{'),
+        "{route}: a path parameter left unfilled"
+    );
+    let body = match route {
+        "POST /auth/login" => {
+            let (email, password) = credentials(who).unwrap_or((ATHLETE_A.0, "wrong-password"));
+            Body::Json(serde_json::json!({"email": email, "password": password}))
+        }
+        "POST /users" => Body::Json(serde_json::json!({
+            "email": format!("new-{who:?}@test.forma").to_lowercase(),
+            "password": "a-long-enough-password",
+            "role": "athlete",
+            "athlete_id": "p03",
+        })),
+        "POST /athletes/{id}/sessions" => Body::Json(
+            serde_json::json!({"date": "2020-04-02", "sport": "matrix", "rpe": 5, "duration_min": 30}),
+        ),
+        "PUT /athletes/{id}/wellness/{date}" => Body::Json(serde_json::json!({"sleep_h": 7.5})),
+        "POST /athletes/{id}/events" => {
+            Body::Json(serde_json::json!({"date": "2020-04-02", "kind": "illness"}))
+        }
+        "POST /import/activity" => Body::File("ride.gpx", "not really a GPX file"),
+        "POST /import/{kind}" => Body::File(
+            "sessions.csv",
+            "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
+        ),
+        _ if method == "GET" || method == "POST" && path.ends_with("/logout") => Body::Empty,
+        _ => panic!("{route}: the matrix has no body for this write"),
+    };
+    Call {
+        method: method.parse().expect("method"),
+        url_path,
+        body,
+    }
+}
+
+/// What the calls are about.
+struct Subject {
+    athlete: &'static str,
+    team: &'static str,
+}
+
+const REAL: Subject = Subject {
+    athlete: "p01",
+    team: "demo",
+};
+const MISSING: Subject = Subject {
+    athlete: "zz99",
+    team: "zz99",
+};
+
+async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u16, String) {
+    let mut request = client.request(call.method.clone(), server.url(&call.url_path));
+    request = match &call.body {
+        Body::Empty => request,
+        Body::Json(value) => request.json(value),
+        Body::File(name, text) => request.multipart(reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name(*name),
+        )),
+    };
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+#[tokio::test]
+async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_nobody_else_s_data() {
+    let server = TestServer::start_with_demo().await;
+    arrange_other_team_and_admin(&server).await;
+    let mut clients = HashMap::new();
+    for who in EVERYONE {
+        let client = match credentials(who) {
+            Some((email, password)) => server.sign_in(email, password).await.client,
+            None => server.anonymous.clone(),
+        };
+        clients.insert(who, client);
+    }
+    let expectations: BTreeMap<&str, [u16; 6]> = MATRIX.iter().copied().collect();
+    let table = forma_server::api::route_table();
+    let routes: Vec<String> = table
+        .iter()
+        .map(|(method, path, _)| format!("{method} {path}"))
+        .collect();
+    for route in &routes {
+        assert!(
+            expectations.contains_key(route.as_str()),
+            "route `{route}` is in the route table but has no row in the authorization matrix"
+        );
+    }
+    for route in expectations.keys() {
+        assert!(
+            routes.iter().any(|r| r == route),
+            "the matrix has a row for `{route}`, which is not a route"
+        );
+    }
+
+    // Signing out ends the session the other calls use: those calls go last.
+    let mut order: Vec<usize> = (0..table.len()).collect();
+    order.sort_by_key(|&n| table[n].1 == "/auth/logout");
+    let mut failures = Vec::new();
+    for n in order {
+        let (method, path, policy) = &table[n];
+        let route = &routes[n];
+        let expected = expectations[route.as_str()];
+        for (column, who) in EVERYONE.iter().enumerate() {
+            let client = &clients[who];
+            let request = call(route, method.as_str(), path, *policy, *who, &REAL);
+            let (status, body) = send(&server, client, &request).await;
+            if status != expected[column] {
+                failures.push(format!(
+                    "{route} as {who:?}: {status}, expected {} ({body})",
+                    expected[column]
+                ));
+            }
+            let forbidden_athlete = match who {
+                Who::AthleteA => Some("p02"),
+                Who::AthleteB | Who::OtherCoach if (200..300).contains(&status) => Some("p01"),
+                _ => None,
+            };
+            if let Some(athlete) = forbidden_athlete {
+                if body.contains(athlete) {
+                    failures.push(format!("{route} as {who:?} shows {athlete}: {body}"));
+                }
+            }
+            if *who == Who::OtherCoach && body.contains("\"demo\"") {
+                failures.push(format!("{route} as {who:?} shows team demo: {body}"));
+            }
+            if !(200..300).contains(&status) {
+                let error: Result<forma_core::api::ApiError, _> = serde_json::from_str(&body);
+                if error.is_err() {
+                    failures.push(format!("{route} as {who:?}: not an error body: {body}"));
+                }
+            }
+            if status == 404 {
+                // A team or athlete the caller may not see answers exactly like a missing one.
+                let missing = call(route, method.as_str(), path, *policy, *who, &MISSING);
+                let (missing_status, missing_body) = send(&server, client, &missing).await;
+                if (
+                    missing_status,
+                    missing_body.replace("zz99", "p01").replace("p01", "demo"),
+                ) != (404, body.replace("p01", "demo"))
+                {
+                    failures.push(format!(
+                        "{route} as {who:?}: hidden and missing differ: {body} / {missing_body}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn the_team_list_holds_only_the_caller_s_teams() {
+    let server = TestServer::start_with_demo().await;
+    arrange_other_team_and_admin(&server).await;
+    let teams = |client: reqwest::Client| {
+        let url = server.url("/api/teams");
+        async move {
+            let teams: Vec<forma_core::api::TeamSummary> = client
+                .get(url)
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("teams");
+            teams.into_iter().map(|t| t.id).collect::<Vec<_>>()
+        }
+    };
+
+    let coach = teams(server.client.clone()).await;
+    let other = teams(server.sign_in(OTHER_COACH.0, OTHER_COACH.1).await.client).await;
+    let admin = teams(server.sign_in(ADMIN.0, ADMIN.1).await.client).await;
+    let athlete = teams(server.sign_in(ATHLETE_A.0, ATHLETE_A.1).await.client).await;
+
+    assert_eq!(coach, ["demo"]);
+    assert_eq!(other, ["other"]);
+    assert_eq!(admin, ["demo", "other"]);
+    assert!(athlete.is_empty());
+    let _ = server.stop().await;
+}

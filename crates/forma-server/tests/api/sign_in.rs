@@ -1,0 +1,276 @@
+use std::time::Instant;
+
+use forma_core::api::{ApiError, Role, SignedInUser};
+
+use crate::helpers::{session_cookie_token, set_cookie, signed_in_client, TestServer, DEMO_COACH};
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_in_similar_time() {
+    let server = TestServer::start_with_demo().await;
+
+    let started = Instant::now();
+    let wrong = server.login(DEMO_COACH.0, "not-the-password").await;
+    let wrong_time = started.elapsed();
+    let started = Instant::now();
+    let unknown = server.login("nobody@demo.forma", "not-the-password").await;
+    let unknown_time = started.elapsed();
+
+    assert_eq!(
+        (wrong.status().as_u16(), unknown.status().as_u16()),
+        (401, 401)
+    );
+    assert!(set_cookie(&wrong).is_none() && set_cookie(&unknown).is_none());
+    let wrong: ApiError = wrong.json().await.expect("error body");
+    let unknown: ApiError = unknown.json().await.expect("error body");
+    assert_eq!(wrong, unknown);
+    assert_eq!(wrong.code, "invalid_credentials");
+    // Both verify a password hash; generous bounds, as the machine is shared.
+    assert!(
+        unknown_time * 4 >= wrong_time && wrong_time * 4 >= unknown_time,
+        "wrong password {wrong_time:?}, unknown email {unknown_time:?}"
+    );
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn the_sixth_failed_sign_in_within_fifteen_minutes_is_refused_with_429_and_retry_after() {
+    let server = TestServer::start_with_demo().await;
+
+    for attempt in 1..=5 {
+        let response = server.login(DEMO_COACH.0, "guess-number-x").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let sixth = server.login(DEMO_COACH.0, "guess-number-x").await;
+    let right_password_now = server.login(DEMO_COACH.0, DEMO_COACH.1).await;
+    let other_email_same_address = server.login("p01@demo.forma", "demo-athlete").await;
+
+    assert_eq!(sixth.status(), 429);
+    let retry_after: u64 = sixth.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
+    let error: ApiError = sixth.json().await.expect("error body");
+    assert_eq!(error.code, "too_many_attempts");
+    assert!(
+        error.message.contains("Too many failed sign-ins"),
+        "{}",
+        error.message
+    );
+    assert_eq!(right_password_now.status(), 429, "the email waits");
+    assert_eq!(
+        other_email_same_address.status(),
+        429,
+        "so does the address the guesses came from"
+    );
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_same_site_strict_for_the_whole_site_and_secure_over_https()
+{
+    let server = TestServer::start_with_demo().await;
+
+    let plain = server.login(DEMO_COACH.0, DEMO_COACH.1).await;
+    let proxied = server
+        .anonymous
+        .post(server.url("/api/auth/login"))
+        .header("x-forwarded-proto", "https")
+        .json(&serde_json::json!({"email": DEMO_COACH.0, "password": DEMO_COACH.1}))
+        .send()
+        .await
+        .expect("request");
+
+    let plain = set_cookie(&plain).expect("cookie");
+    let proxied = set_cookie(&proxied).expect("cookie");
+    for cookie in [&plain, &proxied] {
+        let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
+        assert!(attributes.contains(&"HttpOnly"), "{cookie}");
+        assert!(attributes.contains(&"SameSite=Strict"), "{cookie}");
+        assert!(attributes.contains(&"Path=/"), "{cookie}");
+        let token = attributes[0].strip_prefix("forma_session=").expect("name");
+        assert_eq!(token.len(), 64, "32 random bytes as hex");
+    }
+    assert!(!plain.contains("Secure"), "{plain}");
+    assert!(
+        proxied.split(';').any(|a| a.trim() == "Secure"),
+        "{proxied}"
+    );
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn me_tells_who_is_signed_in_and_the_database_keeps_only_the_token_s_hash() {
+    let server = TestServer::start_with_demo().await;
+    let session = server.sign_in(DEMO_COACH.0, DEMO_COACH.1).await;
+
+    let me: SignedInUser = session
+        .client
+        .get(server.url("/api/auth/me"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("me");
+
+    assert_eq!(me, session.me);
+    assert_eq!(me.user.email, DEMO_COACH.0);
+    assert_eq!(me.user.role, Role::Coach);
+    assert_eq!(me.user.teams, ["demo"]);
+    assert_eq!(me.user.athlete_id, None);
+    assert_eq!(me.csrf_token.len(), 64);
+    let pool = server.pool().await;
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM auth_sessions")
+        .fetch_all(&pool)
+        .await
+        .expect("sessions");
+    assert!(!stored.contains(&session.token));
+    assert!(stored.contains(&forma_server::auth::token_hash(&session.token)));
+    pool.close().await;
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_and_clears_the_cookie() {
+    let server = TestServer::start_with_demo().await;
+    let session = server.sign_in(DEMO_COACH.0, DEMO_COACH.1).await;
+
+    let before = session
+        .client
+        .get(server.url("/api/auth/me"))
+        .send()
+        .await
+        .expect("request");
+    let logout = session
+        .client
+        .post(server.url("/api/auth/logout"))
+        .send()
+        .await
+        .expect("request");
+    let cleared = set_cookie(&logout).expect("a cookie that clears");
+    let after = session
+        .client
+        .get(server.url("/api/teams"))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(before.status(), 200);
+    assert_eq!(logout.status(), 204);
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(session_cookie_token(&logout), None);
+    assert_eq!(after.status(), 401);
+    let error: ApiError = after.json().await.expect("error body");
+    assert_eq!(error.code, "unauthenticated");
+    assert!(error.message.contains("Sign in again"), "{}", error.message);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn an_expired_session_is_refused_with_a_message_to_sign_in_again() {
+    let server = TestServer::start_with_demo().await;
+    let session = server.sign_in(DEMO_COACH.0, DEMO_COACH.1).await;
+    let pool = server.pool().await;
+    sqlx::query(
+        "UPDATE auth_sessions SET expires_at = '2020-01-01T00:00:00Z' WHERE token_hash = $1",
+    )
+    .bind(forma_server::auth::token_hash(&session.token))
+    .execute(&pool)
+    .await
+    .expect("expire the session");
+    pool.close().await;
+
+    let response = session
+        .client
+        .get(server.url("/api/athletes/p01"))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(response.status(), 401);
+    let error: ApiError = response.json().await.expect("error body");
+    assert_eq!(error.code, "unauthenticated");
+    assert!(error.message.contains("expired"), "{}", error.message);
+    assert!(error.message.contains("Sign in again"), "{}", error.message);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_write_without_the_csrf_token_or_with_another_is_refused_with_403() {
+    let server = TestServer::start_with_demo().await;
+    let session = server.sign_in(DEMO_COACH.0, DEMO_COACH.1).await;
+    let without = signed_in_client(&session.token, None);
+    let wrong = signed_in_client(&session.token, Some(&"0".repeat(64)));
+    let url = server.url("/api/athletes/p01/wellness/2020-04-02");
+    let body = serde_json::json!({"sleep_h": 8});
+
+    let missing = without.put(&url).json(&body).send().await.expect("request");
+    let mismatched = wrong.put(&url).json(&body).send().await.expect("request");
+    let read = without
+        .get(server.url("/api/athletes/p01/wellness?from=2020-04-02"))
+        .send()
+        .await
+        .expect("request");
+    let with_token = session
+        .client
+        .put(&url)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(
+        (missing.status().as_u16(), mismatched.status().as_u16()),
+        (403, 403)
+    );
+    let error: ApiError = missing.json().await.expect("error body");
+    assert_eq!(error.code, "csrf");
+    assert_eq!(read.status(), 200, "reads need no token");
+    let entries: Vec<serde_json::Value> = read.json().await.expect("entries");
+    assert!(entries.is_empty(), "the refused writes stored nothing");
+    assert_eq!(with_token.status(), 200);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn without_a_session_the_api_answers_401_but_health_and_the_app_stay_open() {
+    let server = TestServer::start_with_demo().await;
+
+    let teams = server
+        .anonymous
+        .get(server.url("/api/teams"))
+        .send()
+        .await
+        .expect("request");
+    let forged = signed_in_client(&"f".repeat(64), Some("x"))
+        .get(server.url("/api/teams"))
+        .send()
+        .await
+        .expect("request");
+    let health = server
+        .anonymous
+        .get(server.url("/api/health"))
+        .send()
+        .await
+        .expect("request");
+    let page = server
+        .anonymous
+        .get(server.url("/athletes/p01"))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(
+        (teams.status().as_u16(), forged.status().as_u16()),
+        (401, 401)
+    );
+    let error: ApiError = teams.json().await.expect("error body");
+    assert_eq!(error.code, "unauthenticated");
+    assert_eq!(
+        (health.status().as_u16(), page.status().as_u16()),
+        (200, 200)
+    );
+    let _ = server.stop().await;
+}

@@ -1,0 +1,132 @@
+//! Who is signed in, shared with every page through context. The app asks
+//! `/api/auth/me` once at start; pages report a 401 through [`Auth::session_lost`],
+//! which turns into the "your session has expired" message.
+
+use forma_core::api::{Role, SignedInUser};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiFailure};
+
+/// The sign-in state of this browser tab.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    /// The signed-in user, once known.
+    pub user: RwSignal<Option<SignedInUser>>,
+    /// Whether the first `/api/auth/me` has answered.
+    pub checked: RwSignal<bool>,
+    /// A session that was valid ended (expired or revoked) while the app was open.
+    pub expired: RwSignal<bool>,
+}
+
+/// A note in this browser that someone signed in here. The session cookie itself is
+/// HttpOnly and invisible to the app; without the note the app does not ask
+/// `/api/auth/me`, so a visitor who never signed in sees no failed request.
+const SIGNED_IN_NOTE: &str = "forma.signed-in";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn note_signed_in(signed_in: bool) {
+    if let Some(storage) = storage() {
+        let _ = if signed_in {
+            storage.set_item(SIGNED_IN_NOTE, "1")
+        } else {
+            storage.remove_item(SIGNED_IN_NOTE)
+        };
+    }
+}
+
+fn has_signed_in_note() -> bool {
+    storage().is_some_and(|storage| matches!(storage.get_item(SIGNED_IN_NOTE), Ok(Some(_))))
+}
+
+impl Auth {
+    /// Records a successful sign-in.
+    pub fn signed_in(&self, user: SignedInUser) {
+        note_signed_in(true);
+        api::set_csrf_token(Some(user.csrf_token.clone()));
+        self.expired.set(false);
+        self.user.set(Some(user));
+        self.checked.set(true);
+    }
+
+    /// Forgets the user (after sign-out).
+    pub fn signed_out(&self) {
+        note_signed_in(false);
+        api::set_csrf_token(None);
+        self.user.set(None);
+    }
+
+    /// Called with any failed API answer: a 401 while signed in means the session ended.
+    pub fn session_lost(&self, failure: &ApiFailure) {
+        if failure.is_server_401() && self.user.get_untracked().is_some() {
+            self.signed_out();
+            self.expired.set(true);
+        }
+    }
+
+    /// Runs `load` when someone is signed in; otherwise fails at once without asking
+    /// the server. Reading this inside a resource makes it load again on sign-in.
+    pub fn when_signed_in<T, F>(
+        &self,
+        load: impl FnOnce() -> F,
+    ) -> impl std::future::Future<Output = Result<T, ApiFailure>>
+    where
+        F: std::future::Future<Output = Result<T, ApiFailure>>,
+    {
+        let signed_in = self.user.with(Option::is_some);
+        let future = signed_in.then(load);
+        async move {
+            match future {
+                Some(future) => future.await,
+                None => Err(ApiFailure::not_signed_in()),
+            }
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.user.with(|user| user.as_ref().map(|u| u.user.role))
+    }
+}
+
+/// Where a user starts after signing in: coaches and admins on the team page, an
+/// athlete on their own page.
+pub fn landing_path(user: &SignedInUser) -> String {
+    match (user.user.role, &user.user.athlete_id) {
+        (Role::Athlete, Some(athlete)) => format!("/athletes/{athlete}"),
+        _ => "/team".to_owned(),
+    }
+}
+
+/// Creates the context and asks the server who is signed in.
+pub fn provide_auth() -> Auth {
+    let auth = Auth {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+        expired: RwSignal::new(false),
+    };
+    provide_context(auth);
+    if has_signed_in_note() {
+        leptos::task::spawn_local(async move {
+            match api::me().await {
+                Ok(user) => auth.signed_in(user),
+                Err(failure) if failure.is_unauthenticated() => {
+                    // Signed in here before, but that session has ended.
+                    note_signed_in(false);
+                    auth.expired.set(true);
+                }
+                Err(_) => {}
+            }
+            auth.checked.set(true);
+        });
+    } else {
+        auth.checked.set(true);
+    }
+    auth
+}
+
+/// The app's sign-in state; the app shell provides it.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

@@ -1,0 +1,488 @@
+//! Drawing the athlete charts on a canvas with plotters. The canvas is sized to its
+//! CSS box times the device pixel ratio, and every length is scaled by that ratio, so
+//! charts stay crisp on high-density screens.
+
+use forma_core::api::SeriesResponse;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use super::window::{PmcVariantChoice, RatioForm, RATIO_BAND};
+
+/// Where the plot area sits in the canvas, in CSS pixels, for mapping the pointer to a day.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PlotArea {
+    pub left: f64,
+    pub width: f64,
+}
+
+const LOAD_BAR: RGBColor = RGBColor(74, 144, 196);
+const ACUTE: RGBColor = RGBColor(230, 126, 34);
+const CHRONIC: RGBColor = RGBColor(18, 52, 59);
+const RATIO: RGBColor = RGBColor(142, 68, 173);
+const BAND: RGBColor = RGBColor(47, 143, 91);
+const UNOBSERVED: RGBColor = RGBColor(150, 150, 150);
+const FITNESS: RGBColor = RGBColor(41, 128, 185);
+const FATIGUE: RGBColor = RGBColor(231, 76, 60);
+const FORM: RGBColor = RGBColor(212, 160, 23);
+const SLEEP: RGBColor = RGBColor(120, 160, 210);
+const HIGHLIGHT: RGBColor = RGBColor(18, 52, 59);
+
+/// Scale (device pixel ratio) and the drawing area of a prepared canvas.
+struct Canvas {
+    scale: f64,
+    root: DrawingArea<CanvasBackend, Shift>,
+}
+
+fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String> {
+    let scale = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let css_width = f64::from(canvas.client_width()).max(280.0);
+    canvas.set_width((css_width * scale).round() as u32);
+    canvas.set_height((css_height * scale).round() as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("this browser cannot draw on a canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    Ok(Canvas { scale, root })
+}
+
+fn font(scale: f64, size: f64) -> TextStyle<'static> {
+    ("system-ui, sans-serif", size * scale)
+        .into_font()
+        .color(&RGBColor(76, 95, 102))
+}
+
+fn px(scale: f64, value: f64) -> u32 {
+    (value * scale).round() as u32
+}
+
+/// Splits an optional column into runs of defined values, so lines break at gaps.
+fn runs(values: &[Option<f64>], offset: usize) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = Vec::new();
+    let mut current = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        match value {
+            Some(v) if v.is_finite() => current.push(((i + offset) as f64 + 0.5, *v)),
+            _ => {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+            }
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
+
+fn date_labels(series: &SeriesResponse, start: usize) -> impl Fn(&f64) -> String + '_ {
+    move |x: &f64| {
+        let i = start + x.floor().max(0.0) as usize;
+        series
+            .dates
+            .get(i)
+            .map(|d| format!("{} {}", month(d.month()), d.day()))
+            .unwrap_or_default()
+    }
+}
+
+fn month(m: i8) -> &'static str {
+    [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(m.clamp(1, 12) - 1) as usize]
+}
+
+type Chart<'a> = ChartContext<
+    'a,
+    CanvasBackend,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// Shades the days with nothing recorded, so missing data never looks like rest.
+fn shade_unobserved(chart: &mut Chart<'_>, observed: &[bool], y: (f64, f64)) -> Result<(), String> {
+    chart
+        .draw_series(
+            observed
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| !**o)
+                .map(|(i, _)| {
+                    Rectangle::new(
+                        [(i as f64, y.0), (i as f64 + 1.0, y.1)],
+                        UNOBSERVED.mix(0.18).filled(),
+                    )
+                }),
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn draw_runs(
+    chart: &mut Chart<'_>,
+    values: &[Option<f64>],
+    color: RGBColor,
+    width: u32,
+    label: &str,
+) -> Result<(), String> {
+    let mut labelled = false;
+    for run in runs(values, 0) {
+        let series = chart
+            .draw_series(LineSeries::new(run, color.stroke_width(width)))
+            .map_err(|e| e.to_string())?;
+        if !labelled {
+            series.label(label).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width))
+            });
+            labelled = true;
+        }
+    }
+    Ok(())
+}
+
+fn highlight_day(
+    chart: &mut Chart<'_>,
+    day: Option<usize>,
+    y: (f64, f64),
+    scale: f64,
+) -> Result<(), String> {
+    if let Some(day) = day {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(day as f64 + 0.5, y.0), (day as f64 + 0.5, y.1)],
+                HIGHLIGHT.mix(0.6).stroke_width(px(scale, 1.0).max(1)),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn max_of<'a>(columns: impl IntoIterator<Item = &'a [Option<f64>]>) -> f64 {
+    columns
+        .into_iter()
+        .flat_map(|c| c.iter().flatten())
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |m, v| m.max(*v))
+}
+
+fn legend(chart: &mut Chart<'_>, scale: f64) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(217, 225, 224))
+        .label_font(font(scale, 11.0))
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// The load chart: daily load bars with acute and chronic lines above, the chosen
+/// ratio below with the conventional 0.8 to 1.3 band.
+pub fn draw_load(
+    canvas: &HtmlCanvasElement,
+    series: &SeriesResponse,
+    range: std::ops::Range<usize>,
+    form: RatioForm,
+    highlight: Option<usize>,
+) -> Result<PlotArea, String> {
+    let Canvas { scale, root } = prepare(canvas, 340.0)?;
+    let n = range.len().max(1);
+    let (upper, lower) = root.split_vertically(px(scale, 220.0));
+    let columns = form.columns(series);
+    let load = &series.load[range.clone()];
+    let acute = &columns.acute[range.clone()];
+    let chronic = &columns.chronic[range.clone()];
+    let ratio = &columns.ratio[range.clone()];
+    let observed = &series.observed[range.clone()];
+    let load_max = load
+        .iter()
+        .copied()
+        .fold(0.0_f64, f64::max)
+        .max(max_of([acute, chronic]))
+        .max(1.0)
+        * 1.1;
+    let left_area = px(scale, 48.0);
+    let mut top = ChartBuilder::on(&upper)
+        .margin_top(px(scale, 8.0))
+        .margin_right(px(scale, 12.0))
+        .y_label_area_size(left_area)
+        .build_cartesian_2d(0.0..n as f64, 0.0..load_max)
+        .map_err(|e| e.to_string())?;
+    top.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(5)
+        .y_desc("Load")
+        .label_style(font(scale, 11.0))
+        .axis_desc_style(font(scale, 11.0))
+        .light_line_style(RGBColor(236, 240, 239))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    shade_unobserved(&mut top, observed, (0.0, load_max))?;
+    top.draw_series(
+        load.iter()
+            .enumerate()
+            .filter(|(_, l)| **l > 0.0)
+            .map(|(i, l)| {
+                let pad = if n > 120 { 0.0 } else { 0.15 };
+                Rectangle::new(
+                    [(i as f64 + pad, 0.0), (i as f64 + 1.0 - pad, *l)],
+                    LOAD_BAR.mix(0.75).filled(),
+                )
+            }),
+    )
+    .map_err(|e| e.to_string())?
+    .label("Daily load")
+    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], LOAD_BAR.mix(0.75).filled()));
+    draw_runs(&mut top, acute, ACUTE, px(scale, 2.0), "Acute (7 d)")?;
+    draw_runs(&mut top, chronic, CHRONIC, px(scale, 2.0), "Chronic")?;
+    highlight_day(&mut top, highlight, (0.0, load_max), scale)?;
+    legend(&mut top, scale)?;
+
+    let ratio_max = max_of([ratio]).clamp(2.0, 4.0) + 0.1;
+    let mut bottom = ChartBuilder::on(&lower)
+        .margin_right(px(scale, 12.0))
+        .margin_top(px(scale, 6.0))
+        .x_label_area_size(px(scale, 26.0))
+        .y_label_area_size(left_area)
+        .build_cartesian_2d(0.0..n as f64, 0.0..ratio_max)
+        .map_err(|e| e.to_string())?;
+    bottom
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(6)
+        .x_label_formatter(&date_labels(series, range.start))
+        .y_labels(4)
+        .y_desc("Ratio")
+        .label_style(font(scale, 11.0))
+        .axis_desc_style(font(scale, 11.0))
+        .light_line_style(RGBColor(236, 240, 239))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    shade_unobserved(&mut bottom, observed, (0.0, ratio_max))?;
+    bottom
+        .draw_series(std::iter::once(Rectangle::new(
+            [(0.0, RATIO_BAND.0), (n as f64, RATIO_BAND.1)],
+            BAND.mix(0.12).filled(),
+        )))
+        .map_err(|e| e.to_string())?;
+    bottom
+        .draw_series(std::iter::once(Text::new(
+            "0.8–1.3: a convention, not a verdict",
+            (0.3, RATIO_BAND.1 + 0.05 * ratio_max),
+            font(scale, 10.5).color(&BAND),
+        )))
+        .map_err(|e| e.to_string())?;
+    draw_runs(&mut bottom, ratio, RATIO, px(scale, 2.0), form.label())?;
+    highlight_day(&mut bottom, highlight, (0.0, ratio_max), scale)?;
+    root.present().map_err(|e| e.to_string())?;
+    Ok(PlotArea {
+        left: f64::from(left_area) / scale,
+        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
+    })
+}
+
+/// Fitness, fatigue and form of one variant.
+pub fn draw_pmc(
+    canvas: &HtmlCanvasElement,
+    series: &SeriesResponse,
+    range: std::ops::Range<usize>,
+    variant: PmcVariantChoice,
+    highlight: Option<usize>,
+) -> Result<PlotArea, String> {
+    let Canvas { scale, root } = prepare(canvas, 260.0)?;
+    let n = range.len().max(1);
+    let pmc = series
+        .pmc
+        .iter()
+        .find(|p| p.variant == variant.key())
+        .ok_or("no fitness figures")?;
+    let wrap = |c: &[f64]| {
+        c[range.clone()]
+            .iter()
+            .map(|v| Some(*v))
+            .collect::<Vec<_>>()
+    };
+    let (ctl, atl, tsb) = (wrap(&pmc.ctl), wrap(&pmc.atl), wrap(&pmc.tsb));
+    let high = max_of([ctl.as_slice(), atl.as_slice(), tsb.as_slice()]).max(1.0) * 1.1;
+    let low = tsb.iter().flatten().fold(0.0_f64, |m, v| m.min(*v)) * 1.1;
+    let left_area = px(scale, 48.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(px(scale, 8.0))
+        .margin_right(px(scale, 12.0))
+        .x_label_area_size(px(scale, 26.0))
+        .y_label_area_size(left_area)
+        .build_cartesian_2d(0.0..n as f64, low.min(-1.0)..high)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(6)
+        .x_label_formatter(&date_labels(series, range.start))
+        .y_labels(5)
+        .label_style(font(scale, 11.0))
+        .light_line_style(RGBColor(236, 240, 239))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    shade_unobserved(
+        &mut chart,
+        &series.observed[range.clone()],
+        (low.min(-1.0), high),
+    )?;
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (n as f64, 0.0)],
+            RGBColor(160, 170, 170).stroke_width(px(scale, 1.0)),
+        )))
+        .map_err(|e| e.to_string())?;
+    draw_runs(&mut chart, &ctl, FITNESS, px(scale, 2.0), "Fitness (CTL)")?;
+    draw_runs(&mut chart, &atl, FATIGUE, px(scale, 2.0), "Fatigue (ATL)")?;
+    draw_runs(&mut chart, &tsb, FORM, px(scale, 2.0), "Form (TSB)")?;
+    highlight_day(&mut chart, highlight, (low.min(-1.0), high), scale)?;
+    legend(&mut chart, scale)?;
+    root.present().map_err(|e| e.to_string())?;
+    Ok(PlotArea {
+        left: f64::from(left_area) / scale,
+        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
+    })
+}
+
+/// Readiness: sleep hours as bars and wellness items (0 to 10) as lines; HRV's 7-day
+/// ln rMSSD against its normal band when the athlete records HRV.
+pub fn draw_readiness(
+    canvas: &HtmlCanvasElement,
+    series: &SeriesResponse,
+    range: std::ops::Range<usize>,
+    highlight: Option<usize>,
+) -> Result<PlotArea, String> {
+    let has_hrv = series.hrv_rolling_ln[range.clone()]
+        .iter()
+        .any(Option::is_some);
+    let Canvas { scale, root } = prepare(canvas, if has_hrv { 340.0 } else { 240.0 })?;
+    let n = range.len().max(1);
+    let left_area = px(scale, 48.0);
+    let (wellness_area, hrv_area) = if has_hrv {
+        let (a, b) = root.split_vertically(px(scale, 220.0));
+        (a, Some(b))
+    } else {
+        (root.clone(), None)
+    };
+    let mut chart = ChartBuilder::on(&wellness_area)
+        .margin_top(px(scale, 8.0))
+        .margin_right(px(scale, 12.0))
+        .x_label_area_size(px(scale, 26.0))
+        .y_label_area_size(left_area)
+        .build_cartesian_2d(0.0..n as f64, 0.0..12.0)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(6)
+        .x_label_formatter(&date_labels(series, range.start))
+        .y_labels(4)
+        .y_desc("Score / hours")
+        .label_style(font(scale, 11.0))
+        .axis_desc_style(font(scale, 11.0))
+        .light_line_style(RGBColor(236, 240, 239))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    shade_unobserved(&mut chart, &series.observed[range.clone()], (0.0, 12.0))?;
+    chart
+        .draw_series(
+            series.sleep_h[range.clone()]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, h)| {
+                    h.map(|h| {
+                        Rectangle::new(
+                            [(i as f64 + 0.2, 0.0), (i as f64 + 0.8, h.min(12.0))],
+                            SLEEP.mix(0.45).filled(),
+                        )
+                    })
+                }),
+        )
+        .map_err(|e| e.to_string())?
+        .label("Sleep (hours)")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], SLEEP.mix(0.45).filled()));
+    draw_runs(
+        &mut chart,
+        &series.readiness[range.clone()],
+        BAND,
+        px(scale, 2.0),
+        "Readiness",
+    )?;
+    draw_runs(
+        &mut chart,
+        &series.fatigue[range.clone()],
+        FATIGUE,
+        px(scale, 2.0),
+        "Fatigue",
+    )?;
+    draw_runs(
+        &mut chart,
+        &series.mood[range.clone()],
+        FORM,
+        px(scale, 2.0),
+        "Mood",
+    )?;
+    draw_runs(
+        &mut chart,
+        &series.soreness[range.clone()],
+        RATIO,
+        px(scale, 1.5),
+        "Soreness",
+    )?;
+    highlight_day(&mut chart, highlight, (0.0, 12.0), scale)?;
+    legend(&mut chart, scale)?;
+    if let Some(area) = hrv_area {
+        let rolling = &series.hrv_rolling_ln[range.clone()];
+        let low = &series.hrv_band_low[range.clone()];
+        let high = &series.hrv_band_high[range.clone()];
+        let values: Vec<f64> = rolling
+            .iter()
+            .chain(low)
+            .chain(high)
+            .flatten()
+            .copied()
+            .collect();
+        let y0 = values.iter().copied().fold(f64::INFINITY, f64::min) - 0.1;
+        let y1 = values.iter().copied().fold(f64::NEG_INFINITY, f64::max) + 0.1;
+        let mut hrv = ChartBuilder::on(&area)
+            .margin_right(px(scale, 12.0))
+            .y_label_area_size(left_area)
+            .build_cartesian_2d(0.0..n as f64, y0..y1)
+            .map_err(|e| e.to_string())?;
+        hrv.configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_labels(3)
+            .y_desc("ln rMSSD")
+            .label_style(font(scale, 11.0))
+            .axis_desc_style(font(scale, 11.0))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        hrv.draw_series(low.iter().zip(high).enumerate().filter_map(|(i, (l, h))| {
+            Some(Rectangle::new(
+                [(i as f64, (*l)?), (i as f64 + 1.0, (*h)?)],
+                BAND.mix(0.15).filled(),
+            ))
+        }))
+        .map_err(|e| e.to_string())?;
+        draw_runs(
+            &mut hrv,
+            rolling,
+            CHRONIC,
+            px(scale, 2.0),
+            "HRV 7-day mean (normal band shaded)",
+        )?;
+        legend(&mut hrv, scale)?;
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(PlotArea {
+        left: f64::from(left_area) / scale,
+        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
+    })
+}

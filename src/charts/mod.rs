@@ -1,0 +1,6 @@
+//! The athlete page's charts: what to show ([`window`]: date range, ratio form, PMC
+//! variant, text summaries, read-outs) as plain types with ordinary tests, and how
+//! to draw it on a canvas with plotters ([`draw`]).
+
+pub mod draw;
+pub mod window;
