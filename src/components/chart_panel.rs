@@ -96,7 +96,7 @@ pub fn ChartPanel(
             {notes.map(|notes| notes())}
             <details class="chart-table">
                 <summary>"Show the numbers"</summary>
-                {table()}
+                {move || table()}
             </details>
         </section>
     }

@@ -1,12 +1,15 @@
-//! `/team`: every athlete of the coach's team with the latest figures.
+//! `/team`: every athlete of the coach's team with the latest figures, most urgent
+//! first, sortable by any column and filterable by name or by need of attention.
 
 use forma_core::api::{AthleteStatus, TeamSummary};
+use forma_core::overview::{attention, Attention};
 use forma_core::readiness::HrvStatus;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
+use crate::charts::window::number;
 use crate::components::page_header::PageHeader;
 use crate::components::sign_in_required::SignInRequired;
 
@@ -18,8 +21,69 @@ async fn load() -> Result<Option<(TeamSummary, Vec<AthleteStatus>)>, ApiFailure>
     Ok(Some((team, athletes)))
 }
 
-fn number(value: Option<f64>, digits: usize) -> String {
-    value.map_or_else(|| "–".to_owned(), |x| format!("{x:.digits$}"))
+/// One row of the table: the status and why it needs attention.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub status: AthleteStatus,
+    pub attention: Attention,
+}
+
+/// The columns a coach can sort by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Attention,
+    Name,
+    Ratio,
+    Form,
+    Freshness,
+}
+
+/// Sorts rows by `key`; undefined values go last either way. Attention sorts most
+/// urgent first; ties keep name order.
+pub fn sort_rows(rows: &mut [Row], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| a.status.athlete.name.cmp(&b.status.athlete.name));
+    let number = |row: &Row| -> Option<f64> {
+        match key {
+            SortKey::Attention => Some(f64::from(row.attention.level)),
+            SortKey::Ratio => row.status.acwr,
+            SortKey::Form => row.status.form,
+            SortKey::Freshness => row.status.days_since_data.map(|d| d as f64),
+            SortKey::Name => None,
+        }
+    };
+    if key == SortKey::Name {
+        if descending {
+            rows.reverse();
+        }
+        return;
+    }
+    rows.sort_by(|a, b| match (number(a), number(b)) {
+        (Some(x), Some(y)) => {
+            let order = x.total_cmp(&y);
+            if descending {
+                order.reverse()
+            } else {
+                order
+            }
+        }
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+}
+
+/// Rows whose name contains `filter` (any case) and, when asked, that need attention.
+pub fn filter_rows(rows: &[Row], filter: &str, attention_only: bool) -> Vec<Row> {
+    let filter = filter.trim().to_lowercase();
+    rows.iter()
+        .filter(|row| {
+            filter.is_empty()
+                || row.status.athlete.name.to_lowercase().contains(&filter)
+                || row.status.athlete.id.as_str().contains(&filter)
+        })
+        .filter(|row| !attention_only || row.attention.level > 0)
+        .cloned()
+        .collect()
 }
 
 fn hrv_words(status: Option<HrvStatus>) -> &'static str {
@@ -38,7 +102,7 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <PageHeader
             title="Team"
-            summary="Every athlete, with load ratio, form, readiness and how fresh their data is."
+            summary="Every athlete, most urgent first, with load ratio, form, readiness and how fresh their data is."
         />
         <Transition fallback=|| view! { <p class="loading">"Loading the team…"</p> }>
             {move || {
@@ -52,7 +116,12 @@ pub fn TeamPage() -> impl IntoView {
                             view! { <SignInRequired what="your team"/> }.into_any()
                         }
                         Err(failure) => {
-                            view! { <p class="card error" role="alert">{failure.to_string()}</p> }
+                            view! {
+                                <p class="card error" role="alert">
+                                    {failure.to_string()}
+                                    " Reload the page to try again."
+                                </p>
+                            }
                                 .into_any()
                         }
                         Ok(None) => {
@@ -72,67 +141,239 @@ pub fn TeamPage() -> impl IntoView {
 
 #[component]
 fn TeamTable(team: TeamSummary, athletes: Vec<AthleteStatus>) -> impl IntoView {
+    let total = athletes.len();
+    let rows: Vec<Row> = athletes
+        .into_iter()
+        .map(|status| Row {
+            attention: attention(&status),
+            status,
+        })
+        .collect();
+    let sort = RwSignal::new((SortKey::Attention, true));
+    let filter = RwSignal::new(String::new());
+    let attention_only = RwSignal::new(false);
+    let shown = Memo::new(move |_| {
+        let mut shown = filter_rows(&rows, &filter.get(), attention_only.get());
+        let (key, descending) = sort.get();
+        sort_rows(&mut shown, key, descending);
+        shown
+    });
+    let header = move |label: &'static str, key: SortKey| {
+        let aria = move || match sort.get() {
+            (current, true) if current == key => "descending",
+            (current, false) if current == key => "ascending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button
+                    class="sort"
+                    on:click=move |_| {
+                        sort.update(|(current, descending)| {
+                            if *current == key {
+                                *descending = !*descending;
+                            } else {
+                                *current = key;
+                                *descending = matches!(key, SortKey::Attention | SortKey::Ratio | SortKey::Freshness);
+                            }
+                        })
+                    }
+                >
+                    {label}
+                    <span class="sort-mark" aria-hidden="true">
+                        {move || match aria() {
+                            "descending" => "▼",
+                            "ascending" => "▲",
+                            _ => "",
+                        }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
     let as_of = team
         .as_of
         .map(|day| format!(" Figures as of {day}, the team's last day of data."));
+    let needing = rows_needing(&shown.get_untracked());
     view! {
         <p class="team-caption">
             <strong>{team.name.clone()}</strong>
-            {format!(": {} athletes.", athletes.len())}
+            {format!(": {total} athletes, {needing} need a look.")}
             {as_of}
         </p>
+        <div class="team-tools">
+            <label>
+                "Find "
+                <input
+                    type="search"
+                    placeholder="Name or id"
+                    data-testid="team-filter"
+                    prop:value=filter
+                    on:input=move |event| filter.set(event_target_value(&event))
+                />
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="attention-only"
+                    prop:checked=attention_only
+                    on:change=move |event| attention_only.set(event_target_checked(&event))
+                />
+                " Only those who need a look"
+            </label>
+        </div>
         <div class="table-scroll">
             <table class="team-table" data-testid="team-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Athlete"</th>
-                        <th scope="col">"Load ratio"</th>
-                        <th scope="col">"Form (TSB)"</th>
+                        {header("Athlete", SortKey::Name)}
+                        {header("Needs a look", SortKey::Attention)}
+                        {header("Load ratio (coupled 7:28)", SortKey::Ratio)}
+                        {header("Form (TSB)", SortKey::Form)}
                         <th scope="col">"Readiness"</th>
-                        <th scope="col">"Data"</th>
+                        {header("Data", SortKey::Freshness)}
                         <th scope="col">"Quality"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {athletes
-                        .into_iter()
-                        .map(|status| {
-                            let href = format!("/athletes/{}", status.athlete.id);
-                            let freshness = match (status.last_data, status.days_since_data) {
-                                (Some(day), Some(0)) => format!("up to date ({day})"),
-                                (Some(day), Some(days)) => format!("{days} days old ({day})"),
-                                _ => "no data".to_owned(),
-                            };
-                            let quality = status.quality;
-                            let quality_text = if quality.errors + quality.warnings == 0 {
-                                "no issues".to_owned()
-                            } else {
-                                format!("{} errors, {} warnings", quality.errors, quality.warnings)
-                            };
-                            view! {
-                                <tr data-testid="team-row">
-                                    <th scope="row">
-                                        <A href=href>{status.athlete.name.clone()}</A>
-                                    </th>
-                                    <td>
-                                        {number(status.acwr, 2)}
-                                        <span class="cell-note">{status.ratio_form.clone()}</span>
-                                    </td>
-                                    <td>{number(status.form, 1)}</td>
-                                    <td>
-                                        {hrv_words(status.hrv_status)}
-                                        {status
-                                            .readiness
-                                            .map(|score| format!(", readiness {score:.0}/10"))}
-                                    </td>
-                                    <td>{freshness}</td>
-                                    <td>{quality_text}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
+                    <For each=move || shown.get() key=|row| row.status.athlete.id.clone() let:row>
+                        <TeamRow row/>
+                    </For>
                 </tbody>
             </table>
         </div>
+    }
+}
+
+fn rows_needing(rows: &[Row]) -> usize {
+    rows.iter().filter(|row| row.attention.level > 0).count()
+}
+
+#[component]
+fn TeamRow(row: Row) -> impl IntoView {
+    let Row { status, attention } = row;
+    let href = format!("/athletes/{}", status.athlete.id);
+    let freshness = match (status.last_data, status.days_since_data) {
+        (Some(day), Some(0)) => format!("up to date ({day})"),
+        (Some(day), Some(days)) => format!("{days} days old ({day})"),
+        _ => "no data".to_owned(),
+    };
+    let quality = status.quality;
+    let quality_text = match (quality.errors, quality.warnings) {
+        (0, 0) => "no issues".to_owned(),
+        (0, w) => format!("{w} warning{}", if w == 1 { "" } else { "s" }),
+        (e, w) => format!(
+            "{e} error{}, {w} warning{}",
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" }
+        ),
+    };
+    let (flag_class, flag) = match attention.level {
+        0 => ("flag flag-ok", "✓ nothing to look at".to_owned()),
+        1 => (
+            "flag flag-watch",
+            format!("! {}", attention.reasons.join("; ")),
+        ),
+        _ => (
+            "flag flag-urgent",
+            format!("⚠ {}", attention.reasons.join("; ")),
+        ),
+    };
+    view! {
+        <tr data-testid="team-row" data-athlete=status.athlete.id.to_string() data-attention=attention.level>
+            <th scope="row">
+                <A href=href>{status.athlete.name.clone()}</A>
+            </th>
+            <td><span class=flag_class>{flag}</span></td>
+            <td>{number(status.acwr, 2)}</td>
+            <td>{number(status.form, 1)}</td>
+            <td>
+                {hrv_words(status.hrv_status)}
+                {status.readiness.map(|score| format!(", readiness {score:.0}/10"))}
+            </td>
+            <td>{freshness}</td>
+            <td>{quality_text}</td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use forma_core::api::{AthleteProfile, QualityCounts};
+
+    fn row(name: &str, ratio: Option<f64>, level: u8) -> Row {
+        Row {
+            status: AthleteStatus {
+                athlete: AthleteProfile {
+                    id: name.to_lowercase().parse().expect("id"),
+                    team_id: "t".to_owned(),
+                    name: name.to_owned(),
+                    time_zone: "UTC".to_owned(),
+                    sex: None,
+                    birth_year: None,
+                    sport: None,
+                    hr_max: None,
+                    hr_rest: None,
+                    data_version: 0,
+                },
+                as_of: forma_core::types::parse_date("2024-01-01").expect("date"),
+                last_data: None,
+                days_since_data: None,
+                acwr: ratio,
+                ratio_form: String::new(),
+                form: None,
+                fitness: None,
+                hrv_status: None,
+                readiness: None,
+                quality: QualityCounts::default(),
+            },
+            attention: Attention {
+                level,
+                reasons: Vec::new(),
+            },
+        }
+    }
+
+    fn names(rows: &[Row]) -> Vec<&str> {
+        rows.iter()
+            .map(|r| r.status.athlete.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_most_urgent_come_first_and_ties_keep_name_order() {
+        let mut rows = vec![
+            row("Cleo", None, 0),
+            row("Ada", None, 2),
+            row("Bo", None, 2),
+            row("Dan", None, 3),
+        ];
+        sort_rows(&mut rows, SortKey::Attention, true);
+        assert_eq!(names(&rows), ["Dan", "Ada", "Bo", "Cleo"]);
+    }
+
+    #[test]
+    fn undefined_ratios_sort_last_in_both_directions() {
+        let mut rows = vec![
+            row("A", None, 0),
+            row("B", Some(1.4), 0),
+            row("C", Some(0.9), 0),
+        ];
+        sort_rows(&mut rows, SortKey::Ratio, true);
+        assert_eq!(names(&rows), ["B", "C", "A"]);
+        sort_rows(&mut rows, SortKey::Ratio, false);
+        assert_eq!(names(&rows), ["C", "B", "A"]);
+    }
+
+    #[test]
+    fn the_filter_matches_names_and_can_keep_only_those_needing_a_look() {
+        let rows = vec![
+            row("Ada", None, 0),
+            row("Adam", None, 1),
+            row("Bo", None, 2),
+        ];
+        assert_eq!(names(&filter_rows(&rows, "ad", false)), ["Ada", "Adam"]);
+        assert_eq!(names(&filter_rows(&rows, "", true)), ["Adam", "Bo"]);
     }
 }

@@ -2,6 +2,7 @@
 //! records: the daily series with every metric, and the latest status.
 
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{AthleteProfile, AthleteStatus, PmcColumns, QualityCounts, SeriesResponse};
 use crate::metrics::{DailyMetrics, MetricsOptions, PmcVariant};
@@ -190,6 +191,69 @@ pub fn status(
     status
 }
 
+/// Why an athlete needs the coach's attention today, most urgent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    /// 0 = nothing to look at; higher = more urgent.
+    pub level: u8,
+    /// Each reason as a short phrase a coach reads at a glance.
+    pub reasons: Vec<String>,
+}
+
+/// Ratios above this are the "danger zone" of the early ACWR literature (Gabbett 2016);
+/// Forma flags them for a look, not as a verdict.
+pub const HIGH_RATIO: f64 = 1.5;
+/// Above the conventional band.
+pub const RAISED_RATIO: f64 = 1.3;
+/// Data older than this many days is stale (DESIGN.md).
+pub const STALE_DAYS: i64 = 3;
+/// Form (TSB) below this is deep fatigue in TrainingPeaks' usual reading.
+pub const DEEP_FATIGUE_TSB: f64 = -30.0;
+
+/// How urgently an athlete needs a look, and why. The rules, in order of weight:
+/// quality errors (3); no data at all, or data older than [`STALE_DAYS`] (2); a
+/// ratio above [`HIGH_RATIO`] (2) or above [`RAISED_RATIO`] (1); HRV below the
+/// normal band (1); form below [`DEEP_FATIGUE_TSB`] (1). The level is the sum.
+pub fn attention(status: &AthleteStatus) -> Attention {
+    let mut level = 0;
+    let mut reasons = Vec::new();
+    if status.quality.errors > 0 {
+        level += 3;
+        reasons.push(format!("{} data error(s)", status.quality.errors));
+    }
+    match status.days_since_data {
+        None => {
+            level += 2;
+            reasons.push("no data yet".to_owned());
+        }
+        Some(days) if days > STALE_DAYS => {
+            level += 2;
+            reasons.push(format!("no data for {days} days"));
+        }
+        Some(_) => {}
+    }
+    match status.acwr {
+        Some(ratio) if ratio > HIGH_RATIO => {
+            level += 2;
+            reasons.push(format!("load ratio {ratio:.2}, above {HIGH_RATIO}"));
+        }
+        Some(ratio) if ratio > RAISED_RATIO => {
+            level += 1;
+            reasons.push(format!("load ratio {ratio:.2}, above {RAISED_RATIO}"));
+        }
+        _ => {}
+    }
+    if status.hrv_status == Some(HrvStatus::Below) {
+        level += 1;
+        reasons.push("HRV below normal".to_owned());
+    }
+    if let Some(form) = status.form.filter(|form| *form < DEEP_FATIGUE_TSB) {
+        level += 1;
+        reasons.push(format!("form {form:.0}, deep fatigue"));
+    }
+    Attention { level, reasons }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +306,56 @@ mod tests {
             last_week.pmc[0].ctl, last_week.pmc[1].ctl,
             "variants differ"
         );
+    }
+
+    #[test]
+    fn attention_adds_up_its_reasons_in_words() {
+        let mut status = status(
+            &profile(),
+            &step_sessions(),
+            &[],
+            parse_date("2024-02-04").expect("date"),
+        );
+        status.acwr = Some(1.6);
+        status.form = Some(-40.0);
+        status.days_since_data = Some(5);
+
+        let flagged = attention(&status);
+
+        assert_eq!(flagged.level, 2 + 2 + 1);
+        assert_eq!(
+            flagged.reasons,
+            [
+                "no data for 5 days",
+                "load ratio 1.60, above 1.5",
+                "form -40, deep fatigue"
+            ]
+        );
+        status.acwr = Some(1.0);
+        status.form = Some(0.0);
+        status.days_since_data = Some(0);
+        assert_eq!(
+            attention(&status),
+            Attention {
+                level: 0,
+                reasons: Vec::new()
+            }
+        );
+    }
+
+    fn profile() -> AthleteProfile {
+        AthleteProfile {
+            id: "a1".parse().expect("id"),
+            team_id: "t".to_owned(),
+            name: "A".to_owned(),
+            time_zone: "UTC".to_owned(),
+            sex: None,
+            birth_year: None,
+            sport: None,
+            hr_max: None,
+            hr_rest: None,
+            data_version: 0,
+        }
     }
 
     #[test]

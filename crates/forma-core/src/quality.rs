@@ -319,9 +319,10 @@ pub fn check(series: &DailySeries, options: &QualityOptions) -> QualityReport {
             .find(|i| series.observed[*i])
             .map(|i| series.date(i));
         let window_start = epoch_day(report) - options.stale_days as i32;
+        // Data on the report day itself is as fresh as it gets.
         let recent = last_observed.is_some_and(|d| {
             let e = epoch_day(d);
-            e >= window_start && e < epoch_day(report)
+            e >= window_start && e <= epoch_day(report)
         });
         if !recent {
             let since = last_observed.map_or_else(|| "ever".to_owned(), |d| format!("since {d}"));
@@ -485,6 +486,14 @@ mod tests {
             ..options
         };
         assert!(!checks(&check(&s, &fresh)).contains(&(Check::StaleData, Severity::Warning)));
+        let same_day = QualityOptions {
+            report_date: Some(date(2020, 2, 9)),
+            ..options
+        };
+        assert!(
+            !checks(&check(&s, &same_day)).contains(&(Check::StaleData, Severity::Warning)),
+            "data on the report day itself is fresh"
+        );
         let text = to_text(std::slice::from_ref(&r));
         assert!(
             text.starts_with("a1: 40 days from 2020-01-01 to 2020-02-09"),
