@@ -29,6 +29,8 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
     }
     let bench_dir = project::target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)?;
+    crate::tools::ensure_test_tools()?;
+    app_build::build_app()?;
     let forma = app_build::build_server_release()?;
     let sessions = bench_dir.join("sessions-1000x3y.csv");
     let rows = make_sessions(&forma, &bench_dir, &sessions)?;
@@ -142,11 +144,38 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
 
     server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;
 
+    wasm_size(&mut report)?;
+
     let results = bench_dir.join("results.md");
     std::fs::write(&results, &report)?;
     print!("{report}");
     eprintln!("xtask: results written to {}", results.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The release app's wasm, raw and gzipped (gzip -9, as a server would send it).
+fn wasm_size(report: &mut String) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(app_build::dist_dir())? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = std::fs::metadata(&path)?.len();
+            let gzipped = output_of(
+                command("sh")
+                    .arg("-c")
+                    .arg(format!("gzip -9 -c '{}' | wc -c", path.display())),
+            )
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .context("gzip is needed to measure the compressed size")?;
+            writeln!(
+                report,
+                "## Release app\n\n- {}: {:.0} KB raw, {:.0} KB gzipped\n",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                raw as f64 / 1024.0,
+                gzipped as f64 / 1024.0
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Import speed, then latency and throughput of the running server under a loopback
@@ -178,9 +207,55 @@ fn server_figures(
         rows as f64 / import.as_secs_f64()
     )?;
 
+    // A team of 50 for the page figures, and its coach.
+    let fifty: String = std::fs::read_to_string(sessions)?
+        .lines()
+        .enumerate()
+        .filter(|(i, line)| {
+            *i == 0
+                || line
+                    .get(1..5)
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .is_some_and(|n| n < 50)
+        })
+        .map(|(_, line)| format!("{}\n", line.replacen("a00", "t00", 1)))
+        .collect();
+    let fifty_path = bench_dir.join("sessions-50x3y.csv");
+    std::fs::write(&fifty_path, fifty)?;
+    run(command(forma)
+        .args(["import", "sessions"])
+        .arg(&fifty_path)
+        .args(["--team", "bench50", "--data-dir"])
+        .arg(&data_dir))?;
+    let mut add = command(forma)
+        .args([
+            "user",
+            "add",
+            "--email",
+            "bench@forma.test",
+            "--role",
+            "coach",
+            "--team",
+            "bench50",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&data_dir)
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = add.stdin.take() {
+        use std::io::Write as _;
+        stdin.write_all(b"bench-coach-password\n")?;
+    }
+    if !add.wait()?.success() {
+        bail!("forma user add failed");
+    }
+
     let mut server = command(forma)
         .args(["serve", "--no-demo", "--port", "0", "--data-dir"])
         .arg(&data_dir)
+        .arg("--dist-dir")
+        .arg(app_build::dist_dir())
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -206,12 +281,29 @@ fn server_figures(
             .arg(&url)
             .arg("a0001"),
     );
+    let pages = output_of(
+        command("node")
+            .arg(project::root().join("xtask/bench/pages.mjs"))
+            .args([
+                url.as_str(),
+                "bench@forma.test",
+                "bench-coach-password",
+                "50",
+                "t0001",
+            ])
+            .env("CHROMIUM_PATH", crate::tools::CHROMIUM),
+    );
     let _ = command("kill")
         .arg("-TERM")
         .arg(server.id().to_string())
         .status();
     let _ = server.wait();
     let load = load.context("the load generator failed")?;
+    let pages = pages.context("the page timing run failed")?;
+    writeln!(
+        report,
+        "## Pages in headless Chromium (release app)\n\n```\n{pages}```\n"
+    )?;
     writeln!(
         report,
         "## forma serve under a loopback load generator (open loop, 200 requests/s for 10 s; then closed loop)\n\n```\n{load}```\n"

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use forma_server::store::records::StoredSession;
+use forma_server::store::records::SessionRecord;
 
 struct Server {
     child: Child,
@@ -134,7 +134,7 @@ async fn acknowledged_writes_survive_sigkill_and_retries_store_each_once() {
 
     let mut server = start(data.path());
     // Sessions are stored: the one from before the crash still works.
-    let stored = |sessions: Vec<StoredSession>| -> Vec<String> {
+    let stored = |sessions: Vec<SessionRecord>| -> Vec<String> {
         sessions
             .into_iter()
             .filter(|s| s.session.sport.as_deref() == Some("crash-test"))

@@ -16,7 +16,7 @@ use crate::auth::policy::{Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::store::audit::{self, Change};
-use crate::store::records::{self, StoredSession};
+use crate::store::records::{self, SessionRecord};
 use crate::store::{athletes, new_id};
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -154,7 +154,7 @@ async fn sessions(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(range): Query<Range>,
-) -> Result<Json<Vec<StoredSession>>, AppError> {
+) -> Result<Json<Vec<SessionRecord>>, AppError> {
     let (athlete, _) = profile(&state, &id).await?;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
@@ -202,13 +202,13 @@ async fn add_session(
     user: CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<NewSession>,
-) -> Result<(StatusCode, Json<StoredSession>), AppError> {
+) -> Result<(StatusCode, Json<SessionRecord>), AppError> {
     let (athlete, _) = profile(&state, &id).await?;
     let session_id = input.id.clone().unwrap_or_else(new_id);
     let session = input.into_session(athlete.clone())?;
     let mut tx = state.pool.begin().await?;
     let added = records::insert_session(&mut tx, &session_id, &session, None).await?;
-    let stored = StoredSession {
+    let stored = SessionRecord {
         id: session_id,
         session,
     };

@@ -1,5 +1,6 @@
 //! Sessions, wellness and events: writing them idempotently and reading them back.
 
+pub use forma_core::api::SessionRecord;
 use forma_core::types::{parse_date, AthleteId, Event, Session, WellnessEntry};
 use jiff::civil::Date;
 use sqlx::Row;
@@ -7,13 +8,6 @@ use sqlx::Row;
 use super::athletes::decode_error;
 use super::{content_id, now, number_text, Pool, Tx};
 
-/// A session with its stored id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct StoredSession {
-    pub id: String,
-    #[serde(flatten)]
-    pub session: Session,
-}
 
 /// The content id of a session: the same session in the same place of a file always
 /// gets the same id. `occurrence` tells apart identical sessions on one day.
@@ -172,7 +166,7 @@ pub async fn insert_event(
 /// Everything stored for one athlete.
 #[derive(Debug, Clone, Default)]
 pub struct AthleteData {
-    pub sessions: Vec<StoredSession>,
+    pub sessions: Vec<SessionRecord>,
     pub wellness: Vec<WellnessEntry>,
     pub events: Vec<Event>,
 }
@@ -201,7 +195,7 @@ pub async fn athlete_data(
     .await?
     .iter()
     .map(|row| {
-        Ok(StoredSession {
+        Ok(SessionRecord {
             id: row.try_get("id")?,
             session: Session {
                 athlete_id: athlete.clone(),

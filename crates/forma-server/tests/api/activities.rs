@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
 use forma_core::api::ImportReport;
-use forma_server::store::records::StoredSession;
+use forma_server::store::records::SessionRecord;
 
 use crate::helpers::TestServer;
 
@@ -31,7 +31,7 @@ fn activity_files() -> Vec<PathBuf> {
     files
 }
 
-async fn sessions(server: &TestServer) -> Vec<StoredSession> {
+async fn sessions(server: &TestServer) -> Vec<SessionRecord> {
     server.get_json("/api/athletes/p01/sessions").await
 }
 
@@ -65,7 +65,7 @@ async fn every_activity_file_either_becomes_one_session_matching_the_file_or_is_
         match forma_activity::parse(&name, &bytes) {
             Ok(summary) => {
                 good += 1;
-                let new: Vec<&StoredSession> =
+                let new: Vec<&SessionRecord> =
                     after.iter().filter(|s| !before.contains(s)).collect();
                 if report[0].unchanged == 1 {
                     // The same recording in another format (the shared files hold some rides

@@ -2,7 +2,7 @@ use forma_core::api::{ApiError, AthleteStatus, SeriesResponse, TeamSummary};
 use forma_core::metrics::MetricsOptions;
 use forma_core::pipeline::{self, Inputs};
 use forma_core::types::WellnessEntry;
-use forma_server::store::records::StoredSession;
+use forma_server::store::records::SessionRecord;
 
 use crate::helpers::{pmdata_dir, TestServer};
 
@@ -101,7 +101,7 @@ async fn written_sessions_are_validated_and_a_retry_with_the_same_id_stores_one(
     assert_eq!(error.field.as_deref(), Some("rpe"));
     assert!(error.message.contains("0 to 10"));
     assert_eq!(unknown.status(), 404);
-    let stored: Vec<StoredSession> = server
+    let stored: Vec<SessionRecord> = server
         .get_json("/api/athletes/p01/sessions?from=2020-03-30&to=2020-03-30")
         .await;
     assert_eq!(

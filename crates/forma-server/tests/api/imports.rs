@@ -1,5 +1,5 @@
 use forma_core::api::{ApiError, ImportReport};
-use forma_server::store::records::StoredSession;
+use forma_server::store::records::SessionRecord;
 
 use crate::helpers::TestServer;
 
@@ -10,7 +10,7 @@ x1,2024-03-02,bike,90,4,,,,
 x2,2024-03-01,swim,45,6,,,,
 ";
 
-async fn sessions_of(server: &TestServer, athlete: &str) -> Vec<StoredSession> {
+async fn sessions_of(server: &TestServer, athlete: &str) -> Vec<SessionRecord> {
     server
         .get_json(&format!("/api/athletes/{athlete}/sessions"))
         .await
