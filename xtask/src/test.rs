@@ -40,12 +40,10 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         bail!("`cargo xtask test` takes no arguments (got `{arg}`)");
     }
     tools::ensure_test_tools()?;
-    let mut results = Vec::new();
-
-    results.push(check(
+    let mut results = vec![check(
         "format",
         command("cargo").args(["fmt", "--all", "--check"]),
-    ));
+    )];
     results.push(check(
         "clippy (native)",
         command("cargo").args([
@@ -75,7 +73,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
     ));
     results.push(suite(
         "native tests",
-        command("cargo").args(["test", "--workspace"]),
+        command("cargo").args(["test", "--workspace", "--no-fail-fast"]),
         cargo_counts,
     ));
     for (package, file) in WASM_SUITES {

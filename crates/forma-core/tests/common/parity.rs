@@ -197,9 +197,11 @@ pub fn check_last_days() {
 }
 
 /// Every participant's Banister prediction, every day, and their readiness
-/// (resting heart rate and wellness against baselines) as JSON.
+/// (resting heart rate and wellness against baselines) as JSON. The readiness value
+/// depends on reading PMData's resting heart rates exactly: serde_json's
+/// `float_roundtrip` (enabled by forma-core) gives the correctly rounded f64.
 const BANISTER_FNV1A: u64 = 0xa5d7477b435b2bec;
-const READINESS_FNV1A: u64 = 0xed656bf3fd51ba37;
+const READINESS_FNV1A: u64 = 0x0b400db8866093ad;
 
 /// Banister predictions and readiness over the participants are bit for bit the
 /// native ones.
