@@ -8,6 +8,9 @@
 //! - [`metrics`]: load metrics (ACWR, monotony, strain, CTL/ATL/TSB ...).
 //! - [`readiness`]: HRV, resting heart rate and wellness against baselines.
 //! - [`quality`]: the data-quality report.
+//! - [`features`]: the model's features for a decision day, from what was known that morning.
+//! - [`targets`]: adverse episodes and what the model predicts for each day.
+//! - [`model`]: the injury and illness risk model, its backtests, artifact and card.
 //! - [`banister`]: the fitness-fatigue performance model and its fit.
 //! - [`pipeline`]: CSV text in, metrics CSV or quality reports out.
 //! - [`api`]: request and response types of the JSON API.
@@ -16,13 +19,16 @@ pub mod api;
 pub mod banister;
 pub mod canonical;
 mod csv_text;
+pub mod features;
 pub mod metrics;
+pub mod model;
 pub mod overview;
 pub mod pipeline;
 pub mod pmdata;
 pub mod quality;
 pub mod readiness;
 pub mod series;
+pub mod targets;
 pub mod types;
 
 pub use pipeline::{metrics_csv, quality_reports};

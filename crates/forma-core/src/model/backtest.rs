@@ -1,0 +1,389 @@
+//! Backtests that count (DESIGN.md "Honest evaluation"): never random days.
+//!
+//! - **Forward in time** (rolling origin): the days of the positive rows are cut
+//!   at their `k / (F + 1)` quantiles, k = 1..=F (by events, not rows, so each
+//!   block holds about as many events). Fold k trains on every row before cut k,
+//!   less the 7 days just before it (their targets read events past the cut),
+//!   and tests on the rows from cut k to cut k + 1 (the last fold to the end).
+//! - **Athletes held out**: athletes are shuffled (fixed seed) and dealt into F
+//!   folds; each fold trains on the other athletes' rows, over all time, and
+//!   tests on its own athletes.
+//!
+//! In every fold the models and baselines are fitted on the same training rows
+//! ([`fit_models`]) and scored on the same test rows. Test predictions of all
+//! folds are pooled per scheme, and the metrics of [`super::evaluation`] are
+//! computed overall, per cohort (sex, sport, data completeness), and with
+//! bootstrap intervals over athletes. ROC AUC and PR AUC rank rows by each
+//! model's raw score (Platt scaling, with a positive slope, keeps the order);
+//! the Brier score and calibration table use the calibrated probability.
+
+use serde::{Deserialize, Serialize};
+
+use super::artifact::{fit_models, TrainOptions};
+use super::evaluation::{
+    average_precision, bootstrap_athletes, brier, calibration_table, roc_auc, within_athlete_auc,
+    CalibrationBin, Interval, Scored, SplitMix64,
+};
+use super::Dataset;
+use crate::types::date_from_epoch_day;
+
+/// Every model and baseline the backtests compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scorer {
+    /// Logistic regression on all features.
+    Logistic,
+    /// The small random forest.
+    Forest,
+    /// Baseline: the training event rate for everyone.
+    BaseRate,
+    /// Baseline: coupled ACWR above 1.5.
+    RatioRule,
+    /// Baseline: logistic regression on acute load alone.
+    AcuteLoad,
+}
+
+impl Scorer {
+    /// Every scorer, models first.
+    pub const ALL: [Self; 5] = [
+        Self::Logistic,
+        Self::Forest,
+        Self::BaseRate,
+        Self::RatioRule,
+        Self::AcuteLoad,
+    ];
+
+    /// Whether this is a baseline.
+    pub fn is_baseline(self) -> bool {
+        matches!(self, Self::BaseRate | Self::RatioRule | Self::AcuteLoad)
+    }
+
+    /// A name for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Logistic => "logistic regression",
+            Self::Forest => "random forest",
+            Self::BaseRate => "base rate",
+            Self::RatioRule => "ACWR > 1.5 rule",
+            Self::AcuteLoad => "acute load alone (LR)",
+        }
+    }
+}
+
+/// The splitting scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scheme {
+    /// Rolling origin, forward in time.
+    ForwardInTime,
+    /// Whole athletes held out.
+    AthletesHeldOut,
+}
+
+/// One fold's size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldSummary {
+    /// 1-based fold number.
+    pub fold: usize,
+    /// Training rows.
+    pub train_rows: usize,
+    /// Events among them.
+    pub train_events: usize,
+    /// Test rows.
+    pub test_rows: usize,
+    /// Events among them.
+    pub test_events: usize,
+    /// First test day.
+    pub test_from: Option<jiff::civil::Date>,
+    /// Last test day.
+    pub test_to: Option<jiff::civil::Date>,
+    /// Athletes in the test rows.
+    pub test_athletes: usize,
+    /// Platt slope of the logistic regression (a positive slope keeps the order).
+    pub logistic_platt_slope: Option<f64>,
+    /// Why the fold was skipped, when it was.
+    pub skipped: Option<String>,
+}
+
+/// Metrics of one scorer on a set of test rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Rows.
+    pub rows: usize,
+    /// Events (positive rows).
+    pub events: usize,
+    /// Distinct athletes.
+    pub athletes: usize,
+    /// Event rate of the rows.
+    pub base_rate: Option<f64>,
+    /// Pooled ROC AUC.
+    pub roc_auc: Option<f64>,
+    /// Its 95% interval from resampling athletes.
+    pub roc_auc_ci: Option<Interval>,
+    /// Average precision.
+    pub pr_auc: Option<f64>,
+    /// Its 95% interval.
+    pub pr_auc_ci: Option<Interval>,
+    /// Brier score of the calibrated probability.
+    pub brier: Option<f64>,
+    /// Its 95% interval.
+    pub brier_ci: Option<Interval>,
+    /// AUC over pairs within the same athlete.
+    pub within_athlete_auc: Option<f64>,
+    /// Athletes with both events and non-events (behind the within-athlete AUC).
+    pub athletes_with_both: usize,
+    /// Ten-bin calibration table (empty for cohorts).
+    pub calibration: Vec<CalibrationBin>,
+}
+
+/// Metrics of one cohort.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortMetrics {
+    /// `sex`, `sport` or `completeness`.
+    pub dimension: String,
+    /// The cohort's value, such as `unknown` or `high`.
+    pub value: String,
+    /// Metrics on its rows (no intervals or calibration table).
+    pub metrics: Metrics,
+}
+
+/// One scorer's results in one scheme.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScorerResult {
+    /// Which model or baseline.
+    pub scorer: Scorer,
+    /// Pooled over all folds.
+    pub overall: Metrics,
+    /// Per cohort.
+    pub cohorts: Vec<CohortMetrics>,
+}
+
+/// One scheme's backtest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchemeResult {
+    /// The scheme.
+    pub scheme: Scheme,
+    /// The folds.
+    pub folds: Vec<FoldSummary>,
+    /// Every scorer on the same test rows.
+    pub scorers: Vec<ScorerResult>,
+}
+
+/// Both schemes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backtests {
+    /// Forward in time.
+    pub forward_in_time: SchemeResult,
+    /// Athletes held out.
+    pub athletes_held_out: SchemeResult,
+}
+
+/// Runs both schemes on `data`.
+pub fn run(data: &Dataset, options: &TrainOptions) -> Backtests {
+    Backtests {
+        forward_in_time: run_scheme(data, options, Scheme::ForwardInTime),
+        athletes_held_out: run_scheme(data, options, Scheme::AthletesHeldOut),
+    }
+}
+
+/// The (train, test) row indices of each fold.
+pub fn folds(
+    data: &Dataset,
+    options: &TrainOptions,
+    scheme: Scheme,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let n = data.rows.len();
+    match scheme {
+        Scheme::ForwardInTime => {
+            let f = options.forward_folds.max(1);
+            // Cut by events, as `fit_models` does: every block holds about as
+            // many positive rows, rather than as many rows.
+            let mut days: Vec<i32> = data
+                .rows
+                .iter()
+                .filter(|r| r.label)
+                .map(|r| r.day)
+                .collect();
+            if days.is_empty() {
+                days = data.rows.iter().map(|r| r.day).collect();
+            }
+            days.sort_unstable();
+            if days.is_empty() {
+                return Vec::new();
+            }
+            let mut cuts: Vec<i32> = (1..=f).map(|k| days[k * days.len() / (f + 1)]).collect();
+            cuts.dedup();
+            let purge = crate::targets::HORIZON_DAYS;
+            (0..cuts.len())
+                .map(|k| {
+                    let (from, to) = (cuts[k], cuts.get(k + 1).copied().unwrap_or(i32::MAX));
+                    let train = (0..n)
+                        .filter(|i| data.rows[*i].day + purge < from)
+                        .collect();
+                    let test = (0..n)
+                        .filter(|i| (from..to).contains(&data.rows[*i].day))
+                        .collect();
+                    (train, test)
+                })
+                .collect()
+        }
+        Scheme::AthletesHeldOut => {
+            let f = options.athlete_folds.clamp(2, data.athletes.len().max(2));
+            let mut order: Vec<usize> = (0..data.athletes.len()).collect();
+            // Fisher–Yates with the fixed-seed generator.
+            let mut rng = SplitMix64(options.seed);
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            let mut fold_of = vec![0usize; order.len()];
+            for (k, a) in order.iter().enumerate() {
+                fold_of[*a] = k % f;
+            }
+            (0..f)
+                .map(|k| {
+                    let (test, train) = (0..n).partition(|i| fold_of[data.rows[*i].athlete] == k);
+                    (train, test)
+                })
+                .collect()
+        }
+    }
+}
+
+fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeResult {
+    // Per scorer: (raw score, probability) rows pooled over folds.
+    let mut pooled: Vec<Vec<(Scored, f64)>> = vec![Vec::new(); Scorer::ALL.len()];
+    let mut summaries = Vec::new();
+    for (k, (train, test)) in folds(data, options, scheme).into_iter().enumerate() {
+        let events = |idx: &[usize]| idx.iter().filter(|i| data.rows[**i].label).count();
+        let days: Vec<i32> = test.iter().map(|i| data.rows[*i].day).collect();
+        let mut athletes: Vec<usize> = test.iter().map(|i| data.rows[*i].athlete).collect();
+        athletes.sort_unstable();
+        athletes.dedup();
+        let mut summary = FoldSummary {
+            fold: k + 1,
+            train_rows: train.len(),
+            train_events: events(&train),
+            test_rows: test.len(),
+            test_events: events(&test),
+            test_from: days.iter().min().map(|d| date_from_epoch_day(*d)),
+            test_to: days.iter().max().map(|d| date_from_epoch_day(*d)),
+            test_athletes: athletes.len(),
+            logistic_platt_slope: None,
+            skipped: None,
+        };
+        match fit_models(data, &train, options) {
+            Ok(models) => {
+                summary.logistic_platt_slope = Some(models.logistic_platt.a);
+                for (s, scorer) in Scorer::ALL.iter().enumerate() {
+                    for i in &test {
+                        let r = &data.rows[*i];
+                        let raw = Scored {
+                            athlete: r.athlete,
+                            p: models.raw(*scorer, &r.features),
+                            y: r.label,
+                        };
+                        pooled[s].push((raw, models.probability(*scorer, &r.features)));
+                    }
+                }
+            }
+            Err(e) => summary.skipped = Some(e.to_string()),
+        }
+        summaries.push(summary);
+    }
+    let scorers = Scorer::ALL
+        .iter()
+        .zip(&pooled)
+        .map(|(scorer, rows)| ScorerResult {
+            scorer: *scorer,
+            overall: metrics(rows, options, true),
+            cohorts: cohorts(data, rows, options),
+        })
+        .collect();
+    SchemeResult {
+        scheme,
+        folds: summaries,
+        scorers,
+    }
+}
+
+fn cohorts(data: &Dataset, rows: &[(Scored, f64)], options: &TrainOptions) -> Vec<CohortMetrics> {
+    type CohortOf = fn(&super::DatasetAthlete) -> &str;
+    let dims: [(&str, CohortOf); 3] = [
+        ("sex", |a| &a.sex),
+        ("sport", |a| &a.sport),
+        ("completeness", |a| &a.completeness),
+    ];
+    let mut out = Vec::new();
+    for (dimension, value_of) in dims {
+        let mut values: Vec<&str> = data.athletes.iter().map(value_of).collect();
+        values.sort_unstable();
+        values.dedup();
+        for value in values {
+            let subset: Vec<(Scored, f64)> = rows
+                .iter()
+                .filter(|(r, _)| value_of(&data.athletes[r.athlete]) == value)
+                .copied()
+                .collect();
+            out.push(CohortMetrics {
+                dimension: dimension.to_owned(),
+                value: value.to_owned(),
+                metrics: metrics(&subset, options, false),
+            });
+        }
+    }
+    out
+}
+
+/// Metrics of pooled (raw score, probability) rows.
+fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metrics {
+    let raw: Vec<f64> = rows.iter().map(|(r, _)| r.p).collect();
+    let p: Vec<f64> = rows.iter().map(|(_, p)| *p).collect();
+    let y: Vec<bool> = rows.iter().map(|(r, _)| r.y).collect();
+    let events = y.iter().filter(|v| **v).count();
+    let mut athletes: Vec<usize> = rows.iter().map(|(r, _)| r.athlete).collect();
+    athletes.sort_unstable();
+    athletes.dedup();
+    let athletes_with_both = athletes
+        .iter()
+        .filter(|a| {
+            let ys = rows
+                .iter()
+                .filter(|(r, _)| r.athlete == **a)
+                .map(|(r, _)| r.y);
+            let (mut pos, mut neg) = (false, false);
+            for v in ys {
+                pos |= v;
+                neg |= !v;
+            }
+            pos && neg
+        })
+        .count();
+    let raw_scored: Vec<Scored> = rows.iter().map(|(r, _)| *r).collect();
+    let prob_scored: Vec<Scored> = rows.iter().map(|(r, p)| Scored { p: *p, ..*r }).collect();
+    let ci = |scored: &[Scored], f: fn(&[f64], &[bool]) -> Option<f64>| {
+        if full {
+            bootstrap_athletes(scored, options.bootstrap, options.seed, f)
+        } else {
+            None
+        }
+    };
+    Metrics {
+        rows: rows.len(),
+        events,
+        athletes: athletes.len(),
+        base_rate: (!rows.is_empty()).then(|| events as f64 / rows.len() as f64),
+        roc_auc: roc_auc(&raw, &y),
+        roc_auc_ci: ci(&raw_scored, roc_auc),
+        pr_auc: average_precision(&raw, &y),
+        pr_auc_ci: ci(&raw_scored, average_precision),
+        brier: brier(&p, &y),
+        brier_ci: ci(&prob_scored, brier),
+        within_athlete_auc: within_athlete_auc(&raw_scored),
+        athletes_with_both,
+        calibration: if full {
+            calibration_table(&p, &y)
+        } else {
+            Vec::new()
+        },
+    }
+}

@@ -1,0 +1,320 @@
+//! The injury and illness risk model: data set, models, backtests, artifact and
+//! model card (issue 7).
+//!
+//! How the server uses it:
+//! 1. [`Dataset::build`] from the stored sessions, wellness, events and coach
+//!    labels: one row per athlete and eligible decision day, features from
+//!    [`crate::features`], target from [`crate::targets`].
+//! 2. [`artifact::train`]: backtests ([`backtest::run`]), fits the final models on
+//!    all rows, and returns a [`ModelArtifact`] carrying its [`card::ModelCard`].
+//!    Training is native only (smartcore's generator differs on wasm32).
+//! 3. Store `artifact.to_json()`; load it anywhere with
+//!    [`ModelArtifact::from_json`], which checks the version id and schema hash.
+//!
+//! How the browser uses it: [`crate::features::athlete_features`] on the
+//! athlete's records, then [`ModelArtifact::score`] on a day's vector; scoring is
+//! plain arithmetic (no smartcore), so it gives the server's probabilities.
+//!
+//! Class imbalance: events are rare, and neither smartcore classifier takes
+//! weights, so each positive row of the fitting slice is repeated
+//! `round(negatives / positives)` times (at most `max_positive_copies`). No
+//! randomness is involved; Platt scaling on the later slice (which is not
+//! rebalanced) brings the probabilities back to the real base rate.
+
+pub mod artifact;
+pub mod backtest;
+pub mod calibration;
+pub mod card;
+pub mod evaluation;
+pub mod forest;
+pub mod logistic;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{athlete_features, FeatureSchema, Fnv1a};
+use crate::targets::{adverse_reports, athlete_targets, episodes, CoachLabel, LeftOut};
+use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
+
+pub use artifact::{train, ModelArtifact};
+
+/// A model parameter written as the shortest decimal text that reads back as
+/// the same `f64`, inside a JSON string, and read with Rust's correctly rounded
+/// parser: an artifact scores the same bits after any JSON round trip, whatever
+/// float precision the JSON reader uses (serde_json's default is best-effort).
+pub(crate) mod exact {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("{x:?}"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse()
+            .map_err(|_| D::Error::custom(format!("`{text}` is not a number")))
+    }
+}
+
+/// [`exact`] for a list of numbers.
+pub(crate) mod exact_vec {
+    use serde::de::Error as _;
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(xs: &[f64], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(xs.len()))?;
+        for x in xs {
+            seq.serialize_element(&format_args!("{x:?}").to_string())?;
+        }
+        seq.end()
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+        let texts = <Vec<std::borrow::Cow<'de, str>>>::deserialize(d)?;
+        texts
+            .iter()
+            .map(|t| {
+                t.parse()
+                    .map_err(|_| D::Error::custom(format!("`{t}` is not a number")))
+            })
+            .collect()
+    }
+}
+
+/// What went wrong building or using a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// The training rows cannot carry a model (no events, too few rows ...).
+    NotEnoughData(String),
+    /// smartcore failed to fit.
+    Fit(String),
+    /// An artifact that does not parse or whose content does not match its id or schema.
+    Artifact(String),
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotEnoughData(m) => write!(f, "not enough data to train: {m}"),
+            Self::Fit(m) => write!(f, "model fit failed: {m}"),
+            Self::Artifact(m) => write!(f, "model artifact is not valid: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// A probability, 0 to 1.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+pub struct Probability(f64);
+
+impl Probability {
+    /// `p` clamped to 0..=1 (`NaN` becomes 0).
+    pub fn new(p: f64) -> Self {
+        Self(if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) })
+    }
+
+    /// The value, 0 to 1.
+    pub fn value(self) -> f64 {
+        self.0
+    }
+}
+
+/// What is known about an athlete beyond their records, for the cohort table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AthleteInfo {
+    /// The athlete.
+    pub athlete_id: AthleteId,
+    /// Sex as recorded, when known.
+    pub sex: Option<String>,
+    /// Main sport, when known.
+    pub sport: Option<String>,
+}
+
+/// Everything training reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrainingData<'a> {
+    /// Sessions of every athlete.
+    pub sessions: &'a [Session],
+    /// Wellness of every athlete.
+    pub wellness: &'a [WellnessEntry],
+    /// Injury and illness reports.
+    pub events: &'a [Event],
+    /// Coach labels; `injury` and `illness` count as reports.
+    pub labels: &'a [CoachLabel],
+    /// Sex and sport per athlete, where known.
+    pub athletes: &'a [AthleteInfo],
+}
+
+/// Share of observed days at or above which an athlete's data counts as complete.
+pub const COMPLETE_SHARE: f64 = 0.8;
+
+/// One athlete in a data set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetAthlete {
+    /// The athlete.
+    pub athlete_id: AthleteId,
+    /// Sex, or `unknown`.
+    pub sex: String,
+    /// Sport, or `unknown`.
+    pub sport: String,
+    /// Share of days with any data.
+    pub observed_share: f64,
+    /// `high` when `observed_share >= 0.8`, else `low`.
+    pub completeness: String,
+}
+
+/// One training row: an athlete's eligible decision day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Index into [`Dataset::athletes`].
+    pub athlete: usize,
+    /// The decision day, as days since 1970-01-01.
+    pub day: i32,
+    /// The feature vector (see [`FeatureSchema`]).
+    pub features: Vec<f64>,
+    /// An episode onset in the 7 days after.
+    pub label: bool,
+}
+
+/// How many athlete-days were left out, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LeftOutCounts {
+    /// First 28 days.
+    pub warm_up: usize,
+    /// Episode open.
+    pub episode_open: usize,
+    /// Window reaching past the follow-up.
+    pub censored: usize,
+}
+
+/// Rows for training and backtests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// The feature layout.
+    pub schema: FeatureSchema,
+    /// Athletes, sorted by id.
+    pub athletes: Vec<DatasetAthlete>,
+    /// Rows, by athlete then day.
+    pub rows: Vec<Row>,
+    /// Episodes found (all, brought-in included).
+    pub episodes: usize,
+    /// Episodes starting in an athlete's first 28 days.
+    pub brought_in: usize,
+    /// Athlete-days without a target.
+    pub left_out: LeftOutCounts,
+}
+
+impl Dataset {
+    /// Builds the rows of every athlete in `data`.
+    pub fn build(data: &TrainingData<'_>) -> Self {
+        type Records = (Vec<Session>, Vec<WellnessEntry>);
+        let mut by_athlete: BTreeMap<&AthleteId, Records> = BTreeMap::new();
+        for s in data.sessions {
+            by_athlete
+                .entry(&s.athlete_id)
+                .or_default()
+                .0
+                .push(s.clone());
+        }
+        for w in data.wellness {
+            by_athlete
+                .entry(&w.athlete_id)
+                .or_default()
+                .1
+                .push(w.clone());
+        }
+        let reports = adverse_reports(data.events, data.labels);
+        let mut last_report: BTreeMap<&AthleteId, i32> = BTreeMap::new();
+        for (a, d) in &reports {
+            let e = last_report.entry(a).or_insert(i32::MIN);
+            *e = (*e).max(epoch_day(*d));
+        }
+        let mut athletes = Vec::new();
+        let mut rows = Vec::new();
+        let mut firsts = Vec::new();
+        let mut built = Vec::new();
+        for (id, (sessions, wellness)) in &by_athlete {
+            let last_data = sessions
+                .iter()
+                .map(|s| epoch_day(s.date))
+                .chain(wellness.iter().map(|w| epoch_day(w.date)))
+                .max();
+            let end = last_data
+                .map(|d| d.max(last_report.get(id).copied().unwrap_or(i32::MIN)))
+                .map(date_from_epoch_day);
+            if let Some(f) = athlete_features(id, sessions, wellness, end) {
+                firsts.push(((*id).clone(), f.start));
+                built.push(f);
+            }
+        }
+        let eps = episodes(&reports, &firsts);
+        let mut left_out = LeftOutCounts::default();
+        for f in built {
+            let info = data.athletes.iter().find(|i| i.athlete_id == f.athlete_id);
+            let index = athletes.len();
+            let first = epoch_day(f.start);
+            let end = date_from_epoch_day(first + f.rows.len() as i32 - 1);
+            let targets = athlete_targets(&f.athlete_id, f.start, end, &eps);
+            for (i, (row, target)) in f.rows.into_iter().zip(targets).enumerate() {
+                match target {
+                    Ok(label) => rows.push(Row {
+                        athlete: index,
+                        day: first + i as i32,
+                        features: row,
+                        label,
+                    }),
+                    Err(LeftOut::WarmUp) => left_out.warm_up += 1,
+                    Err(LeftOut::EpisodeOpen) => left_out.episode_open += 1,
+                    Err(LeftOut::Censored) => left_out.censored += 1,
+                }
+            }
+            let unknown = || "unknown".to_owned();
+            athletes.push(DatasetAthlete {
+                athlete_id: f.athlete_id,
+                sex: info.and_then(|i| i.sex.clone()).unwrap_or_else(unknown),
+                sport: info.and_then(|i| i.sport.clone()).unwrap_or_else(unknown),
+                observed_share: f.observed_share,
+                completeness: if f.observed_share >= COMPLETE_SHARE {
+                    "high"
+                } else {
+                    "low"
+                }
+                .to_owned(),
+            });
+        }
+        Self {
+            schema: FeatureSchema::default(),
+            athletes,
+            rows,
+            episodes: eps.len(),
+            brought_in: eps.iter().filter(|e| e.brought_in).count(),
+            left_out,
+        }
+    }
+
+    /// Number of positive rows.
+    pub fn events(&self) -> usize {
+        self.rows.iter().filter(|r| r.label).count()
+    }
+
+    /// FNV-1a 64 over the schema hash and every row (athlete id, day, feature
+    /// bits, label), hex: equal fingerprints mean the same training data.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Fnv1a::default();
+        h.write(self.schema.hash.as_bytes());
+        for r in &self.rows {
+            h.write(self.athletes[r.athlete].athlete_id.as_str().as_bytes());
+            h.write(&r.day.to_le_bytes());
+            for x in &r.features {
+                h.write(&x.to_bits().to_le_bytes());
+            }
+            h.write(&[u8::from(r.label)]);
+        }
+        h.hex()
+    }
+}

@@ -1,0 +1,151 @@
+//! The model trained and backtested on the PMData demo (16 participants, about
+//! 2,400 athlete-days): honest checks only (metrics in range, events behind
+//! every figure, baselines on the same rows, determinism), and the card printed
+//! (`cargo test -p forma-core --test model -- --nocapture`).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use forma_core::model::artifact::{fit_models, TrainOptions};
+use forma_core::model::backtest::{Metrics, SchemeResult};
+use forma_core::model::{train, Dataset, TrainingData};
+use forma_core::pmdata::{convert_participant, norway, Converted, ParticipantFiles};
+use forma_core::types::AthleteId;
+
+/// `<workspace root>/../shared/data`, as in `tests/real_data`.
+fn data_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
+}
+
+fn read_optional(path: PathBuf) -> Option<String> {
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => panic!("cannot read {}: {e}", path.display()),
+    }
+}
+
+fn pmdata() -> Vec<Converted> {
+    let root = data_dir().join("pmdata");
+    assert!(root.is_dir(), "PMData not found at {}", root.display());
+    (1..=16)
+        .map(|n| {
+            let id: AthleteId = format!("p{n:02}").parse().expect("a valid id");
+            let dir = root.join(id.as_str());
+            let srpe = read_optional(dir.join("pmsys/srpe.csv"));
+            let wellness = read_optional(dir.join("pmsys/wellness.csv"));
+            let injury = read_optional(dir.join("pmsys/injury.csv"));
+            let rhr = read_optional(dir.join("fitbit/resting_heart_rate.json"));
+            let files = ParticipantFiles {
+                srpe_csv: srpe.as_deref(),
+                wellness_csv: wellness.as_deref(),
+                injury_csv: injury.as_deref(),
+                resting_heart_rate_json: rhr.as_deref(),
+            };
+            convert_participant(&id, &files, &norway()).unwrap_or_else(|e| panic!("{id}: {e}"))
+        })
+        .collect()
+}
+
+fn in_unit(x: Option<f64>) -> bool {
+    x.is_none_or(|v| (0.0..=1.0).contains(&v))
+}
+
+fn check_metrics(m: &Metrics) {
+    for v in [
+        m.base_rate,
+        m.roc_auc,
+        m.pr_auc,
+        m.brier,
+        m.within_athlete_auc,
+    ] {
+        assert!(in_unit(v), "{m:?}");
+    }
+    for i in [m.roc_auc_ci, m.pr_auc_ci, m.brier_ci]
+        .into_iter()
+        .flatten()
+    {
+        assert!(0.0 <= i.low && i.low <= i.high && i.high <= 1.0, "{i:?}");
+    }
+    let binned: usize = m.calibration.iter().map(|b| b.rows).sum();
+    assert!(m.calibration.is_empty() || binned == m.rows);
+}
+
+fn check_scheme(s: &SchemeResult) {
+    let first = &s.scorers[0].overall;
+    assert!(
+        first.events > 0,
+        "{:?}: no events in the test rows",
+        s.scheme
+    );
+    for r in &s.scorers {
+        // Every model and baseline scored the same rows.
+        assert_eq!(
+            (r.overall.rows, r.overall.events),
+            (first.rows, first.events)
+        );
+        check_metrics(&r.overall);
+        for c in &r.cohorts {
+            check_metrics(&c.metrics);
+        }
+    }
+    assert!(s.folds.len() >= 3);
+}
+
+#[test]
+fn pmdata_trains_backtests_and_prints_an_honest_card() {
+    let all = pmdata();
+    let sessions: Vec<_> = all.iter().flat_map(|c| c.sessions.clone()).collect();
+    let wellness: Vec<_> = all.iter().flat_map(|c| c.wellness.clone()).collect();
+    let events: Vec<_> = all.iter().flat_map(|c| c.events.clone()).collect();
+    let data = TrainingData {
+        sessions: &sessions,
+        wellness: &wellness,
+        events: &events,
+        ..TrainingData::default()
+    };
+    let started = Instant::now();
+    let ds = Dataset::build(&data);
+    let built = started.elapsed();
+    assert_eq!(ds.athletes.len(), 16);
+    assert!(ds.events() > 0 && ds.episodes > 0);
+
+    let options = TrainOptions::default();
+    let created_at: jiff::Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+    let started = Instant::now();
+    let artifact = train(&ds, &options, created_at).unwrap();
+    let trained = started.elapsed();
+    let json = artifact.to_json().unwrap();
+    check_scheme(&artifact.card.backtests.forward_in_time);
+    check_scheme(&artifact.card.backtests.athletes_held_out);
+    assert!(!artifact.card.findings.is_empty());
+    assert!(json.len() < 500_000, "artifact is {} bytes", json.len());
+
+    // Determinism on real data: the final fit again, from a fresh data set, to
+    // the byte (tests/model/determinism.rs checks whole artifacts).
+    let again = Dataset::build(&data);
+    assert_eq!(again.fingerprint(), artifact.training_data_fingerprint);
+    let rows: Vec<usize> = (0..again.rows.len()).collect();
+    let refit = fit_models(&again, &rows, &options).unwrap();
+    assert_eq!(
+        serde_json::to_string(&refit).unwrap(),
+        serde_json::to_string(&artifact.models).unwrap()
+    );
+
+    // Scoring every row, for the record (a debug build is far slower than release).
+    let started = Instant::now();
+    let mut sum = 0.0;
+    for r in &ds.rows {
+        sum += artifact.score(&r.features).value();
+    }
+    let per_row = started.elapsed() / ds.rows.len().max(1) as u32;
+    assert!(sum.is_finite());
+
+    println!("{}", artifact.card.to_markdown());
+    println!(
+        "dataset built in {built:?}; trained with backtests in {trained:?}; artifact {} bytes, {} forest nodes, version {}; scoring {per_row:?} per row",
+        json.len(),
+        artifact.models.forest.nodes(),
+        artifact.version_id
+    );
+}
