@@ -279,7 +279,7 @@ fn server_figures(
         command("cargo")
             .args(["bench", "-q", "-p", "forma-server", "--bench", "load", "--"])
             .arg(&url)
-            .arg("a0001"),
+            .args(["t0001", "bench@forma.test", "bench-coach-password"]),
     );
     let pages = output_of(
         command("node")

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::api::{AthleteProfile, AthleteStatus, PmcColumns, QualityCounts, SeriesResponse};
-use crate::metrics::{DailyMetrics, MetricsOptions, PmcVariant};
+use crate::metrics::{self, DailyMetrics, MetricsOptions, PmcVariant};
 use crate::quality::{self, QualityOptions, QualityReport, Severity};
 use crate::readiness::{self, HrvOptions, HrvStatus, WellnessColumns};
 use crate::series::DailySeries;
@@ -51,22 +51,19 @@ pub fn series(
     let pmc = VARIANTS
         .iter()
         .map(|(variant, name)| {
-            let m = if *variant == options.pmc {
-                metrics.clone()
-            } else {
-                DailyMetrics::compute(
-                    &full,
-                    &MetricsOptions {
-                        pmc: *variant,
-                        ..options
-                    },
-                )
-            };
+            let columns = metrics::pmc(
+                &full.load,
+                *variant,
+                options.ctl_days,
+                options.atl_days,
+                options.ctl_start,
+                options.atl_start,
+            );
             PmcColumns {
                 variant: (*name).to_owned(),
-                ctl: m.ctl[range.clone()].to_vec(),
-                atl: m.atl[range.clone()].to_vec(),
-                tsb: m.tsb[range.clone()].to_vec(),
+                ctl: columns.ctl[range.clone()].to_vec(),
+                atl: columns.atl[range.clone()].to_vec(),
+                tsb: columns.tsb[range.clone()].to_vec(),
             }
         })
         .collect();

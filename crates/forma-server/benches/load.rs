@@ -1,7 +1,8 @@
 //! A loopback load generator for `cargo xtask bench`: fixed-rate (open-loop) requests
 //! against a running `forma serve`, reporting p50, p99 and throughput.
 //!
-//! Usage: `cargo bench -p forma-server --bench load -- URL ATHLETE`
+//! Usage: `cargo bench -p forma-server --bench load -- URL ATHLETE EMAIL PASSWORD`
+//! (the account must be the athlete's coach).
 //! Only ever pointed at a server on this machine; every loop is bounded in count and time.
 
 use std::time::{Duration, Instant};
@@ -17,8 +18,10 @@ async fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    let (Some(url), Some(athlete)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: load URL ATHLETE");
+    let (Some(url), Some(athlete), Some(email), Some(password)) =
+        (args.first(), args.get(1), args.get(2), args.get(3))
+    else {
+        eprintln!("usage: load URL ATHLETE EMAIL PASSWORD");
         std::process::exit(2);
     };
     assert!(
@@ -27,8 +30,23 @@ async fn main() {
     );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
+        .cookie_store(true)
         .build()
         .expect("client");
+    let signed_in: serde_json::Value = client
+        .post(format!("{url}/api/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .expect("the bench account signs in")
+        .json()
+        .await
+        .expect("sign-in answer");
+    let csrf = signed_in["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_owned();
     let series = format!("{url}/api/athletes/{athlete}/series");
     let write = format!("{url}/api/athletes/{athlete}/sessions");
 
@@ -40,16 +58,21 @@ async fn main() {
             .await
             .and_then(|r| r.error_for_status());
     }
-    let body_days = client
+    let body: serde_json::Value = client
         .get(&series)
         .send()
         .await
-        .expect("series")
-        .bytes()
+        .and_then(reqwest::Response::error_for_status)
+        .expect("the series answers")
+        .json()
         .await
-        .expect("body")
-        .len();
-    println!("series body: {body_days} bytes");
+        .expect("series JSON");
+    let days = body["dates"].as_array().map_or(0, Vec::len);
+    assert!(
+        days > 1000,
+        "the bench athlete has years of data: {days} days"
+    );
+    println!("series: {days} days per answer");
     report(
         "GET series (3 years)",
         open_loop(&client, |_| Request::Get(series.clone())).await,
@@ -59,6 +82,7 @@ async fn main() {
         open_loop(&client, |n| {
             Request::Post(
                 write.clone(),
+                csrf.clone(),
                 serde_json::json!({"id": format!("load-{n:08}"), "date": "2023-12-31", "sport": "load-test", "rpe": 5, "duration_min": 30}),
             )
         })
@@ -72,7 +96,8 @@ async fn main() {
 
 enum Request {
     Get(String),
-    Post(String, serde_json::Value),
+    /// URL, CSRF token, body.
+    Post(String, String, serde_json::Value),
 }
 
 struct Run {
@@ -84,7 +109,14 @@ struct Run {
 async fn send(client: &reqwest::Client, request: Request) -> Result<(), reqwest::Error> {
     let response = match request {
         Request::Get(url) => client.get(url).send().await?,
-        Request::Post(url, body) => client.post(url).json(&body).send().await?,
+        Request::Post(url, csrf, body) => {
+            client
+                .post(url)
+                .header("X-CSRF-Token", csrf)
+                .json(&body)
+                .send()
+                .await?
+        }
     };
     response.error_for_status()?.bytes().await?;
     Ok(())

@@ -30,6 +30,8 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// Mark the session cookie `Secure` even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// Computed series answers, by athlete, data version and window.
+    pub series_cache: Arc<crate::series_cache::SeriesCache>,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             pool,
             limiter: Arc::new(LoginLimiter::default()),
             secure_cookies,
+            series_cache: Arc::default(),
         }
     }
 }

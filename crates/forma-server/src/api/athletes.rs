@@ -2,9 +2,11 @@
 //! sessions, wellness and events, and writes of each.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, SeriesResponse};
+use bytes::Bytes;
+use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
 use forma_core::overview;
 use forma_core::quality::QualityReport;
 use forma_core::types::{parse_date, AthleteId, Event, WellnessEntry};
@@ -15,6 +17,7 @@ use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::series_cache::SeriesKey;
 use crate::store::audit::{self, Change};
 use crate::store::records::{self, SessionRecord};
 use crate::store::{athletes, new_id};
@@ -95,7 +98,7 @@ async fn series(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(range): Query<Range>,
-) -> Result<Json<SeriesResponse>, AppError> {
+) -> Result<Response, AppError> {
     let (athlete, profile) = profile(&state, &id).await?;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = match super::query_date("to", range.to.as_deref())? {
@@ -111,19 +114,28 @@ async fn series(
             ),
         });
     }
-    let data = records::athlete_data(&state.pool, &athlete, None, Some(to)).await?;
-    let sessions: Vec<_> = data
-        .sessions
-        .into_iter()
-        .map(|stored| stored.session)
-        .collect();
-    Ok(Json(overview::series(
-        &athlete,
-        &sessions,
-        &data.wellness,
+    let key = SeriesKey {
+        athlete: athlete.as_str().to_owned(),
+        data_version: profile.data_version,
         from,
-        Some(to),
-    )))
+        to,
+    };
+    let answer = match state.series_cache.get(&key) {
+        Some(answer) => answer,
+        None => {
+            let data = records::athlete_data(&state.pool, &athlete, None, Some(to)).await?;
+            let sessions: Vec<_> = data
+                .sessions
+                .into_iter()
+                .map(|stored| stored.session)
+                .collect();
+            let series = overview::series(&athlete, &sessions, &data.wellness, from, Some(to));
+            let answer = Bytes::from(serde_json::to_vec(&series).map_err(anyhow::Error::from)?);
+            state.series_cache.put(key, answer.clone());
+            answer
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
 }
 
 async fn quality(

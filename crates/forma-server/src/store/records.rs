@@ -8,7 +8,6 @@ use sqlx::Row;
 use super::athletes::decode_error;
 use super::{content_id, now, number_text, Pool, Tx};
 
-
 /// The content id of a session: the same session in the same place of a file always
 /// gets the same id. `occurrence` tells apart identical sessions on one day.
 pub fn session_id(session: &Session, occurrence: usize) -> String {
