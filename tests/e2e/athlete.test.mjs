@@ -31,7 +31,7 @@ test('the team page lists the sixteen demo athletes, most urgent first, and filt
     const levels = await page.getByTestId('team-row').evaluateAll((rows) => rows.map((r) => Number(r.dataset.attention)));
     assert.equal(levels.length, 16);
     assert.deepEqual(levels, [...levels].sort((a, b) => b - a), 'urgent first');
-    await screenshot(page, `team-${width}`);
+    await screenshot(page, `team-signed-in-${width}`);
 
     await page.getByTestId('team-filter').fill('p07');
     assert.equal(await page.getByTestId('team-row').count(), 1);

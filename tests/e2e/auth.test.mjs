@@ -24,7 +24,7 @@ test('a coach signs in, lands on the team page and sees all sixteen demo athlete
   assert.equal(await page.getByTestId('team-row').count(), 16);
   assert.match(await page.getByTestId('account').textContent(), /Demo Coach/);
   assert.deepEqual(await signIn.navLinks().allTextContents(), ['Team', 'Labels', 'Plan', 'Model', 'Import']);
-  await screenshot(page, 'team-signed-in-desktop');
+  await screenshot(page, 'team-after-sign-in-desktop');
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await close();
 });
