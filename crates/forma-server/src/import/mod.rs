@@ -329,22 +329,33 @@ async fn write_records(
 ) -> Result<Counts, sqlx::Error> {
     let mut counts = Counts::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ids = Vec::with_capacity(records.sessions.len());
     for session in &records.sessions {
         let base = records::session_id(session, 0);
         let occurrence = seen
             .entry(base.clone())
             .and_modify(|n| *n += 1)
             .or_insert(0);
-        let id = if *occurrence == 0 {
+        ids.push(if *occurrence == 0 {
             base
         } else {
             records::session_id(session, *occurrence)
-        };
-        if records::insert_session(tx, &id, session, import_id).await? {
-            counts.added += 1;
-            counts.changed_athletes.insert(session.athlete_id.clone());
-        } else {
-            counts.unchanged += 1;
+        });
+    }
+    // Many rows per statement: a file of a million sessions is one transaction of
+    // a few thousand statements, not a million.
+    for (batch, batch_ids) in records
+        .sessions
+        .chunks(records::SESSION_BATCH)
+        .zip(ids.chunks(records::SESSION_BATCH))
+    {
+        let added = records::insert_sessions(tx, batch_ids, batch, import_id).await?;
+        counts.added += added;
+        counts.unchanged += batch.len() - added;
+        if added > 0 {
+            counts
+                .changed_athletes
+                .extend(batch.iter().map(|s| s.athlete_id.clone()));
         }
     }
     for entry in &records.wellness {

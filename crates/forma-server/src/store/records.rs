@@ -71,6 +71,59 @@ pub async fn insert_session(
     Ok(result.rows_affected() == 1)
 }
 
+/// Sessions written per statement by [`insert_sessions`] (12 values each, well
+/// under SQLite's and PostgreSQL's limits on bound values).
+pub const SESSION_BATCH: usize = 400;
+
+/// Stores sessions whose ids are new, in one statement; returns how many were new.
+/// `ids` and `sessions` are paired by position.
+///
+/// # Errors
+/// When the database fails (for example, an unknown athlete).
+pub async fn insert_sessions(
+    tx: &mut Tx<'_>,
+    ids: &[String],
+    sessions: &[Session],
+    import_id: Option<&str>,
+) -> Result<usize, sqlx::Error> {
+    if sessions.is_empty() {
+        return Ok(0);
+    }
+    let mut sql = String::from(
+        "INSERT INTO sessions (id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source, import_id, created_at) VALUES ",
+    );
+    // Anonymous `?` placeholders: SQLite looks numbered ones up by name, which is
+    // quadratic in a statement with thousands of them. (PostgreSQL's `$n` style is
+    // the one place a second backend must generate differently.)
+    let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for index in 0..sessions.len() {
+        if index > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(row);
+    }
+    sql.push_str(" ON CONFLICT (id) DO NOTHING");
+    let created = now();
+    let mut query = sqlx::query(&sql);
+    for (id, session) in ids.iter().zip(sessions) {
+        query = query
+            .bind(id)
+            .bind(session.athlete_id.as_str())
+            .bind(session.date.to_string())
+            .bind(session.sport.as_deref())
+            .bind(session.duration_min)
+            .bind(session.rpe)
+            .bind(session.load)
+            .bind(session.distance_km)
+            .bind(session.avg_hr)
+            .bind(session.source.as_deref())
+            .bind(import_id)
+            .bind(created.as_str());
+    }
+    let result = query.execute(&mut **tx).await?;
+    Ok(usize::try_from(result.rows_affected()).unwrap_or(usize::MAX))
+}
+
 /// What writing one day's wellness did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WellnessWrite {
