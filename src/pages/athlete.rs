@@ -489,11 +489,33 @@ fn ReadinessPanel(series: Arc<SeriesResponse>, window: Window) -> impl IntoView 
     }
 }
 
+/// Rows a list shows before "Show all": years of history would otherwise put
+/// thousands of rows on the page before anyone asks for them.
+const LIST_ROWS: usize = 60;
+
 #[component]
 fn Lists(sessions: Vec<SessionRecord>, wellness: Vec<WellnessEntry>) -> impl IntoView {
     let session_count = sessions.len();
     let wellness_count = wellness.len();
+    let show_all = RwSignal::new(false);
+    let limit = move || {
+        if show_all.get() {
+            usize::MAX
+        } else {
+            LIST_ROWS
+        }
+    };
+    let more = move || {
+        (!show_all.get() && session_count.max(wellness_count) > LIST_ROWS).then(|| {
+            view! {
+                <button class="button show-all" data-testid="show-all" on:click=move |_| show_all.set(true)>
+                    {format!("Show all {} sessions and {} wellness entries", session_count, wellness_count)}
+                </button>
+            }
+        })
+    };
     view! {
+        {more}
         <div class="lists">
             <section class="card">
                 <h2>{format!("Sessions ({session_count})")}</h2>
@@ -510,9 +532,11 @@ fn Lists(sessions: Vec<SessionRecord>, wellness: Vec<WellnessEntry>) -> impl Int
                             </tr>
                         </thead>
                         <tbody>
-                            {sessions
-                                .into_iter()
+                            {move || sessions
+                                .iter()
                                 .rev()
+                                .take(limit())
+                                .cloned()
                                 .map(|record| {
                                     let s = record.session;
                                     view! {
@@ -549,9 +573,10 @@ fn Lists(sessions: Vec<SessionRecord>, wellness: Vec<WellnessEntry>) -> impl Int
                             </tr>
                         </thead>
                         <tbody>
-                            {wellness
-                                .into_iter()
+                            {move || wellness
+                                .iter()
                                 .rev()
+                                .take(limit())
                                 .map(|w| {
                                     view! {
                                         <tr>
