@@ -49,6 +49,16 @@ fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String
     Ok(Canvas { scale, root })
 }
 
+/// The plot area in CSS pixels: right of the y labels, left of the 12 px right margin
+/// every chart here uses.
+fn plot_area(root: &DrawingArea<CanvasBackend, Shift>, left_area: u32, scale: f64) -> PlotArea {
+    let width = f64::from(root.dim_in_pixel().0.saturating_sub(left_area)) - 12.0 * scale;
+    PlotArea {
+        left: f64::from(left_area) / scale,
+        width: width / scale,
+    }
+}
+
 fn font(scale: f64, size: f64) -> TextStyle<'static> {
     ("system-ui, sans-serif", size * scale)
         .into_font()
@@ -279,10 +289,7 @@ pub fn draw_load(
     draw_runs(&mut bottom, ratio, RATIO, px(scale, 2.0), form.label())?;
     highlight_day(&mut bottom, highlight, (0.0, ratio_max), scale)?;
     root.present().map_err(|e| e.to_string())?;
-    Ok(PlotArea {
-        left: f64::from(left_area) / scale,
-        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
-    })
+    Ok(plot_area(&root, left_area, scale))
 }
 
 /// Fitness, fatigue and form of one variant.
@@ -344,10 +351,7 @@ pub fn draw_pmc(
     highlight_day(&mut chart, highlight, (low.min(-1.0), high), scale)?;
     legend(&mut chart, scale)?;
     root.present().map_err(|e| e.to_string())?;
-    Ok(PlotArea {
-        left: f64::from(left_area) / scale,
-        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
-    })
+    Ok(plot_area(&root, left_area, scale))
 }
 
 /// Readiness: sleep hours as bars and wellness items (0 to 10) as lines; HRV's 7-day
@@ -481,8 +485,5 @@ pub fn draw_readiness(
         legend(&mut hrv, scale)?;
     }
     root.present().map_err(|e| e.to_string())?;
-    Ok(PlotArea {
-        left: f64::from(left_area) / scale,
-        width: (f64::from(root.dim_in_pixel().0 - left_area) - 12.0 * scale) / scale,
-    })
+    Ok(plot_area(&root, left_area, scale))
 }

@@ -253,6 +253,15 @@ pub fn day_at(x: f64, plot_left: f64, plot_width: f64, days: usize) -> Option<us
     Some(index.min(days - 1))
 }
 
+/// The series index a read-out shows: the pointed day within the window, or the
+/// window's last day when nothing is pointed at.
+pub fn day_index(window: std::ops::Range<usize>, day: Option<usize>) -> usize {
+    match day {
+        Some(day) => (window.start + day).min(window.end.saturating_sub(1)),
+        None => window.end.saturating_sub(1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +313,13 @@ mod tests {
         assert_eq!(day_at(100.0, 0.0, 100.0, 10), Some(9));
         assert_eq!(day_at(-1.0, 0.0, 100.0, 10), None);
         assert_eq!(day_at(10.0, 0.0, 100.0, 0), None);
+    }
+
+    #[test]
+    fn a_read_out_shows_the_pointed_day_or_else_the_last_day_of_the_window() {
+        assert_eq!(day_index(72..100, Some(3)), 75);
+        assert_eq!(day_index(72..100, None), 99);
+        assert_eq!(day_index(72..100, Some(40)), 99);
     }
 
     #[test]

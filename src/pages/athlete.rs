@@ -181,7 +181,7 @@ fn LoadPanel(
     });
     let readout = Arc::new(move |day: Option<usize>| {
         let range = w2();
-        let i = day.map_or(range.end.saturating_sub(1), |d| range.start + d);
+        let i = window::day_index(range, day);
         let columns = form.get().columns(&s2);
         format!(
             "{}: load {:.0}, acute {}, chronic {}, ratio {}{}",
@@ -323,7 +323,7 @@ fn PmcPanel(
     });
     let readout = Arc::new(move |day: Option<usize>| {
         let range = w2();
-        let i = day.map_or(range.end.saturating_sub(1), |d| range.start + d);
+        let i = window::day_index(range, day);
         match s2.pmc.iter().find(|p| p.variant == variant.get().key()) {
             Some(pmc) => format!(
                 "{}: fitness {:.1}, fatigue {:.1}, form {:.1}",
@@ -423,7 +423,7 @@ fn ReadinessPanel(series: Arc<SeriesResponse>, window: Window) -> impl IntoView 
         Arc::new(move |canvas, highlight| draw::draw_readiness(canvas, &s1, w1(), highlight));
     let readout = Arc::new(move |day: Option<usize>| {
         let range = w2();
-        let i = day.map_or(range.end.saturating_sub(1), |d| range.start + d);
+        let i = window::day_index(range, day);
         format!(
             "{}: sleep {} h, readiness {}, fatigue {}, mood {}, soreness {}, resting HR {}",
             s2.dates[i],

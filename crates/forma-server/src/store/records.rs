@@ -50,25 +50,14 @@ pub async fn insert_session(
     session: &Session,
     import_id: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
-        "INSERT INTO sessions (id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source, import_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING",
+    let added = insert_sessions(
+        tx,
+        &[id.to_owned()],
+        std::slice::from_ref(session),
+        import_id,
     )
-    .bind(id)
-    .bind(session.athlete_id.as_str())
-    .bind(session.date.to_string())
-    .bind(session.sport.as_deref())
-    .bind(session.duration_min)
-    .bind(session.rpe)
-    .bind(session.load)
-    .bind(session.distance_km)
-    .bind(session.avg_hr)
-    .bind(session.source.as_deref())
-    .bind(import_id)
-    .bind(now())
-    .execute(&mut **tx)
     .await?;
-    Ok(result.rows_affected() == 1)
+    Ok(added == 1)
 }
 
 /// Sessions written per statement by [`insert_sessions`] (12 values each, well
