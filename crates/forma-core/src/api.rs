@@ -498,3 +498,60 @@ pub struct SessionRecord {
     #[serde(flatten)]
     pub session: Session,
 }
+
+/// One stored model version: `GET /api/models` and `forma models list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersion {
+    /// The version id (`m-` and 16 hex digits), the same for the same model.
+    pub id: String,
+    /// When it was trained (RFC 3339 UTC).
+    pub created_at: String,
+    /// Whether it is the model that scores now.
+    pub active: bool,
+    /// When it was last made active, if ever.
+    pub activated_at: Option<String>,
+    /// Feature schema version, such as `forma-features-1`.
+    pub schema_version: String,
+    /// The model that scores: `logistic` or `forest`.
+    pub primary: String,
+    /// Athletes and eligible athlete-days it was trained on.
+    pub athletes: usize,
+    pub rows: usize,
+    /// Rows followed by an injury or illness onset within 7 days.
+    pub positive_rows: usize,
+    /// First and last decision day of the training rows.
+    pub first_day: Date,
+    pub last_day: Date,
+    /// ROC AUC of the primary model in the backtests, forward in time and on
+    /// athletes held out (`None` when a backtest had no events).
+    pub forward_roc_auc: Option<f64>,
+    pub athletes_roc_auc: Option<f64>,
+    /// The same for the base rate is always 0.5; the best baseline's, to compare.
+    pub forward_best_baseline_roc_auc: Option<f64>,
+    pub athletes_best_baseline_roc_auc: Option<f64>,
+}
+
+/// One change of the active model: `GET /api/models` lists them, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelActivation {
+    pub model_id: String,
+    pub at: String,
+    /// Who made it: an account's display name, `cli:USER` or `system:...`.
+    pub actor: String,
+    /// `first_model`, `activate` or `rollback`.
+    pub kind: String,
+}
+
+/// `GET /api/models`: the registry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRegistry {
+    /// Every version, newest first.
+    pub versions: Vec<ModelVersion>,
+    /// Every activation, newest first.
+    pub activations: Vec<ModelActivation>,
+    /// Whether the server is training a model right now.
+    pub training: bool,
+    /// Why the last training failed, when it did (such as "no injury or illness
+    /// reports to learn from").
+    pub last_training_error: Option<String>,
+}

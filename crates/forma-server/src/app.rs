@@ -32,6 +32,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Computed series answers, by athlete, data version and window.
     pub series_cache: Arc<crate::series_cache::SeriesCache>,
+    /// One model training at a time.
+    pub training: crate::training::TrainingGate,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             limiter: Arc::new(LoginLimiter::default()),
             secure_cookies,
             series_cache: Arc::default(),
+            training: crate::training::TrainingGate::default(),
         }
     }
 }
@@ -76,10 +79,14 @@ impl Application {
         let has_demo = crate::store::athletes::team(&pool, crate::demo::TEAM_ID)
             .await?
             .is_some();
-        let router = router(
-            AppState::new(pool.clone(), config.secure_cookies),
-            &config.dist_dir,
-        );
+        let state = AppState::new(pool.clone(), config.secure_cookies);
+        if config.train_first_model {
+            tokio::spawn(crate::training::first_model(
+                pool.clone(),
+                state.training.clone(),
+            ));
+        }
+        let router = router(state, &config.dist_dir);
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
             .await

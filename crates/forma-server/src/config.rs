@@ -20,6 +20,9 @@ pub struct ServeConfig {
     /// Always mark the session cookie `Secure` (when Forma is reached over HTTPS
     /// without a proxy that sets `X-Forwarded-Proto`).
     pub secure_cookies: bool,
+    /// When no model is stored, train one on the stored data in the background
+    /// after start-up and make it active, so a fresh install has a model.
+    pub train_first_model: bool,
 }
 
 impl Default for ServeConfig {
@@ -31,6 +34,7 @@ impl Default for ServeConfig {
             dist_dir: PathBuf::from("dist"),
             demo_data: None,
             secure_cookies: false,
+            train_first_model: true,
         }
     }
 }

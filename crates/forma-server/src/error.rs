@@ -33,6 +33,9 @@ pub enum AppError {
     /// A request that cannot be read at all.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request conflicts with work in progress (a training already running).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// An upload over the size limit.
     #[error("too large: {0}")]
     TooLarge(String),
@@ -104,6 +107,7 @@ impl IntoResponse for AppError {
             AppError::BadRequest(message) => {
                 (StatusCode::BAD_REQUEST, "bad_request", message, None)
             }
+            AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message, None),
             AppError::TooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message, None)
             }

@@ -14,6 +14,7 @@ pub mod health;
 pub mod import;
 pub mod series_cache;
 pub mod store;
+pub mod training;
 
 pub use app::{Application, ShutdownSignal};
 pub use config::ServeConfig;

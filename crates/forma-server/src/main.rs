@@ -36,6 +36,49 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Train the injury and illness risk model on every stored athlete and store it.
+    Train(TrainArgs),
+    /// Backtest the risk model on the stored data and print its model card.
+    Backtest(BacktestArgs),
+    /// The stored risk models: list them, choose the active one, roll back.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+}
+
+#[derive(Debug, clap::Args)]
+struct TrainArgs {
+    /// Make the new model active (without this, only when none is active yet).
+    #[arg(long)]
+    activate: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct BacktestArgs {
+    /// Print the card as JSON instead of Markdown.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Every stored version, newest first; `*` marks the active one.
+    List(StoreArgs),
+    /// Make a stored version the active model.
+    Activate(ModelsActivateArgs),
+    /// Make the model active before the current one active again.
+    Rollback(StoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ModelsActivateArgs {
+    /// The version id, as `forma models list` shows it (m-...).
+    id: String,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +142,9 @@ struct ServeArgs {
     /// without a proxy that sends X-Forwarded-Proto).
     #[arg(long, env = "FORMA_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Do not train a first risk model when none is stored.
+    #[arg(long)]
+    no_first_model: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -179,6 +225,17 @@ async fn main() -> std::process::ExitCode {
         Command::Import(command) => import(command).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::User(UserCommand::List(args)) => user_list(args).await,
+        Command::Train(args) => commands::models::train(&args.store.data_dir, args.activate).await,
+        Command::Backtest(args) => {
+            commands::models::backtest(&args.store.data_dir, args.json).await
+        }
+        Command::Models(ModelsCommand::List(args)) => commands::models::list(&args.data_dir).await,
+        Command::Models(ModelsCommand::Activate(args)) => {
+            commands::models::activate(&args.store.data_dir, &args.id).await
+        }
+        Command::Models(ModelsCommand::Rollback(args)) => {
+            commands::models::rollback(&args.data_dir).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -197,6 +254,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         dist_dir: args.dist_dir,
         demo_data: (!args.no_demo).then_some(args.demo_data),
         secure_cookies: args.secure_cookies,
+        train_first_model: !args.no_first_model,
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;

@@ -296,3 +296,79 @@ fn user_add_reads_the_password_from_stdin_refuses_what_it_cannot_accept_and_list
     );
     assert_eq!(listing.lines().count(), 1, "{listing}");
 }
+
+#[test]
+fn train_backtest_and_models_manage_the_registry_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_str().expect("utf-8");
+    let pmdata = shared_data().join("pmdata");
+    let imported = forma(&[
+        "import",
+        "pmdata",
+        pmdata.to_str().expect("utf-8"),
+        "--team",
+        "demo",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    let empty = forma(&["models", "list", "--data-dir", data_dir]);
+    assert!(text(&empty.stdout).contains("No model is stored yet"));
+
+    let trained = forma(&["train", "--data-dir", data_dir]);
+    assert!(trained.status.success(), "{}", text(&trained.stderr));
+    let out = text(&trained.stdout);
+    let id = out
+        .split_whitespace()
+        .nth(1)
+        .expect("Trained <id> ...")
+        .to_owned();
+    assert!(id.starts_with("m-") && id.len() == 18, "{out}");
+    assert!(out.contains("on 16 athletes"), "{out}");
+    assert!(out.contains("It is now the active model."), "{out}");
+
+    let list = text(&forma(&["models", "list", "--data-dir", data_dir]).stdout);
+    let row = list.lines().nth(1).expect("one version");
+    assert!(row.starts_with('*') && row.contains(&id), "{list}");
+
+    let again = text(&forma(&["train", "--data-dir", data_dir]).stdout);
+    assert!(
+        again.contains("The same model was stored already"),
+        "{again}"
+    );
+
+    let card = forma(&["backtest", "--json", "--data-dir", data_dir]);
+    assert!(card.status.success(), "{}", text(&card.stderr));
+    let card: forma_core::model::card::ModelCard =
+        serde_json::from_slice(&card.stdout).expect("the card as JSON");
+    assert_eq!(card.data.athletes, 16);
+    assert!(card.data.positive_rows > 0);
+    let markdown = text(&forma(&["backtest", "--data-dir", data_dir]).stdout);
+    assert!(
+        markdown.starts_with('#') && markdown.contains("ROC AUC"),
+        "{markdown}"
+    );
+
+    let unknown = forma(&[
+        "models",
+        "activate",
+        "m-0000000000000000",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!unknown.status.success());
+    assert!(
+        text(&unknown.stderr).contains("there is no model version `m-0000000000000000`"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let rollback = forma(&["models", "rollback", "--data-dir", data_dir]);
+    assert!(!rollback.status.success());
+    assert!(
+        text(&rollback.stderr).contains("nothing") || text(&rollback.stderr).contains("no earlier")
+    );
+    let activate = forma(&["models", "activate", &id, "--data-dir", data_dir]);
+    assert!(activate.status.success(), "{}", text(&activate.stderr));
+    assert!(text(&activate.stdout).contains("is now the active model"));
+}

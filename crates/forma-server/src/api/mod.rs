@@ -6,6 +6,7 @@ pub mod athletes;
 pub mod audit;
 pub mod auth;
 pub mod imports;
+pub mod models;
 pub mod teams;
 pub mod users;
 
@@ -64,6 +65,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         teams::endpoints(),
         athletes::endpoints(),
         imports::endpoints(),
+        models::endpoints(),
     ]
     .into_iter()
     .flatten()

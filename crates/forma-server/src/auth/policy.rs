@@ -19,6 +19,7 @@ use super::{authenticate, same_secret, CurrentUser, CSRF_HEADER};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::store::athletes;
+use forma_core::api::Role;
 
 /// Where a policy finds the team or athlete a request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub enum Policy {
     SignedIn,
     /// Admins only.
     Admin,
+    /// Coaches (of any team) and admins: the model registry.
+    Staff,
     /// A team's roster: its coaches and admins.
     TeamRead { team: Source },
     /// Bringing data into a team (imports): its coaches.
@@ -125,6 +128,10 @@ async fn check(
         Policy::Public | Policy::SignedIn => Ok(()),
         Policy::Admin if user.is_admin() => Ok(()),
         Policy::Admin => Err(AppError::Forbidden("manage accounts".to_owned())),
+        Policy::Staff if user.is_admin() || user.account.role == Role::Coach => Ok(()),
+        Policy::Staff => Err(AppError::Forbidden(
+            "manage the risk model; coaches and admins do".to_owned(),
+        )),
         Policy::TeamRead { team } => {
             let team = value(team, parts).await?;
             if user.is_admin() || user.coaches(&team) {

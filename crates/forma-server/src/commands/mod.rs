@@ -1,9 +1,11 @@
-//! The `forma` subcommands that work on files rather than serve: `metrics`,
-//! `quality` and `convert`. Each reads its input whole, computes with forma-core and
-//! writes its output atomically, so a failure never leaves a partial file.
+//! The `forma` subcommands other than `serve`: `metrics`, `quality` and `convert`
+//! work on files (each reads its input whole, computes with forma-core and writes
+//! its output atomically, so a failure never leaves a partial file); `train`,
+//! `backtest` and `models` work on the model registry in the database.
 
 pub mod convert;
 pub mod metrics;
+pub mod models;
 
 use std::io::Write;
 use std::path::Path;

@@ -32,18 +32,54 @@ impl TestServer {
         TestServer::start_with(
             tempfile::tempdir().expect("temp data dir"),
             Some(pmdata_dir()),
+            false,
         )
         .await
     }
 
+    /// As [`TestServer::start_with_demo`], and waits until the first risk model,
+    /// trained on the demo team at start-up, is active. Returns its version id.
+    pub async fn start_with_demo_and_model() -> (TestServer, String) {
+        let server = TestServer::start_with(
+            tempfile::tempdir().expect("temp data dir"),
+            Some(pmdata_dir()),
+            true,
+        )
+        .await;
+        let started = std::time::Instant::now();
+        loop {
+            let response = server
+                .client
+                .get(server.url("/api/model/active"))
+                .send()
+                .await
+                .expect("request");
+            if response.status() == 200 {
+                let etag = response.headers()[reqwest::header::ETAG]
+                    .to_str()
+                    .expect("text")
+                    .trim_matches('"')
+                    .to_owned();
+                return (server, etag);
+            }
+            assert_eq!(response.status(), 404, "no model yet is a 404");
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(300),
+                "the first model was not trained within 5 minutes"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+    }
+
     /// Starts a server on an existing data folder, as a restart would.
     pub async fn start_in(data_dir: tempfile::TempDir) -> TestServer {
-        TestServer::start_with(data_dir, None).await
+        TestServer::start_with(data_dir, None, false).await
     }
 
     async fn start_with(
         data_dir: tempfile::TempDir,
         demo_data: Option<std::path::PathBuf>,
+        train_first_model: bool,
     ) -> TestServer {
         let dist_dir = tempfile::tempdir().expect("temp dist dir");
         write_app(dist_dir.path());
@@ -52,6 +88,7 @@ impl TestServer {
             data_dir: data_dir.path().to_path_buf(),
             dist_dir: dist_dir.path().to_path_buf(),
             demo_data,
+            train_first_model,
             ..ServeConfig::default()
         };
         let app = Application::build(&config).await.expect("server starts");

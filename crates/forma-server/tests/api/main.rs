@@ -8,5 +8,6 @@ mod health;
 mod helpers;
 mod imports;
 mod matrix;
+mod models;
 mod sign_in;
 mod static_files;

@@ -71,6 +71,16 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("POST /athletes/{id}/events", [401, 403, 404, 201, 404, 403]),
     ("POST /import/activity", [401, 200, 404, 200, 404, 403]),
     ("POST /import/{kind}", [401, 403, 403, 200, 404, 403]),
+    // The model is no athlete's data: everyone signed in may fetch the active one
+    // (the browser scores plans with it); the registry is for coaches and admins.
+    ("GET /model/active", [401, 200, 200, 200, 200, 200]),
+    ("GET /models", [401, 403, 403, 200, 200, 200]),
+    ("GET /models/{id}", [401, 403, 403, 200, 200, 200]),
+    ("POST /models/{id}/activate", [401, 403, 403, 200, 200, 200]),
+    // Only one model was ever active: nothing to roll back to.
+    ("POST /models/rollback", [401, 403, 403, 409, 409, 409]),
+    // The coach's call starts a training (seconds long); the next ones find it running.
+    ("POST /models/train", [401, 403, 403, 202, 409, 409]),
 ];
 
 const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
@@ -160,6 +170,9 @@ fn call(
     subject: &Subject,
 ) -> Call {
     let mut url_path = format!("/api{path}");
+    if path.starts_with("/models/") {
+        url_path = url_path.replace("{id}", &subject.model.lock().expect("model id"));
+    }
     for (name, value) in [
         ("id", subject.athlete),
         ("team", subject.team),
@@ -217,7 +230,11 @@ fn call(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
         ),
-        _ if method == "GET" || method == "POST" && path.ends_with("/logout") => Body::Empty,
+        _ if method == "GET"
+            || method == "POST" && (path.ends_with("/logout") || path.starts_with("/models/")) =>
+        {
+            Body::Empty
+        }
         _ => panic!("{route}: the matrix has no body for this write"),
     };
     Call {
@@ -231,15 +248,19 @@ fn call(
 struct Subject {
     athlete: &'static str,
     team: &'static str,
+    /// A model version id, known once the server has trained its first model.
+    model: std::sync::Mutex<String>,
 }
 
-const REAL: Subject = Subject {
+static REAL: Subject = Subject {
     athlete: "p01",
     team: "demo",
+    model: std::sync::Mutex::new(String::new()),
 };
-const MISSING: Subject = Subject {
+static MISSING: Subject = Subject {
     athlete: "zz99",
     team: "zz99",
+    model: std::sync::Mutex::new(String::new()),
 };
 
 async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u16, String) {
@@ -259,7 +280,9 @@ async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u1
 
 #[tokio::test]
 async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_nobody_else_s_data() {
-    let server = TestServer::start_with_demo().await;
+    let (server, model) = TestServer::start_with_demo_and_model().await;
+    *REAL.model.lock().expect("model id") = model;
+    *MISSING.model.lock().expect("model id") = "m-0000000000000000".to_owned();
     arrange_other_team_and_admin(&server).await;
     let mut clients = HashMap::new();
     for who in EVERYONE {

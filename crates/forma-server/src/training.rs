@@ -1,0 +1,277 @@
+//! Training the risk model on everything stored: the rows come from every
+//! athlete's sessions, wellness and injury or illness reports, plus the coaches'
+//! `injury` and `illness` labels (forma-core's [`Dataset::build`] turns them into
+//! features and targets). Training is CPU work, so it runs on a blocking thread;
+//! one training at a time per server ([`TrainingGate`]).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use forma_core::api::Sex;
+use forma_core::model::artifact::TrainOptions;
+use forma_core::model::{train, AthleteInfo, Dataset, ModelArtifact, ModelError, TrainingData};
+use forma_core::targets::CoachLabel;
+use forma_core::types::{parse_date, Event, Session, WellnessEntry};
+use sqlx::Row;
+
+use crate::store::audit::Actor;
+use crate::store::models::{self, ActivationKind};
+use crate::store::{athletes, records, Pool};
+
+/// Everything training reads, gathered from the store.
+#[derive(Debug, Default)]
+pub struct TrainingInputs {
+    pub sessions: Vec<Session>,
+    pub wellness: Vec<WellnessEntry>,
+    pub events: Vec<Event>,
+    pub labels: Vec<CoachLabel>,
+    pub athletes: Vec<AthleteInfo>,
+}
+
+impl TrainingInputs {
+    /// The rows a model is trained and backtested on.
+    pub fn dataset(&self) -> Dataset {
+        Dataset::build(&TrainingData {
+            sessions: &self.sessions,
+            wellness: &self.wellness,
+            events: &self.events,
+            labels: &self.labels,
+            athletes: &self.athletes,
+        })
+    }
+}
+
+/// Reads every athlete's records and every coach label.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn gather(pool: &Pool) -> Result<TrainingInputs, sqlx::Error> {
+    let mut inputs = TrainingInputs::default();
+    for team in athletes::teams(pool).await? {
+        for athlete in athletes::athletes_of_team(pool, &team.id).await? {
+            let data = records::athlete_data(pool, &athlete.id, None, None).await?;
+            inputs
+                .sessions
+                .extend(data.sessions.into_iter().map(|record| record.session));
+            inputs.wellness.extend(data.wellness);
+            inputs.events.extend(data.events);
+            inputs.athletes.push(AthleteInfo {
+                athlete_id: athlete.id,
+                sex: athlete.sex.map(|sex| {
+                    match sex {
+                        Sex::Female => "female",
+                        Sex::Male => "male",
+                    }
+                    .to_owned()
+                }),
+                sport: athlete.sport,
+            });
+        }
+    }
+    let labels =
+        sqlx::query("SELECT athlete_id, date, code FROM labels ORDER BY athlete_id, date, id")
+            .fetch_all(pool)
+            .await?;
+    for row in labels {
+        let athlete: String = row.try_get("athlete_id")?;
+        let date: String = row.try_get("date")?;
+        let (Ok(athlete_id), Ok(date)) = (athlete.parse(), parse_date(&date)) else {
+            continue;
+        };
+        inputs.labels.push(CoachLabel {
+            athlete_id,
+            date,
+            code: row.try_get("code")?,
+        });
+    }
+    Ok(inputs)
+}
+
+/// What a training did.
+#[derive(Debug, Clone)]
+pub struct Trained {
+    pub artifact: ModelArtifact,
+    /// Whether this version was not stored before (the same data gives the same id).
+    pub new: bool,
+    /// Whether it was made active.
+    pub activated: bool,
+}
+
+/// When a newly trained model becomes active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activate {
+    /// Only when no model is active yet.
+    IfNone,
+    /// Always.
+    Yes,
+}
+
+/// Why a training did not give a model.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("{0}")]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Registry(#[from] models::RegistryError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("training stopped unexpectedly: {0}")]
+    Task(String),
+    #[error("a model is being trained already; wait for it to finish")]
+    Busy,
+}
+
+/// Allows one training at a time; [`TrainingGate::running`] says whether one is,
+/// and [`TrainingGate::last_error`] why the last one failed, if it did.
+#[derive(Debug, Default, Clone)]
+pub struct TrainingGate(Arc<GateState>);
+
+#[derive(Debug, Default)]
+struct GateState {
+    running: AtomicBool,
+    last_error: Mutex<Option<String>>,
+}
+
+impl TrainingGate {
+    pub fn running(&self) -> bool {
+        self.0.running.load(Ordering::SeqCst)
+    }
+
+    /// Why the last training failed (`None` after a success or before any).
+    pub fn last_error(&self) -> Option<String> {
+        self.0
+            .last_error
+            .lock()
+            .map(|e| e.clone())
+            .unwrap_or_default()
+    }
+
+    /// Takes the gate; the training it admits runs until the pass is dropped.
+    ///
+    /// # Errors
+    /// [`TrainError::Busy`] while another training holds it.
+    pub fn enter(&self) -> Result<GatePass, TrainError> {
+        self.0
+            .running
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .map_err(|_| TrainError::Busy)?;
+        Ok(GatePass(self.0.clone()))
+    }
+}
+
+/// A held [`TrainingGate`]; dropping it lets the next training in.
+pub struct GatePass(Arc<GateState>);
+
+impl GatePass {
+    fn finish(&self, error: Option<String>) {
+        if let Ok(mut last) = self.0.last_error.lock() {
+            *last = error;
+        }
+    }
+}
+
+impl Drop for GatePass {
+    fn drop(&mut self) {
+        self.0.running.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Trains on the whole store with the default options, on a blocking thread.
+///
+/// # Errors
+/// [`TrainError::Model`] when the data cannot carry a model (no events ...).
+pub async fn train_on_store(pool: &Pool) -> Result<ModelArtifact, TrainError> {
+    let inputs = gather(pool).await?;
+    let created_at = jiff::Timestamp::now();
+    tokio::task::spawn_blocking(move || {
+        let dataset = inputs.dataset();
+        train(&dataset, &TrainOptions::default(), created_at)
+    })
+    .await
+    .map_err(|error| TrainError::Task(error.to_string()))?
+    .map_err(TrainError::from)
+}
+
+/// Trains on the whole store, stores the version and activates it as `activate`
+/// says, holding `pass` (one training at a time) until done.
+///
+/// # Errors
+/// As [`train_on_store`], or when the registry refuses the write.
+pub async fn train_and_store(
+    pool: &Pool,
+    pass: GatePass,
+    actor: &Actor,
+    activate: Activate,
+) -> Result<Trained, TrainError> {
+    let outcome = train_store_activate(pool, actor, activate).await;
+    pass.finish(outcome.as_ref().err().map(ToString::to_string));
+    outcome
+}
+
+async fn train_store_activate(
+    pool: &Pool,
+    actor: &Actor,
+    activate: Activate,
+) -> Result<Trained, TrainError> {
+    let started = std::time::Instant::now();
+    let artifact = train_on_store(pool).await?;
+    let json = artifact.to_json()?;
+    let new = models::insert(pool, &artifact, &json, actor).await?;
+    let has_active = models::active_id(pool).await?.is_some();
+    let activated = match activate {
+        Activate::Yes => true,
+        Activate::IfNone => !has_active,
+    };
+    if activated {
+        let kind = if has_active {
+            ActivationKind::Activate
+        } else {
+            ActivationKind::FirstModel
+        };
+        models::activate(pool, &artifact.version_id, actor, kind).await?;
+    }
+    tracing::info!(
+        version = %artifact.version_id,
+        rows = artifact.card.data.rows,
+        seconds = started.elapsed().as_secs_f64(),
+        new,
+        activated,
+        "trained the risk model"
+    );
+    Ok(Trained {
+        artifact,
+        new,
+        activated,
+    })
+}
+
+/// At start-up: when no model is stored and there is data, trains one and makes
+/// it active, so a fresh install has a model. Failures are logged, not fatal: the
+/// rule baseline answers until a model exists.
+pub async fn first_model(pool: Pool, gate: TrainingGate) {
+    match models::any(&pool).await {
+        Ok(true) => return,
+        Ok(false) => {}
+        Err(error) => {
+            tracing::error!(%error, "cannot read the model registry");
+            return;
+        }
+    }
+    match athletes::teams(&pool).await {
+        Ok(teams) if teams.iter().all(|team| team.athletes == 0) => return,
+        Ok(_) => {}
+        Err(error) => {
+            tracing::error!(%error, "cannot list teams");
+            return;
+        }
+    }
+    let Ok(pass) = gate.enter() else {
+        return;
+    };
+    tracing::info!("no risk model yet: training the first one on the stored data");
+    if let Err(error) =
+        train_and_store(&pool, pass, &Actor::system("first-model"), Activate::IfNone).await
+    {
+        tracing::warn!(%error, "no first model; recommendations use the rule baseline");
+    }
+}
