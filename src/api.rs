@@ -4,9 +4,10 @@
 use std::cell::RefCell;
 
 use forma_core::api::{
-    ApiError, AthleteProfile, AthleteStatus, Health, LoginRequest, SeriesResponse, SessionRecord,
-    SignedInUser, TeamSummary,
+    ApiError, AthleteProfile, AthleteStatus, Health, LoginRequest, ModelRegistry, SeriesResponse,
+    SessionRecord, SignedInUser, TeamSummary,
 };
+use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
 use forma_core::types::WellnessEntry;
 use serde::de::DeserializeOwned;
@@ -233,4 +234,66 @@ pub async fn sessions(id: &str) -> Result<Vec<SessionRecord>, ApiFailure> {
 /// See [`ApiFailure`].
 pub async fn wellness(id: &str) -> Result<Vec<WellnessEntry>, ApiFailure> {
     get_json(&format!("/api/athletes/{id}/wellness")).await
+}
+
+/// `GET /api/model/active`: the active risk model, checked as it is read (layout,
+/// feature schema, version id); `Ok(None)` when there is none yet.
+///
+/// # Errors
+/// See [`ApiFailure`]; an artifact this build cannot use is a `BadResponse`.
+pub async fn active_model() -> Result<Option<ModelArtifact>, ApiFailure> {
+    let response = gloo_net::http::Request::get("/api/model/active")
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    if response.status() == 404 {
+        return Ok(None);
+    }
+    if !response.ok() {
+        return read_json(response).await;
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|error| ApiFailure::BadResponse(error.to_string()))?;
+    ModelArtifact::from_json(&text)
+        .map(Some)
+        .map_err(|error| ApiFailure::BadResponse(error.to_string()))
+}
+
+/// `GET /api/models`: every version and activation; `Ok(None)` for an account
+/// that may not manage models (athletes).
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn model_registry() -> Result<Option<ModelRegistry>, ApiFailure> {
+    match get_json("/api/models").await {
+        Ok(registry) => Ok(Some(registry)),
+        Err(ApiFailure::Server { status: 403, .. }) => Ok(None),
+        Err(failure) => Err(failure),
+    }
+}
+
+/// `POST /api/models/{id}/activate`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn activate_model(id: &str) -> Result<ModelRegistry, ApiFailure> {
+    post_json(&format!("/api/models/{id}/activate"), &()).await
+}
+
+/// `POST /api/models/rollback`.
+///
+/// # Errors
+/// See [`ApiFailure`]; nothing to roll back to is a `Server` failure with status 409.
+pub async fn rollback_model() -> Result<ModelRegistry, ApiFailure> {
+    post_json("/api/models/rollback", &()).await
+}
+
+/// `POST /api/models/train`: starts a training on the server.
+///
+/// # Errors
+/// See [`ApiFailure`]; a training already running is a `Server` failure with status 409.
+pub async fn train_model() -> Result<ModelRegistry, ApiFailure> {
+    post_json("/api/models/train", &()).await
 }

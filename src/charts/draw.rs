@@ -30,12 +30,12 @@ const SLEEP: RGBColor = RGBColor(120, 160, 210);
 const HIGHLIGHT: RGBColor = RGBColor(18, 52, 59);
 
 /// Scale (device pixel ratio) and the drawing area of a prepared canvas.
-struct Canvas {
-    scale: f64,
-    root: DrawingArea<CanvasBackend, Shift>,
+pub(crate) struct Canvas {
+    pub(crate) scale: f64,
+    pub(crate) root: DrawingArea<CanvasBackend, Shift>,
 }
 
-fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String> {
+pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String> {
     let scale = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
@@ -59,13 +59,13 @@ fn plot_area(root: &DrawingArea<CanvasBackend, Shift>, left_area: u32, scale: f6
     }
 }
 
-fn font(scale: f64, size: f64) -> TextStyle<'static> {
+pub(crate) fn font(scale: f64, size: f64) -> TextStyle<'static> {
     ("system-ui, sans-serif", size * scale)
         .into_font()
         .color(&RGBColor(76, 95, 102))
 }
 
-fn px(scale: f64, value: f64) -> u32 {
+pub(crate) fn px(scale: f64, value: f64) -> u32 {
     (value * scale).round() as u32
 }
 

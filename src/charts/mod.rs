@@ -2,5 +2,6 @@
 //! variant, text summaries, read-outs) as plain types with ordinary tests, and how
 //! to draw it on a canvas with plotters ([`draw`]).
 
+pub mod calibration;
 pub mod draw;
 pub mod window;

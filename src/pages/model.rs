@@ -1,17 +1,592 @@
-//! `/model`: The active risk model: its card, backtests against baselines, calibration and versions.
+//! `/model`: the active risk model: its card in plain words, its backtests
+//! against the simple baselines, a calibration plot, the cohort table, and (for
+//! coaches and admins) the stored versions with activate, roll back and retrain.
 
+use forma_core::api::{ModelRegistry, ModelVersion};
+use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
+use forma_core::model::evaluation::{CalibrationBin, Interval};
+use forma_core::model::ModelArtifact;
+use leptos::html::Canvas;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
+use crate::api::{self, ApiFailure};
+use crate::auth::use_auth;
+use crate::charts::calibration::{draw_calibration, CalibrationSeries, BY_ATHLETE, FORWARD};
 use crate::components::page_header::PageHeader;
+use crate::components::sign_in_required::SignInRequired;
+
+/// What the page shows: the active model (if any) and the registry (coaches and
+/// admins only).
+#[derive(Debug, Clone)]
+struct Loaded {
+    artifact: Option<ModelArtifact>,
+    registry: Option<ModelRegistry>,
+}
+
+async fn load() -> Result<Loaded, ApiFailure> {
+    let artifact = api::active_model().await?;
+    let registry = api::model_registry().await?;
+    Ok(Loaded { artifact, registry })
+}
+
+/// A probability-like figure with three decimals, or "n/a".
+pub fn figure(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_owned(), |v| format!("{v:.3}"))
+}
+
+/// A figure with its 95% interval, such as `0.652 (0.409 to 0.889)`.
+pub fn with_interval(x: Option<f64>, ci: Option<Interval>) -> String {
+    match (x, ci) {
+        (Some(v), Some(i)) => format!("{v:.3} ({:.3} to {:.3})", i.low, i.high),
+        (x, _) => figure(x),
+    }
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent(x: Option<f64>) -> String {
+    x.map_or_else(|| "n/a".to_owned(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn primary_scorer(artifact: &ModelArtifact) -> Scorer {
+    match artifact.primary {
+        forma_core::model::artifact::ModelKind::Logistic => Scorer::Logistic,
+        forma_core::model::artifact::ModelKind::Forest => Scorer::Forest,
+    }
+}
+
+fn metrics_of(scheme: &SchemeResult, scorer: Scorer) -> Option<&Metrics> {
+    scheme
+        .scorers
+        .iter()
+        .find(|s| s.scorer == scorer)
+        .map(|s| &s.overall)
+}
+
+/// The headline, one sentence per backtest: whether the primary model ranks days
+/// better than the best baseline by ROC AUC, whether its 95% interval leaves
+/// chance (0.5) out, and whether its probabilities beat the base rate's Brier
+/// score. Never better news than the numbers carry.
+pub fn verdict(artifact: &ModelArtifact) -> String {
+    let primary = primary_scorer(artifact);
+    let backtests = &artifact.card.backtests;
+    let mut sentences = Vec::new();
+    for (name, scheme) in [
+        ("Forward in time", &backtests.forward_in_time),
+        ("On athletes it never saw", &backtests.athletes_held_out),
+    ] {
+        let Some(model) = metrics_of(scheme, primary) else {
+            continue;
+        };
+        let best = scheme
+            .scorers
+            .iter()
+            .filter(|s| s.scorer.is_baseline())
+            .filter_map(|s| s.overall.roc_auc.map(|auc| (auc, s.scorer)))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let base_brier = metrics_of(scheme, Scorer::BaseRate).and_then(|m| m.brier);
+        let mut sentence = match (model.roc_auc, best) {
+            (Some(m), Some((b, which))) if m > b => format!(
+                "{name}, the {} ranks risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
+                primary.label(),
+                which.label()
+            ),
+            (Some(m), Some((b, which))) => format!(
+                "{name}, the {} does not rank risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
+                primary.label(),
+                which.label()
+            ),
+            _ => format!("{name}, there were too few events to tell"),
+        };
+        if let Some(ci) = model.roc_auc_ci {
+            if ci.low <= 0.5 {
+                sentence.push_str(&format!(
+                    ", but its 95% interval ({:.3} to {:.3}) includes 0.5, so this is not distinguishable from chance",
+                    ci.low, ci.high
+                ));
+            }
+        }
+        if let (Some(m), Some(b)) = (model.brier, base_brier) {
+            if m > b {
+                sentence.push_str(&format!(
+                    "; its probabilities are less accurate than the base rate (Brier {m:.3} against {b:.3})"
+                ));
+            }
+        }
+        sentence.push('.');
+        sentences.push(sentence);
+    }
+    sentences.join(" ")
+}
 
 #[component]
 pub fn ModelPage() -> impl IntoView {
+    let auth = use_auth();
+    let reload = RwSignal::new(0_u32);
+    let model = LocalResource::new(move || {
+        reload.track();
+        auth.when_signed_in(load)
+    });
     view! {
-        <PageHeader title="Model" summary="The active risk model: its card, backtests against baselines, calibration and versions."/>
-        <section class="card empty-state" data-testid="model-empty">
-            <p>"Sign in to see the model card and its versions."</p>
-            <A href="/sign-in" attr:class="button">"Sign in"</A>
+        <PageHeader
+            title="Model"
+            summary="The injury and illness risk model behind the recommendations: how it was tested, against what, where it works and where it does not."
+        />
+        <Transition fallback=|| view! { <p class="loading">"Loading the model…"</p> }>
+            {move || {
+                if !auth.checked.get() {
+                    return Some(view! { <p class="loading">"Checking your sign-in…"</p> }.into_any());
+                }
+                model
+                    .get()
+                    .map(|answer| match answer {
+                        Err(failure) if failure.is_unauthenticated() => {
+                            auth.session_lost(&failure);
+                            view! { <SignInRequired what="the model card"/> }.into_any()
+                        }
+                        Err(failure) => {
+                            view! {
+                                <p class="card error" role="alert">{failure.to_string()}</p>
+                            }
+                                .into_any()
+                        }
+                        Ok(loaded) => view! { <ModelView loaded reload/> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ModelView(loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
+    let Loaded { artifact, registry } = loaded;
+    let card = match artifact {
+        Some(artifact) => view! { <ModelCardView artifact/> }.into_any(),
+        None => view! {
+            <section class="card empty-state" data-testid="model-none">
+                <h2>"No active model yet"</h2>
+                <p>
+                    "Until a model is active, every recommendation comes from the rule baseline and says so. "
+                    "A coach can train one below, or an operator with "<code>"forma train"</code>"."
+                </p>
+            </section>
+        }
+        .into_any(),
+    };
+    view! {
+        {card}
+        {registry.map(|registry| view! { <Versions registry reload/> })}
+    }
+}
+
+#[component]
+fn ModelCardView(artifact: ModelArtifact) -> impl IntoView {
+    let card = artifact.card.clone();
+    let data = card.data.clone();
+    let window = card.window;
+    let primary = primary_scorer(&artifact);
+    let created = artifact.created_at.to_string();
+    let created = created.get(..10).unwrap_or(&created).to_owned();
+    let verdict = verdict(&artifact);
+    let findings = card.findings.clone();
+    let forward = card.backtests.forward_in_time.clone();
+    let by_athlete = card.backtests.athletes_held_out.clone();
+    view! {
+        <section class="card model-summary" data-testid="model-card">
+            <h2>"Active model " <code data-testid="model-version">{artifact.version_id.clone()}</code></h2>
+            <p>{card.intended_use.clone()}</p>
+            <p data-testid="model-verdict"><strong>{verdict}</strong></p>
+            <dl class="facts">
+                <dt>"Model"</dt>
+                <dd>{primary.label()}</dd>
+                <dt>"Trained"</dt>
+                <dd>{created}</dd>
+                <dt>"Training days"</dt>
+                <dd>{format!("{} to {}", window.first_day, window.last_day)}</dd>
+                <dt>"Athletes"</dt>
+                <dd>{data.athletes}</dd>
+                <dt>"Athlete-days"</dt>
+                <dd>
+                    {format!(
+                        "{}, of which {} were followed by an injury or illness within 7 days",
+                        data.rows,
+                        data.positive_rows,
+                    )}
+                </dd>
+                <dt>"Left out"</dt>
+                <dd>
+                    {format!(
+                        "{} first-28 days, {} days while an episode was open, {} days too close to the end to know the outcome",
+                        data.left_out.warm_up,
+                        data.left_out.episode_open,
+                        data.left_out.censored,
+                    )}
+                </dd>
+                <dt>"Features"</dt>
+                <dd>{format!("{} ({})", card.schema_version, card.schema_hash)}</dd>
+            </dl>
+            <h3>"What the backtests say"</h3>
+            <ul class="findings" data-testid="model-findings">
+                {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+            </ul>
+        </section>
+        <BacktestTable title="Forward in time" scheme=forward.clone() primary/>
+        <BacktestTable title="Athletes held out" scheme=by_athlete.clone() primary/>
+        <CalibrationPanel forward by_athlete primary/>
+    }
+}
+
+#[component]
+fn BacktestTable(title: &'static str, scheme: SchemeResult, primary: Scorer) -> impl IntoView {
+    let folds = scheme.folds.len();
+    let first = scheme.scorers.first().map(|s| s.overall.clone());
+    let rows = scheme
+        .scorers
+        .iter()
+        .map(|s| {
+            let m = &s.overall;
+            let class = if s.scorer == primary {
+                "primary"
+            } else if s.scorer.is_baseline() {
+                "baseline"
+            } else {
+                ""
+            };
+            view! {
+                <tr class=class>
+                    <th scope="row">
+                        {s.scorer.label()}
+                        {s.scorer.is_baseline().then_some(" (baseline)")}
+                    </th>
+                    <td>{with_interval(m.roc_auc, m.roc_auc_ci)}</td>
+                    <td>{with_interval(m.pr_auc, m.pr_auc_ci)}</td>
+                    <td>{with_interval(m.brier, m.brier_ci)}</td>
+                    <td>{figure(m.within_athlete_auc)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let cohorts = scheme
+        .scorers
+        .iter()
+        .find(|s| s.scorer == primary)
+        .map(|s| s.cohorts.clone())
+        .unwrap_or_default();
+    let cohort_rows = cohorts
+        .into_iter()
+        .map(|c| {
+            let m = c.metrics;
+            view! {
+                <tr>
+                    <th scope="row">{format!("{}: {}", c.dimension, c.value)}</th>
+                    <td>{m.rows}</td>
+                    <td>{m.events}</td>
+                    <td>{percent(m.base_rate)}</td>
+                    <td>{figure(m.roc_auc)}</td>
+                    <td>{figure(m.pr_auc)}</td>
+                    <td>{figure(m.brier)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let slug = title.to_lowercase().replace(' ', "-");
+    view! {
+        <section class="card backtest" data-testid=format!("backtest-{slug}")>
+            <h2>{format!("Backtest: {title}")}</h2>
+            <p class="note">
+                {first
+                    .map(|m| {
+                        format!(
+                            "{folds} folds; {} test days of {} athletes, {} followed by an injury or illness (base rate {}). Every model and baseline is scored on the same days. Higher ROC and PR AUC are better, lower Brier is better; a PR AUC near the base rate means no skill.",
+                            m.rows,
+                            m.athletes,
+                            m.events,
+                            percent(m.base_rate),
+                        )
+                    })}
+            </p>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Model"</th>
+                            <th scope="col">"ROC AUC (95% CI)"</th>
+                            <th scope="col">"PR AUC (95% CI)"</th>
+                            <th scope="col">"Brier (95% CI)"</th>
+                            <th scope="col">"Within-athlete AUC"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <h3>{format!("By cohort ({})", primary.label())}</h3>
+            <div class="table-scroll">
+                <table class="data-table" data-testid=format!("cohorts-{slug}")>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Cohort"</th>
+                            <th scope="col">"Days"</th>
+                            <th scope="col">"Events"</th>
+                            <th scope="col">"Base rate"</th>
+                            <th scope="col">"ROC AUC"</th>
+                            <th scope="col">"PR AUC"</th>
+                            <th scope="col">"Brier"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{cohort_rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+fn calibration_of(scheme: &SchemeResult, primary: Scorer) -> Vec<CalibrationBin> {
+    metrics_of(scheme, primary)
+        .map(|m| m.calibration.clone())
+        .unwrap_or_default()
+}
+
+#[component]
+fn CalibrationPanel(
+    forward: SchemeResult,
+    by_athlete: SchemeResult,
+    primary: Scorer,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let forward_bins = calibration_of(&forward, primary);
+    let athlete_bins = calibration_of(&by_athlete, primary);
+    let error = RwSignal::new(None::<String>);
+    {
+        let forward_bins = forward_bins.clone();
+        let athlete_bins = athlete_bins.clone();
+        Effect::new(move |_| {
+            if let Some(element) = canvas.get() {
+                let series = [
+                    CalibrationSeries {
+                        label: "forward in time",
+                        bins: &forward_bins,
+                        color: FORWARD,
+                    },
+                    CalibrationSeries {
+                        label: "athletes held out",
+                        bins: &athlete_bins,
+                        color: BY_ATHLETE,
+                    },
+                ];
+                error.set(draw_calibration(&element, &series).err());
+            }
+        });
+    }
+    let table_rows = forward_bins
+        .iter()
+        .zip(&athlete_bins)
+        .filter(|(f, a)| f.rows + a.rows > 0)
+        .map(|(f, a)| {
+            view! {
+                <tr>
+                    <th scope="row">{format!("{:.0}% to {:.0}%", f.from * 100.0, f.to * 100.0)}</th>
+                    <td>{f.rows}</td>
+                    <td>{percent(f.mean_predicted)}</td>
+                    <td>{percent(f.observed_rate)}</td>
+                    <td>{a.rows}</td>
+                    <td>{percent(a.mean_predicted)}</td>
+                    <td>{percent(a.observed_rate)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card chart-panel" data-testid="calibration">
+            <h2>"Calibration"</h2>
+            <p class="note">
+                "When the model says 20%, about 20% of such days should be followed by an injury or illness. "
+                "Dots on the grey line are calibrated; dots below it mean the model overstates the risk."
+            </p>
+            <canvas
+                node_ref=canvas
+                class="chart-canvas calibration-canvas"
+                role="img"
+                aria-label="Calibration plot: predicted risk against the observed share, per backtest"
+                data-testid="canvas-calibration"
+            ></canvas>
+            <Show when=move || error.get().is_some()>
+                <p class="error">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="calibration-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" rowspan="2">"Predicted"</th>
+                            <th scope="colgroup" colspan="3">"Forward in time"</th>
+                            <th scope="colgroup" colspan="3">"Athletes held out"</th>
+                        </tr>
+                        <tr>
+                            <th scope="col">"Days"</th>
+                            <th scope="col">"Mean predicted"</th>
+                            <th scope="col">"Observed"</th>
+                            <th scope="col">"Days"</th>
+                            <th scope="col">"Mean predicted"</th>
+                            <th scope="col">"Observed"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+fn version_row(
+    version: ModelVersion,
+    busy: Signal<bool>,
+    activate: Action<String, ()>,
+) -> impl IntoView {
+    let id = version.id.clone();
+    let auc_pair = |model: Option<f64>, baseline: Option<f64>| {
+        format!("{} (best baseline {})", figure(model), figure(baseline))
+    };
+    view! {
+        <tr class=if version.active { "active" } else { "" } data-testid="model-version-row">
+            <th scope="row"><code>{version.id.clone()}</code></th>
+            <td>{version.created_at.get(..16).unwrap_or(&version.created_at).replace('T', " ")}</td>
+            <td>{format!("{} athletes, {} days, {} events", version.athletes, version.rows, version.positive_rows)}</td>
+            <td>{auc_pair(version.forward_roc_auc, version.forward_best_baseline_roc_auc)}</td>
+            <td>{auc_pair(version.athletes_roc_auc, version.athletes_best_baseline_roc_auc)}</td>
+            <td>
+                {if version.active {
+                    view! { <span class="badge ok">"Active"</span> }.into_any()
+                } else {
+                    view! {
+                        <button
+                            class="button small"
+                            disabled=move || busy.get()
+                            data-testid="activate-model"
+                            on:click=move |_| {
+                                activate.dispatch(id.clone());
+                            }
+                        >
+                            "Activate"
+                        </button>
+                    }
+                        .into_any()
+                }}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView {
+    let message = RwSignal::new(None::<String>);
+    let done = move |answer: Result<ModelRegistry, ApiFailure>, ok: &str| match answer {
+        Ok(_) => {
+            message.set(Some(ok.to_owned()));
+            reload.update(|n| *n += 1);
+        }
+        Err(failure) => message.set(Some(failure.to_string())),
+    };
+    let activate = Action::new_unsync(move |id: &String| {
+        let id = id.clone();
+        async move { done(api::activate_model(&id).await, "The model is now active.") }
+    });
+    let rollback = Action::new_unsync(move |(): &()| async move {
+        done(
+            api::rollback_model().await,
+            "Rolled back to the model that was active before.",
+        );
+    });
+    let train = Action::new_unsync(move |(): &()| async move {
+        done(
+            api::train_model().await,
+            "Training started on the current data. The new version appears here when it is done; it becomes active only when you activate it.",
+        );
+    });
+    let training = registry.training;
+    if training {
+        // Look again shortly: the training runs on the server.
+        set_timeout(
+            move || reload.update(|n| *n += 1),
+            std::time::Duration::from_secs(2),
+        );
+    }
+    let busy = Signal::derive(move || {
+        activate.pending().get() || rollback.pending().get() || train.pending().get()
+    });
+    let rows = registry
+        .versions
+        .into_iter()
+        .map(|v| version_row(v, busy, activate))
+        .collect_view();
+    let history = registry
+        .activations
+        .into_iter()
+        .map(|a| {
+            let kind = match a.kind.as_str() {
+                "first_model" => "first model",
+                "rollback" => "rolled back to",
+                _ => "activated",
+            };
+            view! {
+                <li>
+                    {format!("{} {} ", a.at.get(..16).unwrap_or(&a.at).replace('T', " "), a.actor)}
+                    {kind}" "<code>{a.model_id}</code>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card versions" data-testid="model-versions">
+            <h2>"Versions"</h2>
+            <p class="note">
+                "Exactly one version scores at a time. A retrained version waits here until a coach activates it; "
+                "rolling back returns to the version that was active before."
+            </p>
+            <div class="actions">
+                <button
+                    class="button"
+                    data-testid="train-model"
+                    disabled=move || busy.get() || training
+                    on:click=move |_| {
+                        train.dispatch(());
+                    }
+                >
+                    {if training { "Training…" } else { "Retrain on current data" }}
+                </button>
+                <button
+                    class="button secondary"
+                    data-testid="rollback-model"
+                    disabled=move || busy.get()
+                    on:click=move |_| {
+                        rollback.dispatch(());
+                    }
+                >
+                    "Roll back"
+                </button>
+            </div>
+            {registry
+                .last_training_error
+                .map(|why| view! { <p class="error" role="alert">{format!("The last training failed: {why}")}</p> })}
+            <Show when=move || message.get().is_some()>
+                <p class="form-note" role="status" data-testid="model-message">
+                    {move || message.get().unwrap_or_default()}
+                </p>
+            </Show>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Version"</th>
+                            <th scope="col">"Trained (UTC)"</th>
+                            <th scope="col">"Data"</th>
+                            <th scope="col">"ROC AUC forward"</th>
+                            <th scope="col">"ROC AUC by athlete"</th>
+                            <th scope="col">"Status"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <h3>"History"</h3>
+            <ul class="history" data-testid="model-history">{history}</ul>
         </section>
     }
 }

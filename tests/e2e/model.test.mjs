@@ -1,0 +1,74 @@
+// End-to-end tests of the Model page: the first model trained at start-up, its
+// card, backtests against baselines, calibration plot and versions.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { launch, openPage, screenshot, viewports } from './support/browser.mjs';
+import { SignInPage, demo } from './pages/sign-in.mjs';
+import { ModelPage } from './pages/model.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// Share of canvas pixels that are not white: a drawn plot has axes, a diagonal and dots.
+async function inkShare(canvas) {
+  return canvas.evaluate((el) => {
+    const { data } = el.getContext('2d').getImageData(0, 0, el.width, el.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) ink += 1;
+    }
+    return ink / (data.length / 4);
+  });
+}
+
+test('a coach reads the model card, its backtests against baselines and its calibration', async () => {
+  const { page, problems, close } = await openPage(browser);
+  await new SignInPage(page).signIn(demo.coach);
+  await page.waitForURL('**/team');
+  const model = new ModelPage(page);
+
+  await model.openWithModel();
+
+  assert.match(await model.version().textContent(), /^m-[0-9a-f]{16}$/);
+  assert.match(await model.verdict().textContent(), /baseline/);
+  for (const scheme of ['forward-in-time', 'athletes-held-out']) {
+    const rows = await model.backtestRows(scheme).allTextContents();
+    assert.equal(rows.length, 5, `${scheme}: two models and three baselines`);
+    assert.ok(rows.some((r) => r.includes('base rate (baseline)')));
+    assert.ok(rows.some((r) => r.includes('ACWR > 1.5 rule (baseline)')));
+    assert.ok((await model.cohortRows(scheme).count()) >= 3, `${scheme}: cohorts`);
+  }
+  assert.ok((await inkShare(model.calibrationCanvas())) > 0.01, 'the calibration plot is drawn');
+  assert.ok((await page.getByTestId('calibration-table').locator('tbody tr').count()) >= 2);
+
+  const versions = await model.versionRows().allTextContents();
+  assert.equal(versions.length, 1);
+  assert.match(versions[0], /Active/);
+  await screenshot(page, 'model-desktop');
+
+  // One version was ever active: rolling back says there is nothing to go back to.
+  await page.getByTestId('rollback-model').click();
+  await model.message().waitFor();
+  assert.match(await model.message().textContent(), /nothing to roll back to/);
+  assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
+  await close();
+});
+
+test('the model page reads on a phone', async () => {
+  const { page, close } = await openPage(browser, viewports.phone);
+  await new SignInPage(page).signIn(demo.coach);
+  await page.waitForURL('**/team');
+  const model = new ModelPage(page);
+  await model.openWithModel();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  assert.ok((await inkShare(model.calibrationCanvas())) > 0.01);
+  await screenshot(page, 'model-phone');
+  await close();
+});
