@@ -25,6 +25,7 @@ pub mod model;
 pub mod overview;
 pub mod pipeline;
 pub mod pmdata;
+pub mod policy;
 pub mod quality;
 pub mod readiness;
 pub mod series;
