@@ -1,0 +1,290 @@
+//! Athletes built by hand whose recommendation is known from the rules.
+
+use forma_core::policy::{
+    recommend, Action, Check, ConfidenceBasis, Direction, Factor, MeasuredBy, PlannedLoad,
+    PolicyData, PolicyOptions, Recommendation, Stage, POLICY_VERSION,
+};
+use forma_core::quality::{Check as QualityCheck, Finding, Severity};
+
+use crate::support::{day, id, readiness, sessions, shifted_artifact, steady_then_week};
+
+fn fired(r: &Recommendation, check: Check) -> bool {
+    r.fired.iter().any(|f| f.check == check)
+}
+
+/// 60 days at 300 AU, then 7 days at 600: a coupled ratio of exactly 1.6 on day 67.
+fn ratio_1_6() -> PolicyData {
+    let a = id("ratio16");
+    PolicyData::build(
+        &a,
+        &sessions(&a, &steady_then_week(300.0, 60, 600.0)),
+        &[],
+        &[],
+        day(67),
+    )
+    .expect("the athlete has data")
+}
+
+#[test]
+fn an_athlete_at_a_ratio_of_1_6_gets_reduce_intensity_with_the_ratio_named() {
+    let data = ratio_1_6();
+    let r = recommend(&data.input(day(67)), &PolicyOptions::default());
+
+    assert_eq!(r.action, Action::ReduceIntensity, "{r:#?}");
+    assert_eq!(r.adjustment.today_load_factor, 0.7);
+    assert_eq!(r.adjustment.next_7_days_load_factor, 0.9);
+    let rule = r
+        .fired
+        .iter()
+        .find(|f| f.check == Check::RatioDanger)
+        .expect("the danger-zone rule fired");
+    assert_eq!(rule.stage, Stage::Rule);
+    assert!(
+        rule.coach.contains("1.60") && rule.coach.contains("1.5"),
+        "{}",
+        rule.coach
+    );
+
+    let ratio = r
+        .reasons
+        .iter()
+        .find(|x| x.factor == Factor::LoadRatio)
+        .expect("the ratio is a reason");
+    assert!((ratio.value - 1.6).abs() < 1e-9);
+    assert!((ratio.baseline - 1.0).abs() < 1e-9);
+    assert_eq!(ratio.direction, Direction::RaisesRisk);
+    assert_eq!(ratio.measured_by, MeasuredBy::Rule);
+    assert_eq!(ratio.risk_delta, None);
+    assert!(ratio.coach.contains("1.60"), "{}", ratio.coach);
+    let load = r
+        .reasons
+        .iter()
+        .find(|x| x.factor == Factor::SevenDayLoad)
+        .expect("the 7-day load is a reason");
+    // 4,200 AU in 7 days against a 28-day mean of 375 a day (2,625 AU per 7 days).
+    assert!(
+        load.coach
+            .contains("4,200 AU, 60% above the 4-week average (2,625 AU"),
+        "{}",
+        load.coach
+    );
+    assert!(load
+        .athlete
+        .starts_with("Your training over the last 7 days is 60% above"));
+
+    // Below 1.5 needs S7 <= 1.5 x 6,300 / 2.5 = 3,780 AU with the 3 weeks before unchanged.
+    assert!(
+        r.what_would_change
+            .iter()
+            .any(|s| s.coach.contains("3,780 AU or less") && s.coach.ends_with("maintain.")),
+        "{:#?}",
+        r.what_would_change
+    );
+    assert_eq!(r.policy_version, POLICY_VERSION);
+    assert!(r
+        .coach_summary
+        .starts_with("Reduce intensity: today's planned load x 0.7"));
+    assert!(r
+        .athlete_summary
+        .starts_with("Take it easier today: about 30% lighter"));
+}
+
+#[test]
+fn a_plan_turns_the_adjustment_into_loads() {
+    let data = ratio_1_6();
+    let input = forma_core::policy::PolicyInput {
+        plan: Some(PlannedLoad {
+            today: Some(600.0),
+            next_7_days: Some(4200.0),
+        }),
+        ..data.input(day(67))
+    };
+    let r = recommend(&input, &PolicyOptions::default());
+    assert_eq!(r.adjustment.today_load, Some(420.0));
+    assert_eq!(r.adjustment.next_7_days_load, Some(4200.0 * 0.9));
+    assert!(
+        r.coach_summary.contains("(600 AU to 420 AU)"),
+        "{}",
+        r.coach_summary
+    );
+}
+
+#[test]
+fn low_readiness_swaps_the_session_and_with_a_spike_extends_recovery() {
+    let a = id("tired");
+    let steady = sessions(&a, &vec![300.0; 67]);
+    let wellness = readiness(&a, 67, 1.0);
+    let data = PolicyData::build(&a, &steady, &wellness, &[], day(67)).unwrap();
+    let r = recommend(&data.input(day(67)), &PolicyOptions::default());
+    assert_eq!(r.action, Action::SwapSession, "{r:#?}");
+    assert!(fired(&r, Check::LowReadiness));
+    assert!(r.adjustment.swap_hard_session);
+    assert_eq!(r.adjustment.today_load_factor, 0.5);
+    assert_eq!(r.adjustment.next_7_days_load_factor, 1.0);
+
+    let spike = sessions(&a, &steady_then_week(300.0, 60, 600.0));
+    let data = PolicyData::build(&a, &spike, &wellness, &[], day(67)).unwrap();
+    let r = recommend(&data.input(day(67)), &PolicyOptions::default());
+    assert_eq!(r.action, Action::ExtendRecovery, "{r:#?}");
+    assert!(fired(&r, Check::RatioDangerLowReadiness));
+    assert_eq!(r.adjustment.today_load_factor, 0.0);
+    assert_eq!(r.adjustment.extra_rest_days, 2);
+    assert_eq!(r.adjustment.next_7_days_load_factor, 0.8);
+    assert!(r
+        .reasons
+        .iter()
+        .any(|x| x.factor == Factor::Readiness && x.direction == Direction::RaisesRisk));
+}
+
+#[test]
+fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
+    let a = id("light");
+    // 60 days at 300, a week at 150: ratio 4 x 1,050 / 7,350 = 0.571.
+    let data = PolicyData::build(
+        &a,
+        &sessions(&a, &steady_then_week(300.0, 60, 150.0)),
+        &[],
+        &[],
+        day(67),
+    )
+    .unwrap();
+    let options = PolicyOptions::default();
+
+    // No model: the rule wants more, the bounds wait for a risk estimate.
+    let r = recommend(&data.input(day(67)), &options);
+    assert_eq!(r.action, Action::Maintain, "{r:#?}");
+    assert!(fired(&r, Check::RatioLow) && fired(&r, Check::IncreaseBlocked));
+
+    // A model that puts the risk far below the base rate: a bounded increase.
+    let low = shifted_artifact(-12.0);
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            model: Some(&low),
+            ..data.input(day(67))
+        },
+        &options,
+    );
+    assert_eq!(r.action, Action::IncreaseVolume, "{r:#?}");
+    let f = r.adjustment.next_7_days_load_factor;
+    assert!(f > 1.0 && f <= 1.0 + options.max_increase_share, "{f}");
+    assert_eq!(r.confidence_basis, ConfidenceBasis::Model);
+    assert!(r.confidence >= options.min_confidence);
+    assert_eq!(r.model_version.as_deref(), Some(low.version_id.as_str()));
+
+    // A model that puts the risk far above it: caution instead.
+    let high = shifted_artifact(12.0);
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            model: Some(&high),
+            ..data.input(day(67))
+        },
+        &options,
+    );
+    assert_eq!(r.action, Action::ReduceIntensity, "{r:#?}");
+    assert!(fired(&r, Check::RiskVeryHigh));
+    assert!(r
+        .what_would_change
+        .iter()
+        .any(|s| s.coach.starts_with("If the model's 7-day risk were below")));
+}
+
+#[test]
+fn a_model_that_disagrees_with_the_rule_sends_the_day_to_the_coach() {
+    let data = ratio_1_6();
+    let low = shifted_artifact(-12.0);
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            model: Some(&low),
+            ..data.input(day(67))
+        },
+        &PolicyOptions::default(),
+    );
+    assert_eq!(r.action, Action::ManualReview, "{r:#?}");
+    assert_eq!(r.withheld, Some(Action::ReduceIntensity));
+    assert!(fired(&r, Check::LowConfidence) && fired(&r, Check::RatioDanger));
+    assert!(r.confidence < 0.5);
+    assert!(r.what_would_change[0]
+        .coach
+        .contains("needs the model's 7-day risk at or above"));
+}
+
+#[test]
+fn each_guardrail_gives_manual_review_and_says_what_would_lift_it() {
+    let options = PolicyOptions::default();
+    let a = id("guard");
+    let loads = vec![300.0; 40];
+
+    // 20 days of history.
+    let data = PolicyData::build(&a, &sessions(&a, &loads), &[], &[], day(20)).unwrap();
+    let r = recommend(&data.input(day(20)), &options);
+    assert_eq!(r.action, Action::ManualReview);
+    assert_eq!(r.confidence_basis, ConfidenceBasis::Withheld);
+    assert!(fired(&r, Check::ShortHistory));
+    assert_eq!(
+        r.what_would_change[0].coach,
+        "8 more days of data would allow an automatic recommendation."
+    );
+
+    // Last data 5 days before the decision day.
+    let data = PolicyData::build(&a, &sessions(&a, &loads), &[], &[], day(45)).unwrap();
+    let r = recommend(&data.input(day(45)), &options);
+    assert_eq!(r.action, Action::ManualReview);
+    assert!(fired(&r, Check::StaleData), "{r:#?}");
+
+    let data = PolicyData::build(&a, &sessions(&a, &loads), &[], &[], day(40)).unwrap();
+    let fresh = data.input(day(40));
+    assert_ne!(recommend(&fresh, &options).action, Action::ManualReview);
+
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            open_injury: true,
+            ..fresh
+        },
+        &options,
+    );
+    assert_eq!(r.action, Action::ManualReview);
+    assert!(fired(&r, Check::OpenInjury));
+
+    let findings = [Finding {
+        check: QualityCheck::NegativeLoad,
+        severity: Severity::Error,
+        dates: vec![day(3)],
+        message: "A negative load on 2024-01-04.".to_owned(),
+    }];
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            quality_findings: &findings,
+            ..fresh
+        },
+        &options,
+    );
+    assert_eq!(r.action, Action::ManualReview);
+    assert!(fired(&r, Check::QualityErrors));
+    assert!(r.coach_summary.contains("A negative load on 2024-01-04."));
+
+    // A warning alone withholds nothing.
+    let warning = [Finding {
+        severity: Severity::Warning,
+        ..findings[0].clone()
+    }];
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            quality_findings: &warning,
+            ..fresh
+        },
+        &options,
+    );
+    assert_ne!(r.action, Action::ManualReview);
+}
+
+#[test]
+fn a_recommendation_round_trips_through_json_with_snake_case_names() {
+    let data = ratio_1_6();
+    let r = recommend(&data.input(day(67)), &PolicyOptions::default());
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"action\":\"reduce_intensity\""), "{json}");
+    assert!(json.contains("\"fallback\":\"no_model\""));
+    assert!(json.contains("\"check\":\"ratio_danger\""));
+    let back: Recommendation = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r);
+}
