@@ -51,8 +51,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text not read yet.
+    pub(crate) fn rest(&self) -> &'a str {
+        &self.text[self.pos..]
+    }
+
     /// Replaces `cells` with the next record's and returns the line it starts on,
     /// or `None` at the end of the text. Blank lines are skipped.
+    // Inlined into its caller, whose crate's build decides how it is optimised:
+    // for speed in the server, for size in the browser.
+    #[inline(always)]
     pub(crate) fn next_record(&mut self, cells: &mut Vec<Cow<'a, str>>) -> Option<usize> {
         cells.clear();
         loop {
@@ -179,25 +187,172 @@ pub(crate) fn write_cell(out: &mut String, cell: &str) {
 /// to the same `f64`, no exponent), several times faster: this formatting is
 /// most of the cost of writing a large metrics file.
 pub(crate) fn write_number(out: &mut String, x: f64) {
+    let (mut whole, mut shortest) = (itoa::Buffer::new(), zmij::Buffer::new());
+    match short_number(x, &mut whole, &mut shortest) {
+        Some(digits) => out.push_str(digits),
+        None => {
+            use std::fmt::Write;
+            // Writing to a String cannot fail.
+            let _ = write!(out, "{x}");
+        }
+    }
+}
+
+/// `x` as `Display` writes it, when itoa or zmij write it the same way (most
+/// numbers; at most 24 bytes); `None` for the rest.
+#[inline(always)]
+fn short_number<'b>(
+    x: f64,
+    whole: &'b mut itoa::Buffer,
+    shortest: &'b mut zmij::Buffer,
+) -> Option<&'b str> {
     // Whole numbers below 2^53 are exact in an i64, and common (loads). The
     // cast rather than `fract`, which is a library call on baseline x86-64.
-    let whole = x as i64;
-    if whole as f64 == x && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative()) {
-        let mut digits = itoa::Buffer::new();
-        out.push_str(digits.format(whole));
-        return;
+    let integer = x as i64;
+    if integer as f64 == x && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative()) {
+        return Some(whole.format(integer));
     }
     // zmij writes the same shortest digits, but with an exponent outside
     // 1e-5..1e16 and, when two 17- or 16-digit numbers are equally near, the
     // other one. Deciding from `x` rather than scanning zmij's text avoids
     // reading back bytes still in flight from its wide stores.
     if (1e-5..1e15).contains(&x.abs()) && !may_tie(x) {
-        let mut digits = zmij::Buffer::new();
-        out.push_str(digits.format_finite(x));
-    } else {
-        use std::fmt::Write;
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{x}");
+        return Some(shortest.format_finite(x));
+    }
+    None
+}
+
+/// Bytes of CSV text gathered in a fixed buffer and appended to `out` a few
+/// kilobytes at a time, and when dropped. Every cell is copied in moves of a
+/// fixed size rather than by a library call each, which costs more than the copy.
+pub(crate) struct CsvBytes<'o> {
+    out: &'o mut Vec<u8>,
+    buffer: [u8; STAGED],
+    len: usize,
+}
+
+/// Size of [`CsvBytes`]'s buffer.
+const STAGED: usize = 4096;
+/// Room for the longest short cell ([`short_number`], an athlete id) and one
+/// fixed-size move past its end.
+const CELL_ROOM: usize = 64 + 32;
+
+impl<'o> CsvBytes<'o> {
+    #[inline]
+    pub(crate) fn new(out: &'o mut Vec<u8>) -> Self {
+        Self {
+            out,
+            buffer: [0; STAGED],
+            len: 0,
+        }
+    }
+
+    /// Appends what is buffered to the output.
+    #[inline]
+    fn flush(&mut self) {
+        self.out.extend_from_slice(&self.buffer[..self.len]);
+        self.len = 0;
+    }
+
+    /// Makes room for a short cell.
+    #[inline(always)]
+    fn room(&mut self) -> &mut [u8] {
+        if self.len + CELL_ROOM > STAGED {
+            self.flush();
+        }
+        &mut self.buffer[self.len..self.len + CELL_ROOM]
+    }
+
+    #[inline(always)]
+    pub(crate) fn byte(&mut self, byte: u8) {
+        self.room()[0] = byte;
+        self.len += 1;
+    }
+
+    /// Appends `text` as it is (the caller quotes, if needed).
+    #[inline(always)]
+    pub(crate) fn text(&mut self, text: &[u8]) {
+        if text.len() > 64 {
+            self.flush();
+            self.out.extend_from_slice(text);
+            return;
+        }
+        copy_short(self.room(), text);
+        self.len += text.len();
+    }
+
+    /// Appends each value as a cell, after a comma: [`write_number`]'s text,
+    /// or nothing for `None`.
+    #[inline(always)]
+    pub(crate) fn numbers<const N: usize>(&mut self, values: [Option<f64>; N]) {
+        // Every value is formatted before any is copied: digits read back
+        // straight after the formatter's wide stores cannot be forwarded from
+        // them, and the load waits; by the end of the row the stores are done.
+        let mut whole: [itoa::Buffer; N] = std::array::from_fn(|_| itoa::Buffer::new());
+        let mut shortest: [zmij::Buffer; N] = std::array::from_fn(|_| zmij::Buffer::new());
+        let mut texts: [Option<&str>; N] = [None; N];
+        for (((value, text), whole), shortest) in values
+            .iter()
+            .zip(&mut texts)
+            .zip(&mut whole)
+            .zip(&mut shortest)
+        {
+            if let Some(x) = value {
+                *text = short_number(*x, whole, shortest);
+            }
+        }
+        for (value, text) in values.iter().zip(texts) {
+            self.byte(b',');
+            match (value, text) {
+                (Some(_), Some(digits)) => {
+                    copy_short(self.room(), digits.as_bytes());
+                    self.len += digits.len();
+                }
+                (Some(x), None) => self.long_number(*x),
+                (None, _) => {}
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn long_number(&mut self, x: f64) {
+        let mut text = String::new();
+        write_number(&mut text, x);
+        self.flush();
+        self.out.extend_from_slice(text.as_bytes());
+    }
+}
+
+impl Drop for CsvBytes<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Copies `src` (at most 64 bytes) to the start of `dst` (at least 64 bytes)
+/// with two overlapping moves of a fixed size, which compile to a few loads and
+/// stores rather than a call.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 16 {
+        if n > 32 {
+            dst[..32].copy_from_slice(&src[..32]);
+            dst[n - 32..n].copy_from_slice(&src[n - 32..]);
+        } else {
+            dst[..16].copy_from_slice(&src[..16]);
+            dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+        }
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
     }
 }
 

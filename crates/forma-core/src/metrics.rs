@@ -22,7 +22,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::csv_text::write_number;
+use crate::csv_text::CsvBytes;
 use crate::series::DailySeries;
 use crate::types::AthleteId;
 
@@ -640,6 +640,9 @@ impl DailyMetrics {
 
     /// As [`DailyMetrics::compute`], reusing this value's buffers (no allocation
     /// once they are large enough).
+    // `inline`: compiled in the calling crate, so that the server's native build
+    // optimises this loop for speed while the browser's stays small.
+    #[inline]
     pub fn compute_into(&mut self, series: &DailySeries, o: &MetricsOptions) {
         let n = series.len();
         let load = &series.load;
@@ -855,45 +858,79 @@ impl DailyMetrics {
     }
 
     /// Appends one CSV row per day in the [`METRICS_HEADER`] layout.
-    pub fn write_csv_rows(&self, out: &mut String) {
+    // `inline`: compiled in the calling crate, so that the server's native build
+    // optimises the formatting, most of the cost of a large file, for speed.
+    #[inline]
+    pub fn write_csv_rows(&self, out: &mut Vec<u8>) {
         let (Some(id), Some(start)) = (&self.athlete_id, self.start) else {
             return;
         };
+        let mut csv = CsvBytes::new(out);
         let first = crate::types::epoch_day(start);
+        let mut date = DateText::default();
         for i in 0..self.len() {
-            out.push_str(id.as_str());
-            out.push(',');
-            write_date(out, crate::types::date_from_epoch_day(first + i as i32));
-            out.push(',');
-            write_number(out, self.load[i]);
-            for col in [
-                &self.acute_rac,
-                &self.chronic_rac,
-                &self.acwr_rac,
-                &self.chronic_rau,
-                &self.acwr_rau,
-                &self.acute_ewma,
-                &self.chronic_ewma,
-                &self.acwr_ewma,
-                &self.monotony,
-                &self.strain,
-                &self.week_change_pct,
-            ] {
-                out.push(',');
-                if let Some(v) = col[i] {
-                    write_number(out, v);
-                }
-            }
-            for v in [self.ctl[i], self.atl[i], self.tsb[i]] {
-                out.push(',');
-                write_number(out, v);
-            }
-            out.push_str(if self.observed[i] {
-                ",true\n"
+            csv.text(id.as_str().as_bytes());
+            csv.byte(b',');
+            csv.text(date.next(|| crate::types::date_from_epoch_day(first + i as i32)));
+            csv.numbers([
+                Some(self.load[i]),
+                self.acute_rac[i],
+                self.chronic_rac[i],
+                self.acwr_rac[i],
+                self.chronic_rau[i],
+                self.acwr_rau[i],
+                self.acute_ewma[i],
+                self.chronic_ewma[i],
+                self.acwr_ewma[i],
+                self.monotony[i],
+                self.strain[i],
+                self.week_change_pct[i],
+                Some(self.ctl[i]),
+                Some(self.atl[i]),
+                Some(self.tsb[i]),
+            ]);
+            csv.text(if self.observed[i] {
+                b",true\n"
             } else {
-                ",false\n"
+                b",false\n"
             });
         }
+    }
+}
+
+/// The text of consecutive dates: from the day before's text while the month
+/// cannot end (days 1 to 27), which saves a calendar conversion on most rows.
+#[derive(Default)]
+struct DateText {
+    text: String,
+}
+
+impl DateText {
+    /// The text of the day after the last one (of `date()` for the first).
+    #[inline(always)]
+    fn next(&mut self, date: impl FnOnce() -> Date) -> &[u8] {
+        let next_day = match self.text.as_bytes() {
+            [_, _, _, _, b'-', _, _, b'-', tens @ b'0'..=b'2', ones @ b'0'..=b'9'] => {
+                match (tens, ones) {
+                    (b'2', b'8'..=b'9') => None,
+                    (_, b'9') => Some([tens + 1, b'0']),
+                    _ => Some([*tens, ones + 1]),
+                }
+            }
+            _ => None,
+        };
+        match next_day {
+            Some(day) => {
+                self.text.truncate(8);
+                self.text.push(char::from(day[0]));
+                self.text.push(char::from(day[1]));
+            }
+            None => {
+                self.text.clear();
+                write_date(&mut self.text, date());
+            }
+        }
+        self.text.as_bytes()
     }
 }
 

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::canonical::{parse_sessions, parse_wellness, read_session_days, BadRows, CsvError};
+use crate::csv_text::Reader;
 use crate::metrics::{DailyMetrics, MetricsOptions, METRICS_HEADER};
 use crate::quality::{self, QualityOptions, QualityReport};
 use crate::series::{series_by_athlete, DailySeries, SessionLoad};
@@ -88,19 +89,21 @@ pub struct SeriesRead {
 /// Reads canonical sessions and (optionally) wellness CSV straight into every
 /// athlete's daily series: the same series, checks and errors as
 /// [`read_inputs`] then [`build_series`], without copying each row's text.
+/// Natively, a large sessions file is read and the series are built on every
+/// core.
 ///
 /// # Errors
 /// As [`read_inputs`].
+// `inline`: compiled in the calling crate, so that the server's native build
+// optimises the per-row work for speed while the browser's stays small.
+#[inline]
 pub fn read_series(
     sessions: CsvFile<'_>,
     wellness: Option<CsvFile<'_>>,
     bad_rows: BadRows,
     end: Option<Date>,
 ) -> Result<SeriesRead, CsvError> {
-    let mut athletes = Athletes::default();
-    let mut skipped = read_session_days(sessions.name, sessions.text, bad_rows, |row| {
-        athletes.get(row.athlete_id).sessions.push(row.session);
-    })?;
+    let (mut athletes, mut skipped) = read_session_rows(sessions, bad_rows, cores())?;
     if let Some(file) = wellness {
         let parsed = parse_wellness(file.name, file.text, bad_rows)?;
         skipped.extend(parsed.skipped);
@@ -113,14 +116,192 @@ pub fn read_series(
     let mut athletes = athletes.list;
     athletes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let end_day = end.map(epoch_day);
-    let series = athletes
-        .iter()
-        .filter_map(|a| {
-            let id = AthleteId::from_checked(a.id.to_string());
-            DailySeries::from_days(id, &a.sessions, &a.observed_days, end_day)
-        })
-        .collect();
+    let build = |athletes: &[AthleteDays<'_>]| -> Vec<DailySeries> {
+        athletes
+            .iter()
+            .filter_map(|a| {
+                let id = AthleteId::from_checked(a.id.to_string());
+                DailySeries::from_days(id, &a.sessions, &a.observed_days, end_day)
+            })
+            .collect()
+    };
+    let per_core = athletes.len().div_ceil(cores()).max(1);
+    let series = std::thread::scope(|scope| {
+        let others: Vec<_> = athletes
+            .chunks(per_core)
+            .skip(1)
+            .map(|part| scope.spawn(move || build(part)))
+            .collect();
+        let mut series = build(athletes.chunks(per_core).next().unwrap_or_default());
+        for other in others {
+            series.extend(joined(other));
+        }
+        series
+    });
     Ok(SeriesRead { series, skipped })
+}
+
+/// The number of cores to share work between: one in the browser, which has
+/// no threads.
+fn cores() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    return 1;
+    #[cfg(not(target_arch = "wasm32"))]
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// What a thread returned; its panic, if it panicked.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Reads the sessions rows grouped by athlete, each athlete's in file order,
+/// and the rows skipped. A large file is read in up to `parts` pieces at once,
+/// with the same rows, order and errors as when read whole.
+#[inline]
+fn read_session_rows<'a>(
+    file: CsvFile<'a>,
+    bad_rows: BadRows,
+    parts: usize,
+) -> Result<(Athletes<'a>, Vec<CsvError>), CsvError> {
+    let Some(pieces) = RowPieces::split(file.text, parts) else {
+        let mut athletes = Athletes::default();
+        let skipped = read_session_days(file.name, file.text, bad_rows, |row| {
+            athletes.get(row.athlete_id).sessions.push(row.session);
+        })?;
+        return Ok((athletes, skipped));
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..pieces.starts.len() - 1)
+            .map(|k| {
+                let pieces = &pieces;
+                scope.spawn(move || pieces.read(k, file.name, bad_rows))
+            })
+            .collect();
+        // The first piece, header and all, borrows its athlete ids from the file.
+        let mut athletes = Athletes::default();
+        let mut skipped =
+            read_session_days(file.name, &file.text[..pieces.starts[1]], bad_rows, |row| {
+                athletes.get(row.athlete_id).sessions.push(row.session)
+            })?;
+        for other in others {
+            let (list, other_skipped) = joined(other)?;
+            skipped.extend(other_skipped);
+            for days in list {
+                let same = athletes.get(days.id);
+                same.sessions.extend(days.sessions);
+                same.observed_days.extend(days.observed_days);
+            }
+        }
+        Ok((athletes, skipped))
+    })
+}
+
+/// A CSV text cut at line ends into pieces that can be read at the same time,
+/// each after a copy of the header.
+struct RowPieces<'a> {
+    text: &'a str,
+    /// The header record and any blank lines or byte-order mark before it.
+    header: &'a str,
+    /// Where each piece starts, then the end of the text; the first piece
+    /// starts at 0 and includes the header.
+    starts: Vec<usize>,
+}
+
+impl<'a> RowPieces<'a> {
+    /// Below this size one thread reads faster than several start.
+    const MIN_BYTES: usize = 1 << 20;
+
+    /// Cuts `text` into up to `parts` pieces of similar size, or `None` when it
+    /// is small or holds a quote (a quoted cell may hold a line break, so a line
+    /// end is not known to end a record).
+    fn split(text: &'a str, parts: usize) -> Option<Self> {
+        if parts < 2 || text.len() < Self::MIN_BYTES || text.as_bytes().contains(&b'"') {
+            return None;
+        }
+        let mut reader = Reader::new(text);
+        reader.next_record(&mut Vec::new())?;
+        let header = &text[..text.len() - reader.rest().len()];
+        let body = text.len() - header.len();
+        let mut starts = vec![0];
+        for k in 1..parts {
+            let aim = header.len() + body / parts * k;
+            let after = *starts.last()?;
+            if let Some(line_end) = text.as_bytes()[aim.max(after)..]
+                .iter()
+                .position(|b| *b == b'\n')
+            {
+                let start = aim.max(after) + line_end + 1;
+                if start < text.len() {
+                    starts.push(start);
+                }
+            }
+        }
+        starts.push(text.len());
+        (starts.len() > 2).then_some(Self {
+            text,
+            header,
+            starts,
+        })
+    }
+
+    /// Reads piece `k` (not the first) after a copy of the header, and gives
+    /// line numbers as counted in the whole text.
+    #[inline]
+    fn read(
+        &self,
+        k: usize,
+        file: &str,
+        bad_rows: BadRows,
+    ) -> Result<(Vec<AthleteDays<'static>>, Vec<CsvError>), CsvError> {
+        let (start, end) = (self.starts[k], self.starts[k + 1]);
+        let mut text = String::with_capacity(self.header.len() + end - start);
+        text.push_str(self.header);
+        text.push_str(&self.text[start..end]);
+        let mut athletes = Athletes::default();
+        let result = read_session_days(file, &text, bad_rows, |row| {
+            athletes.get(row.athlete_id).sessions.push(row.session);
+        });
+        // Only a piece with a bad row needs to count the lines before it.
+        let lines_before = || line_ends(&self.text[self.header.len()..start]);
+        let skipped = match result {
+            Ok(skipped) if skipped.is_empty() => skipped,
+            Ok(mut skipped) => {
+                let lines = lines_before();
+                for error in &mut skipped {
+                    error.line += lines;
+                }
+                skipped
+            }
+            Err(mut error) => {
+                error.line += lines_before();
+                return Err(error);
+            }
+        };
+        let list = athletes
+            .list
+            .into_iter()
+            .map(|a| AthleteDays {
+                id: Cow::Owned(a.id.into_owned()),
+                sessions: a.sessions,
+                observed_days: a.observed_days,
+            })
+            .collect();
+        Ok((list, skipped))
+    }
+}
+
+/// The line ends in `text` as the CSV reader counts them outside quotes: LF,
+/// CR LF, or CR alone.
+fn line_ends(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count()
 }
 
 /// One athlete's rows, in file order.
@@ -141,6 +322,7 @@ struct Athletes<'a> {
 }
 
 impl<'a> Athletes<'a> {
+    #[inline]
     fn get(&mut self, id: Cow<'a, str>) -> &mut AthleteDays<'a> {
         if self.list.get(self.current).is_none_or(|a| a.id != id) {
             self.current = match self.index.get(&id) {
@@ -212,15 +394,15 @@ pub fn metrics_csv(
 /// The metrics CSV for already-built series.
 pub fn metrics_csv_from_series(series: &[DailySeries], options: &MetricsOptions) -> String {
     let days: usize = series.iter().map(DailySeries::len).sum();
-    let mut out = String::with_capacity(160 * (days + 1));
-    out.push_str(METRICS_HEADER);
-    out.push('\n');
+    let mut out = Vec::with_capacity(160 * (days + 1));
+    out.extend_from_slice(METRICS_HEADER.as_bytes());
+    out.push(b'\n');
     let mut metrics = DailyMetrics::default();
     for s in series {
         metrics.compute_into(s, options);
         metrics.write_csv_rows(&mut out);
     }
-    out
+    String::from_utf8(out).expect("the metrics CSV is ASCII")
 }
 
 /// Data-quality reports, one per athlete, from canonical CSV text.
@@ -285,5 +467,75 @@ mod tests {
             None,
         );
         assert_eq!(fail.unwrap_err().line, 6);
+    }
+
+    /// Sessions CSV of more than a megabyte: athletes whose rows are apart
+    /// and share days, CR LF, lone CR and blank lines, and bad rows (RPE 11)
+    /// at the given row numbers.
+    fn large_sessions(bad: &[usize]) -> String {
+        let mut text = String::from("\u{feff}\nathlete_id,date,rpe,duration_min,load\r\n");
+        for row in 0..60_000 {
+            let athlete = (row / 700) % 9;
+            let day = 1 + row % 28;
+            let rpe = if bad.contains(&row) { 11 } else { 1 + row % 10 };
+            let end = ["\n", "\r\n", "\r", "\n\n"][row % 4];
+            text.push_str(&format!(
+                "p{athlete},2020-02-{day:02},{rpe},{},{end}",
+                15 + row % 7
+            ));
+        }
+        text
+    }
+
+    /// Each athlete's sessions in order of first appearance, and the rows skipped.
+    type RowsRead = (Vec<(String, Vec<SessionLoad>)>, Vec<CsvError>);
+
+    fn rows_and_errors(text: &str, bad: BadRows, parts: usize) -> Result<RowsRead, CsvError> {
+        let file = CsvFile {
+            name: "sessions.csv",
+            text,
+        };
+        let (athletes, skipped) = read_session_rows(file, bad, parts)?;
+        let rows = athletes
+            .list
+            .into_iter()
+            .map(|a| (a.id.into_owned(), a.sessions))
+            .collect();
+        Ok((rows, skipped))
+    }
+
+    #[test]
+    fn a_large_file_read_in_pieces_gives_the_rows_and_errors_it_gives_read_whole() {
+        let clean = large_sessions(&[]);
+        assert!(RowPieces::split(&clean, 3).is_some_and(|p| p.starts.len() == 4));
+        let whole = rows_and_errors(&clean, BadRows::Fail, 1).unwrap();
+        assert_eq!(rows_and_errors(&clean, BadRows::Fail, 3).unwrap(), whole);
+        assert_eq!(whole.0.len(), 9);
+
+        // Skipped rows in every piece, numbered as in the whole file.
+        let bad = large_sessions(&[3, 25_001, 25_002, 59_999]);
+        let whole = rows_and_errors(&bad, BadRows::Skip, 1).unwrap();
+        assert_eq!(whole.1.len(), 4);
+        assert_eq!(rows_and_errors(&bad, BadRows::Skip, 3).unwrap(), whole);
+        assert_eq!(rows_and_errors(&bad, BadRows::Skip, 2).unwrap(), whole);
+
+        // The first bad row stops the reading, wherever it lies.
+        for rows in [[3, 59_999], [45_001, 59_999]] {
+            let bad = large_sessions(&rows);
+            let whole = rows_and_errors(&bad, BadRows::Fail, 1).unwrap_err();
+            assert_eq!(rows_and_errors(&bad, BadRows::Fail, 3).unwrap_err(), whole);
+            let parsed = parse_sessions("sessions.csv", &bad, BadRows::Fail).unwrap_err();
+            assert_eq!(parsed, whole);
+        }
+    }
+
+    #[test]
+    fn a_file_is_read_whole_when_small_or_quoted() {
+        let text = large_sessions(&[]);
+        assert!(RowPieces::split(&text, 1).is_none());
+        assert!(RowPieces::split(&text[..100_000], 2).is_none());
+        let quoted = text.replacen("p0,", "\"p0\",", 1);
+        assert!(RowPieces::split(&quoted, 2).is_none());
+        assert_eq!(line_ends("a\r\nb\rc\n\nd"), 4);
     }
 }

@@ -176,8 +176,9 @@ fn metrics_csv_rows_leave_undefined_empty_and_print_inf() {
     let mut load = vec![0.0; 28];
     load.push(70.0);
     let m = DailyMetrics::compute(&series(&load), &MetricsOptions::default());
-    let mut out = String::new();
+    let mut out = Vec::new();
     m.write_csv_rows(&mut out);
+    let out = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 29);
     assert_eq!(lines[0], "t,2020-01-01,0,,,,,,,,,,,,0,0,0,true");

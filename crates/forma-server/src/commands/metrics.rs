@@ -199,12 +199,12 @@ fn write_metrics(
         .max(1);
     // A fixed set of buffers passes between workers and the writer: memory stays
     // bounded and no buffer is allocated (and faulted in) twice.
-    let (free_tx, free_rx) = mpsc::channel::<String>();
+    let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
     for _ in 0..2 * workers + 2 {
-        free_tx.send(String::new())?;
+        free_tx.send(Vec::new())?;
     }
     let free_rx = Mutex::new(free_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, String)>();
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<u8>)>();
     let next_chunk = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -236,7 +236,7 @@ fn write_metrics(
         for (k, buffer) in done_rx {
             waiting.insert(k, buffer);
             while let Some(buffer) = waiting.remove(&wanted) {
-                out.write_all(buffer.as_bytes())?;
+                out.write_all(&buffer)?;
                 wanted += 1;
                 // The workers may all have finished; the buffer is then dropped.
                 let _ = free_tx.send(buffer);
