@@ -17,11 +17,13 @@
 //! model's raw score (Platt scaling, with a positive slope, keeps the order);
 //! the Brier score and calibration table use the calibrated probability.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::artifact::{fit_models, TrainOptions};
 use super::evaluation::{
-    average_precision, bootstrap_athletes, brier, calibration_table, roc_auc, within_athlete_auc,
+    average_precision, brier, calibration_table, roc_auc, within_athlete_auc, AthleteResamples,
     CalibrationBin, Interval, Scored, SplitMix64,
 };
 use super::Dataset;
@@ -340,44 +342,31 @@ fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metric
     let p: Vec<f64> = rows.iter().map(|(_, p)| *p).collect();
     let y: Vec<bool> = rows.iter().map(|(r, _)| r.y).collect();
     let events = y.iter().filter(|v| **v).count();
-    let mut athletes: Vec<usize> = rows.iter().map(|(r, _)| r.athlete).collect();
-    athletes.sort_unstable();
-    athletes.dedup();
-    let athletes_with_both = athletes
-        .iter()
-        .filter(|a| {
-            let ys = rows
-                .iter()
-                .filter(|(r, _)| r.athlete == **a)
-                .map(|(r, _)| r.y);
-            let (mut pos, mut neg) = (false, false);
-            for v in ys {
-                pos |= v;
-                neg |= !v;
-            }
-            pos && neg
-        })
-        .count();
+    // Per athlete: (has an event, has a non-event).
+    let mut seen: BTreeMap<usize, (bool, bool)> = BTreeMap::new();
+    for (r, _) in rows {
+        let e = seen.entry(r.athlete).or_default();
+        e.0 |= r.y;
+        e.1 |= !r.y;
+    }
+    let athletes_with_both = seen.values().filter(|(pos, neg)| *pos && *neg).count();
     let raw_scored: Vec<Scored> = rows.iter().map(|(r, _)| *r).collect();
     let prob_scored: Vec<Scored> = rows.iter().map(|(r, p)| Scored { p: *p, ..*r }).collect();
-    let ci = |scored: &[Scored], f: fn(&[f64], &[bool]) -> Option<f64>| {
-        if full {
-            bootstrap_athletes(scored, options.bootstrap, options.seed, f)
-        } else {
-            None
-        }
-    };
+    // The same resamples for every interval, drawn once (see `AthleteResamples`).
+    let resamples =
+        full.then(|| AthleteResamples::draw(&raw_scored, options.bootstrap, options.seed));
+    let resamples = resamples.as_ref();
     Metrics {
         rows: rows.len(),
         events,
-        athletes: athletes.len(),
+        athletes: seen.len(),
         base_rate: (!rows.is_empty()).then(|| events as f64 / rows.len() as f64),
         roc_auc: roc_auc(&raw, &y),
-        roc_auc_ci: ci(&raw_scored, roc_auc),
+        roc_auc_ci: resamples.and_then(|b| b.roc_auc(&raw_scored)),
         pr_auc: average_precision(&raw, &y),
-        pr_auc_ci: ci(&raw_scored, average_precision),
+        pr_auc_ci: resamples.and_then(|b| b.average_precision(&raw_scored)),
         brier: brier(&p, &y),
-        brier_ci: ci(&prob_scored, brier),
+        brier_ci: resamples.and_then(|b| b.brier(&prob_scored)),
         within_athlete_auc: within_athlete_auc(&raw_scored),
         athletes_with_both,
         calibration: if full {
