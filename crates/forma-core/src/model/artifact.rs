@@ -9,9 +9,10 @@
 //!    7 days just before (their targets would read events inside the
 //!    calibration slice).
 //! 2. On the fitting slice: imputation means and SDs ([`Standardiser`]), a
-//!    logistic regression on all features, a small forest, and the baseline
-//!    logistic regression on acute load alone, each with positives repeated
-//!    for balance (see [`crate::model`]).
+//!    logistic regression on all features, a small forest (on at most
+//!    [`ForestOptions::max_negatives`] negatives), and the baseline logistic
+//!    regression on acute load alone, each with positives counted several
+//!    times for balance (see [`crate::model`]).
 //! 3. On the calibration slice: Platt scaling of each model's raw score.
 //! 4. Baselines needing no fit: the base rate of all training rows, and the
 //!    coupled-ratio rule (ACWR > 1.5), turned into a probability by the event
@@ -30,8 +31,9 @@ use serde::{Deserialize, Serialize};
 use super::backtest;
 use super::calibration::Platt;
 use super::card::ModelCard;
+use super::evaluation::SplitMix64;
 use super::forest::{CompactForest, ForestOptions};
-use super::logistic::{LogisticModel, Standardiser};
+use super::logistic::{LogisticFit, LogisticModel, Standardiser};
 use super::{Dataset, ModelError, Probability};
 use crate::features::{value_index, AthleteFeatures, FeatureSchema, Fnv1a, VALUE_FEATURE_COUNT};
 use crate::types::date_from_epoch_day;
@@ -52,6 +54,10 @@ pub struct TrainOptions {
     pub calibration_share: f64,
     /// Most copies of a positive row when balancing.
     pub max_positive_copies: usize,
+    /// Most L-BFGS iterations of each logistic regression (`None`, in artifacts
+    /// trained before this setting existed: smartcore's 1,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logistic_max_iterations: Option<usize>,
     /// Rolling-origin folds forward in time.
     pub forward_folds: usize,
     /// Folds of athletes held out.
@@ -71,6 +77,7 @@ impl Default for TrainOptions {
             forest: ForestOptions::default(),
             calibration_share: 0.25,
             max_positive_copies: 50,
+            logistic_max_iterations: Some(super::logistic::DEFAULT_MAX_ITERATIONS),
             forward_folds: 3,
             athlete_folds: 4,
             bootstrap: 200,
@@ -182,6 +189,43 @@ impl FittedModels {
     }
 }
 
+/// smartcore's own iteration budget, for artifacts whose options predate
+/// [`TrainOptions::logistic_max_iterations`].
+const SMARTCORE_MAX_ITERATIONS: usize = 1_000;
+
+/// Which rows of `fit` the forest is fitted on: every positive, and every
+/// negative, or when there are more than [`ForestOptions::max_negatives`], that
+/// many chosen by a hash of (seed, athlete, day), so a row is in or out whatever
+/// fold it appears in and whatever the row order. Returns one flag per row of
+/// `fit` and the number of negatives kept.
+///
+/// A depth-4 forest with leaves of at least 20 rows learns about as much from
+/// 10,000 negatives as from 100,000, while smartcore sorts every column of
+/// every row for each tree: the sample is where the time goes.
+fn forest_sample(data: &Dataset, fit: &[usize], options: &TrainOptions) -> (Vec<bool>, usize) {
+    let negatives: Vec<usize> = (0..fit.len())
+        .filter(|k| !data.rows[fit[*k]].label)
+        .collect();
+    let mut keep: Vec<bool> = vec![true; fit.len()];
+    let cap = options.forest.max_negatives.unwrap_or(usize::MAX);
+    if negatives.len() <= cap {
+        return (keep, negatives.len());
+    }
+    let key = |k: usize| {
+        let r = &data.rows[fit[k]];
+        let athlete = r.athlete as u64;
+        let day = u64::from(r.day as u32);
+        SplitMix64(options.forest.seed ^ (athlete << 32) ^ day).next_u64()
+    };
+    // Ties of the 64-bit key are broken by position, so the choice is exact.
+    let mut keyed: Vec<(u64, usize)> = negatives.iter().map(|k| (key(*k), *k)).collect();
+    keyed.select_nth_unstable(cap);
+    for (_, k) in &keyed[cap..] {
+        keep[*k] = false;
+    }
+    (keep, cap)
+}
+
 /// Fits every model and baseline on `rows` (indices into `data.rows`).
 ///
 /// # Errors
@@ -238,29 +282,54 @@ pub fn fit_models(
         .collect();
     let standardiser = Standardiser::fit(&fit_rows, data.schema.len());
 
-    // Balance: repeat each positive round(neg / pos) times.
-    let copies = (((fit.len() - fit_events) as f64 / fit_events as f64).round() as usize)
-        .clamp(1, options.max_positive_copies.max(1));
-    let mut balanced: Vec<&[f64]> = Vec::with_capacity(fit.len() + fit_events * copies);
+    // Balance: each positive counts round(neg / pos) times.
+    let copies = |negatives: usize| {
+        ((negatives as f64 / fit_events as f64).round() as usize)
+            .clamp(1, options.max_positive_copies.max(1))
+    };
+    let fit_y: Vec<bool> = fit.iter().map(|i| data.rows[*i].label).collect();
+    let lr_copies = copies(fit.len() - fit_events);
+    let counts: Vec<usize> = fit_y
+        .iter()
+        .map(|y| if *y { lr_copies } else { 1 })
+        .collect();
+    let how = LogisticFit {
+        alpha: options.alpha,
+        max_iterations: options
+            .logistic_max_iterations
+            .unwrap_or(SMARTCORE_MAX_ITERATIONS),
+        ..LogisticFit::default()
+    };
+    let all_columns: Vec<usize> = (0..data.schema.len()).collect();
+    let logistic =
+        LogisticModel::fit_counted(&fit_rows, &fit_y, &counts, all_columns, &standardiser, &how)?;
+    let acute = value_index("acute_load").unwrap_or(0);
+    let acute_only = LogisticModel::fit_counted(
+        &fit_rows,
+        &fit_y,
+        &counts,
+        vec![acute, VALUE_FEATURE_COUNT + acute],
+        &standardiser,
+        &how,
+    )?;
+    // The forest takes no counts: positives are repeated, on at most
+    // `max_negatives` negatives (see `forest_sample`).
+    let (keep, negatives) = forest_sample(data, &fit, options);
+    let forest_copies = copies(negatives);
+    let mut balanced: Vec<&[f64]> = Vec::with_capacity(negatives + fit_events * forest_copies);
     let mut y = Vec::with_capacity(balanced.capacity());
-    for i in &fit {
+    for (i, keep) in fit.iter().zip(keep) {
         let r = &data.rows[*i];
-        let n = if r.label { copies } else { 1 };
+        let n = match (keep, r.label) {
+            (false, _) => 0,
+            (true, true) => forest_copies,
+            (true, false) => 1,
+        };
         for _ in 0..n {
             balanced.push(&r.features);
             y.push(r.label);
         }
     }
-    let all_columns: Vec<usize> = (0..data.schema.len()).collect();
-    let logistic = LogisticModel::fit(&balanced, &y, all_columns, &standardiser, options.alpha)?;
-    let acute = value_index("acute_load").unwrap_or(0);
-    let acute_only = LogisticModel::fit(
-        &balanced,
-        &y,
-        vec![acute, VALUE_FEATURE_COUNT + acute],
-        &standardiser,
-        options.alpha,
-    )?;
     let forest = CompactForest::fit(&balanced, &y, &standardiser, &options.forest)?;
 
     let calib_y: Vec<bool> = calib.iter().map(|i| data.rows[*i].label).collect();

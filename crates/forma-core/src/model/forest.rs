@@ -14,7 +14,10 @@
 //! share of trees voting yes; Platt scaling turns it into a probability.
 //!
 //! Missing values (`NaN`) take the training mean before a tree sees them; each
-//! missingness indicator is a column of its own.
+//! missingness indicator is a column of its own. Columns that do not vary in
+//! the rows are left out of the fit: no tree can split on them, a node whose
+//! drawn candidates were all constant could not split at all, and smartcore
+//! sorts every column it is given for every tree (the fit's main cost).
 
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +33,13 @@ pub struct ForestOptions {
     pub max_depth: u16,
     /// Fewest (bootstrap-weighted) rows in a leaf.
     pub min_samples_leaf: usize,
-    /// Seed of smartcore's generator (native builds only give the same forest).
+    /// Seed of smartcore's generator (native builds only give the same forest)
+    /// and of the sample of negatives.
     pub seed: u64,
+    /// Most negative rows the forest is fitted on; above it, a fixed sample
+    /// (`None`, in artifacts trained before this setting existed: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_negatives: Option<usize>,
 }
 
 impl Default for ForestOptions {
@@ -41,6 +49,7 @@ impl Default for ForestOptions {
             max_depth: 4,
             min_samples_leaf: 20,
             seed: 20_200_101,
+            max_negatives: Some(5_000),
         }
     }
 }
@@ -137,13 +146,27 @@ impl CompactForest {
         use smartcore::linalg::basic::matrix::DenseMatrix;
 
         let p = standardiser.means.len();
-        let mut values = Vec::with_capacity(rows.len() * p);
+        // Only the columns that vary: no tree can split on the others, and
+        // smartcore sorts every column it is given for every tree.
+        let varying: Vec<usize> = (0..p)
+            .filter(|j| {
+                let first = rows.first().map(|r| standardiser.imputed(r, *j));
+                rows.iter()
+                    .any(|r| Some(standardiser.imputed(r, *j)) != first)
+            })
+            .collect();
+        if varying.is_empty() {
+            return Err(ModelError::Fit(
+                "no feature varies in the forest's rows".into(),
+            ));
+        }
+        let mut values = Vec::with_capacity(rows.len() * varying.len());
         for r in rows {
-            for j in 0..p {
-                values.push(standardiser.imputed(r, j));
+            for j in &varying {
+                values.push(standardiser.imputed(r, *j));
             }
         }
-        let x = DenseMatrix::new(rows.len(), p, values, false)
+        let x = DenseMatrix::new(rows.len(), varying.len(), values, false)
             .map_err(|e| ModelError::Fit(e.to_string()))?;
         let labels: Vec<i32> = y.iter().map(|v| i32::from(*v)).collect();
         let parameters = RandomForestClassifierParameters {
@@ -165,7 +188,7 @@ impl CompactForest {
             .trees
             .unwrap_or_default()
             .into_iter()
-            .map(compact)
+            .map(|t| compact(t, &varying))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { trees })
     }
@@ -188,7 +211,9 @@ impl CompactForest {
     }
 }
 
-fn compact(tree: SmartTree) -> Result<CompactTree, ModelError> {
+/// One smartcore tree in the compact layout; `columns` maps smartcore's column
+/// numbers to feature indices.
+fn compact(tree: SmartTree, columns: &[usize]) -> Result<CompactTree, ModelError> {
     let bad = |what: &str| ModelError::Fit(format!("smartcore tree: {what}"));
     if tree.nodes.len() > usize::from(u16::MAX) {
         return Err(bad("too many nodes"));
@@ -208,7 +233,10 @@ fn compact(tree: SmartTree) -> Result<CompactTree, ModelError> {
                 let (Ok(tc), Ok(fc), Ok(feature)) = (
                     u16::try_from(tc),
                     u16::try_from(fc),
-                    u16::try_from(node.split_feature),
+                    columns
+                        .get(node.split_feature)
+                        .and_then(|j| u16::try_from(*j).ok())
+                        .ok_or(()),
                 ) else {
                     return Err(bad("index out of range"));
                 };

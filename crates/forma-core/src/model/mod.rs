@@ -15,11 +15,19 @@
 //! athlete's records, then [`ModelArtifact::score`] on a day's vector; scoring is
 //! plain arithmetic (no smartcore), so it gives the server's probabilities.
 //!
-//! Class imbalance: events are rare, and neither smartcore classifier takes
-//! weights, so each positive row of the fitting slice is repeated
-//! `round(negatives / positives)` times (at most `max_positive_copies`). No
-//! randomness is involved; Platt scaling on the later slice (which is not
-//! rebalanced) brings the probabilities back to the real base rate.
+//! Class imbalance: events are rare, so each positive row of the fitting slice
+//! counts `round(negatives / positives)` times (at most `max_positive_copies`):
+//! as a row count in the logistic regression's loss, and as repeated rows for
+//! the forest, which takes no weights. On a large data set the forest sees a
+//! fixed sample of at most `max_negatives` negatives (5,000 by default), the
+//! positives repeated to balance them. No randomness is involved beyond fixed
+//! seeds; Platt scaling on the later slice (which is not rebalanced) brings the
+//! probabilities back to the real base rate.
+//!
+//! Cost (`benches/training.rs`, 100,000 rows): the forest's fit is bounded by
+//! the sample, the logistic regression's grows with the rows, and the backtests
+//! fit everything seven more times; the bootstrap intervals reuse one sort per
+//! scorer ([`evaluation::AthleteResamples`]).
 
 pub mod artifact;
 pub mod backtest;
