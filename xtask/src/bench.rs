@@ -4,6 +4,11 @@
 //! - `forma metrics` on 1,000 athletes x 3 years of daily sessions, whole process,
 //!   against the same columns computed with the `acwr` package and pandas.
 //! - forma-core's metrics alone on the same data (`cargo bench -p forma-core`).
+//! - The injury and illness model on 100,000 synthetic rows: one fit, the whole
+//!   training with backtests, scoring a row, the artifact's size
+//!   (`cargo bench -p forma-core --bench training`).
+//! - In wasm in headless Chromium: one athlete's metrics, and scoring one row
+//!   with a natively trained model (the `BENCH` lines of `tests/wasm.rs`).
 //!
 //! The data set is made from real PMData sessions: each synthetic day draws a real
 //! (minutes, RPE) pair, so loads have real-world spread.
@@ -110,6 +115,25 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         )?;
     }
 
+    // The injury and illness model: fit, train with backtests, score, size.
+    let training_bench = project::root().join("crates/forma-core/benches/training.rs");
+    if training_bench.is_file() {
+        let output = output_of(command("cargo").args([
+            "bench",
+            "-q",
+            "-p",
+            "forma-core",
+            "--bench",
+            "training",
+        ]))
+        .context("cargo bench -p forma-core --bench training failed")?;
+        writeln!(
+            report,
+            "## forma-core model training, 100,000 rows x 40 features (native)\n\n```\n{}```\n",
+            output
+        )?;
+    }
+
     // One athlete, 3 years, in wasm in headless Chromium (release build).
     let wasm = output_of(
         command("cargo")
@@ -132,14 +156,19 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
             .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER),
     )
     .context("the wasm timing run failed")?;
-    let line = wasm
+    let lines: Vec<String> = wasm
         .lines()
-        .find(|line| line.contains("BENCH"))
-        .unwrap_or("no BENCH line printed");
+        .filter(|line| line.contains("BENCH"))
+        .map(|line| format!("- {}\n", line.trim()))
+        .collect();
+    let lines = if lines.is_empty() {
+        "- no BENCH line printed\n".to_owned()
+    } else {
+        lines.concat()
+    };
     writeln!(
         report,
-        "## forma-core in wasm, headless Chromium (release)\n\n- {}\n",
-        line.trim()
+        "## forma-core in wasm, headless Chromium (release)\n\n{lines}"
     )?;
 
     server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;

@@ -1,7 +1,10 @@
 //! forma-core compiled to WebAssembly and run in a headless browser: the metrics,
 //! Banister predictions and readiness of the 16 PMData participants equal the
 //! native ones bit for bit (the constants in `common/parity.rs`, which
-//! `tests/real_data` asserts natively), and a timing figure for one athlete.
+//! `tests/real_data` asserts natively), so do the risk model's probabilities for
+//! every PMData row from a natively trained artifact (`common/model_parity.rs`,
+//! checked natively by `tests/model`), and timing figures for one athlete's
+//! metrics and for scoring one row.
 //!
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 //! CHROMEDRIVER=/usr/bin/chromedriver cargo test -p forma-core --target
@@ -9,10 +12,14 @@
 
 #![cfg(target_arch = "wasm32")]
 
+#[path = "common/model_parity.rs"]
+mod model_parity;
 #[path = "common/parity.rs"]
 mod parity;
 
 use forma_core::metrics::{DailyMetrics, MetricsOptions};
+use forma_core::model::artifact::ModelKind;
+use forma_core::model::ModelArtifact;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -64,4 +71,53 @@ fn one_athlete_three_years_timing() {
         series.len()
     );
     parity::check_three_years_last_ctl(&metrics);
+}
+
+#[wasm_bindgen_test]
+fn the_natively_trained_model_scores_every_pmdata_row_as_natively() {
+    model_parity::check_scores(&model_parity::pmdata_dataset());
+}
+
+/// Figures for the issue (target under 50 us a row), not bounds:
+/// `BENCH wasm model` lines with the time to read the artifact and, per model,
+/// the mean and worst of 20 runs over every PMData row, per row (a single row
+/// takes less than the browser's clock resolution).
+#[wasm_bindgen_test]
+fn scoring_one_row_timing() {
+    const RUNS: usize = 20;
+    let performance = web_sys::window()
+        .and_then(|w| w.performance())
+        .expect("the test runs in a browser window with `performance`");
+    let started = performance.now();
+    let artifact = ModelArtifact::from_json(std::hint::black_box(model_parity::ARTIFACT_JSON))
+        .expect("the fixture artifact loads");
+    let load_ms = performance.now() - started;
+    console_log!(
+        "BENCH wasm model artifact from_json: {load_ms:.1} ms ({} KB of JSON)",
+        model_parity::ARTIFACT_JSON.len() / 1024
+    );
+    let rows = model_parity::pmdata_dataset();
+    let n = rows.rows.len() as f64;
+    for kind in [ModelKind::Logistic, ModelKind::Forest] {
+        let mut sum = 0.0;
+        let mut micros: Vec<f64> = (0..RUNS)
+            .map(|_| {
+                let started = performance.now();
+                for r in &rows.rows {
+                    sum += artifact
+                        .score_with(kind, std::hint::black_box(&r.features))
+                        .value();
+                }
+                (performance.now() - started) * 1e3 / n
+            })
+            .collect();
+        micros.sort_by(f64::total_cmp);
+        let mean = micros.iter().sum::<f64>() / RUNS as f64;
+        console_log!(
+            "BENCH wasm model score one row ({kind:?}): mean {mean:.2} us, worst run {:.2} us ({} rows x {RUNS} runs, target < 50 us)",
+            micros[RUNS - 1],
+            rows.rows.len()
+        );
+        assert!(sum.is_finite());
+    }
 }
