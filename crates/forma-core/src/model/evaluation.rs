@@ -272,6 +272,9 @@ fn percentile_interval(mut values: Vec<f64>, resamples: usize) -> Option<Interva
     })
 }
 
+/// Bounds (from, to) of a run of rows with equal scores in a sorted order.
+type Run = (usize, usize);
+
 /// The athlete resamples of [`bootstrap_athletes`] (same seed, same draws), made
 /// once and shared by every metric of a set of rows.
 ///
@@ -342,7 +345,7 @@ impl AthleteResamples {
     /// The rows in ascending score order, as (athlete number, outcome), and
     /// the bounds of each run of equal scores. Sweeping these in order reads
     /// memory in sequence; only the small table of counts is looked up.
-    fn tie_groups(&self, rows: &[Scored]) -> (Vec<(usize, bool)>, Vec<(usize, usize)>) {
+    fn tie_groups(&self, rows: &[Scored]) -> (Vec<(usize, bool)>, Vec<Run>) {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|a, b| rows[*a].p.total_cmp(&rows[*b].p));
         let mut groups = Vec::new();
