@@ -12,6 +12,7 @@
 //! - [`targets`]: adverse episodes and what the model predicts for each day.
 //! - [`model`]: the injury and illness risk model, its backtests, artifact and card.
 //! - [`banister`]: the fitness-fatigue performance model and its fit.
+//! - [`plan`]: what-if plans and their projection.
 //! - [`pipeline`]: CSV text in, metrics CSV or quality reports out.
 //! - [`api`]: request and response types of the JSON API.
 
@@ -24,6 +25,7 @@ pub mod metrics;
 pub mod model;
 pub mod overview;
 pub mod pipeline;
+pub mod plan;
 pub mod pmdata;
 pub mod policy;
 pub mod quality;

@@ -5,7 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use jiff::civil::Date;
+/// The calendar date every record uses (re-exported so the app can name it).
+pub use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// A value that could not become a domain type: which field, what was given and

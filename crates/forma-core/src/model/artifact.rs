@@ -174,6 +174,16 @@ impl FittedModels {
         }
     }
 
+    /// Each forest tree's score put through the forest's calibration: a spread of
+    /// probabilities for `x` whose percentiles give an uncertainty band.
+    pub fn forest_tree_probabilities(&self, x: &[f64]) -> Vec<f64> {
+        self.forest
+            .tree_scores(&self.standardiser, x)
+            .into_iter()
+            .map(|s| self.forest_platt.apply(forest_logit(s)))
+            .collect()
+    }
+
     /// Calibrated probability of a model or baseline.
     pub fn probability(&self, scorer: backtest::Scorer, x: &[f64]) -> f64 {
         use backtest::Scorer;

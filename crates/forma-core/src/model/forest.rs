@@ -205,6 +205,15 @@ impl CompactForest {
         sum / self.trees.len() as f64
     }
 
+    /// Each tree's positive share for full feature vector `x`, in tree order (their
+    /// mean is [`CompactForest::score`]): the spread says how much the trees agree.
+    pub fn tree_scores(&self, standardiser: &Standardiser, x: &[f64]) -> Vec<f64> {
+        let imputed: Vec<f64> = (0..standardiser.means.len())
+            .map(|j| standardiser.imputed(x, j))
+            .collect();
+        self.trees.iter().map(|t| t.leaf_value(&imputed)).collect()
+    }
+
     /// Total number of nodes.
     pub fn nodes(&self) -> usize {
         self.trees.iter().map(|t| t.value.len()).sum()

@@ -1,0 +1,863 @@
+//! What-if plans: the next 7 to 28 days of planned sessions, edits and presets,
+//! and their projection: every load metric, fitness, fatigue and form, the
+//! model's risk per day with an uncertainty band, and warnings, computed the same
+//! way natively and in the browser.
+//!
+//! A projection treats the plan as if it were done: the athlete's recorded
+//! sessions before the plan's first day, then the planned sessions, go through the
+//! same series and metrics code as recorded data ([`crate::series`],
+//! [`crate::metrics`]). Recorded sessions on or after the first plan day are
+//! replaced by the plan. Risk for a plan day d is the active model's probability
+//! on the features of d ([`crate::features`]): load up to d-1 (planned loads
+//! included), and wellness as known, which for future days means none (the
+//! model imputes missing values and the freshness features grow).
+//!
+//! The uncertainty band is the 10th to 90th percentile of the forest's trees,
+//! each calibrated like the forest: how much the trees agree about the day. It is
+//! a spread of opinions, not a confidence interval.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::banister::{fit_banister, BanisterFit, BanisterParams, FitOptions};
+use crate::features::athlete_features;
+use crate::metrics::{DailyMetrics, MetricsOptions};
+use crate::model::ModelArtifact;
+use crate::series::DailySeries;
+use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Session, WellnessEntry};
+
+/// Fewest days a plan covers.
+pub const MIN_DAYS: usize = 7;
+/// Most days a plan covers.
+pub const MAX_DAYS: usize = 28;
+
+/// One planned session. Its load is `load` when given, else session RPE (Foster
+/// et al. 2001): RPE (CR-10) times minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PlannedSession {
+    /// Free-text sport, such as `running`.
+    pub sport: Option<String>,
+    /// Planned minutes.
+    pub minutes: Option<f64>,
+    /// Planned RPE, 0 to 10.
+    pub rpe: Option<f64>,
+    /// Planned load, overriding RPE times minutes.
+    pub load: Option<f64>,
+}
+
+impl PlannedSession {
+    /// The session's load: `load`, else RPE times minutes, else 0.
+    pub fn planned_load(&self) -> f64 {
+        self.load
+            .or_else(|| Some(self.rpe? * self.minutes?))
+            .unwrap_or(0.0)
+    }
+
+    /// The same session scaled by `factor`: minutes when the load comes from RPE
+    /// times minutes (the intensity stays), the load when it is given.
+    #[must_use]
+    pub fn scaled(&self, factor: f64) -> Self {
+        let mut s = self.clone();
+        match s.load {
+            Some(load) => s.load = Some(round1(load * factor)),
+            None => s.minutes = s.minutes.map(|m| round1(m * factor)),
+        }
+        s
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// A plan: sessions per day from `start`, one entry per day (empty = rest).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The first planned day.
+    pub start: Date,
+    /// Sessions of each day, `days[0]` on `start`.
+    pub days: Vec<Vec<PlannedSession>>,
+}
+
+/// A plan that cannot be projected, with the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    /// Where: `days`, or `days[3][0].rpe` and so on.
+    pub field: String,
+    /// What is wrong and what is accepted.
+    pub message: String,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+impl Plan {
+    /// A plan of `days` rest days from `start`.
+    pub fn empty(start: Date, days: usize) -> Self {
+        Self {
+            start,
+            days: vec![Vec::new(); days],
+        }
+    }
+
+    /// The date of day `i`.
+    pub fn date(&self, i: usize) -> Date {
+        date_from_epoch_day(epoch_day(self.start) + i as i32)
+    }
+
+    /// The last planned day.
+    pub fn end(&self) -> Date {
+        self.date(self.days.len().saturating_sub(1))
+    }
+
+    /// Each day's planned load.
+    pub fn loads(&self) -> Vec<f64> {
+        self.days
+            .iter()
+            .map(|d| d.iter().map(PlannedSession::planned_load).sum())
+            .collect()
+    }
+
+    /// Checks the plan: 7 to 28 days, minutes and loads at least 0, RPE 0 to 10,
+    /// every number finite.
+    ///
+    /// # Errors
+    /// The first problem, naming the day and session.
+    pub fn validate(&self) -> Result<(), PlanError> {
+        if !(MIN_DAYS..=MAX_DAYS).contains(&self.days.len()) {
+            return Err(PlanError {
+                field: "days".to_owned(),
+                message: format!(
+                    "a plan covers {MIN_DAYS} to {MAX_DAYS} days, not {}",
+                    self.days.len()
+                ),
+            });
+        }
+        for (d, sessions) in self.days.iter().enumerate() {
+            for (k, s) in sessions.iter().enumerate() {
+                let field = |name: &str| format!("days[{d}][{k}].{name}");
+                for (name, value, max) in [
+                    ("minutes", s.minutes, 24.0 * 60.0),
+                    ("rpe", s.rpe, 10.0),
+                    ("load", s.load, f64::MAX),
+                ] {
+                    if let Some(v) = value {
+                        if !v.is_finite() || v < 0.0 || v > max {
+                            return Err(PlanError {
+                                field: field(name),
+                                message: format!(
+                                    "{v} is not accepted on {}: {name} must be a number from 0{}",
+                                    self.date(d),
+                                    if max < f64::MAX {
+                                        format!(" to {max}")
+                                    } else {
+                                        " up".to_owned()
+                                    }
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The planned sessions as [`Session`]s of `athlete` (source `plan`).
+    pub fn sessions(&self, athlete: &AthleteId) -> Vec<Session> {
+        self.days
+            .iter()
+            .enumerate()
+            .flat_map(|(i, day)| {
+                let date = self.date(i);
+                day.iter().map(move |s| Session {
+                    athlete_id: athlete.clone(),
+                    date,
+                    sport: s.sport.clone(),
+                    duration_min: s.minutes,
+                    rpe: s.rpe,
+                    load: s.planned_load(),
+                    distance_km: None,
+                    avg_hr: None,
+                    source: Some("plan".to_owned()),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The presets a coach can apply to a whole plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    /// Every session's load down by 30% (a deload week).
+    Deload,
+    /// Every session's load up by 10% (a progression).
+    Progression,
+    /// The recorded sessions of the 7 days before the plan, repeated week by week.
+    CopyLastWeek,
+}
+
+impl Preset {
+    /// The load factor of a scaling preset.
+    pub fn factor(self) -> Option<f64> {
+        match self {
+            Preset::Deload => Some(0.7),
+            Preset::Progression => Some(1.1),
+            Preset::CopyLastWeek => None,
+        }
+    }
+}
+
+/// `plan` with `preset` applied; `history` is the athlete's recorded sessions.
+pub fn apply_preset(plan: &Plan, preset: Preset, history: &[Session]) -> Plan {
+    match preset.factor() {
+        Some(factor) => Plan {
+            start: plan.start,
+            days: plan
+                .days
+                .iter()
+                .map(|day| day.iter().map(|s| s.scaled(factor)).collect())
+                .collect(),
+        },
+        None => {
+            let first = epoch_day(plan.start);
+            let mut week: Vec<Vec<PlannedSession>> = vec![Vec::new(); 7];
+            for s in history {
+                let offset = epoch_day(s.date) - (first - 7);
+                if (0..7).contains(&offset) {
+                    let rpe_load = s.rpe.zip(s.duration_min).map(|(r, m)| r * m);
+                    week[offset as usize].push(PlannedSession {
+                        sport: s.sport.clone(),
+                        minutes: s.duration_min,
+                        rpe: s.rpe,
+                        // Keep the recorded load when it is not RPE times minutes.
+                        load: (rpe_load != Some(s.load)).then_some(s.load),
+                    });
+                }
+            }
+            Plan {
+                start: plan.start,
+                days: (0..plan.days.len()).map(|i| week[i % 7].clone()).collect(),
+            }
+        }
+    }
+}
+
+/// Copies day `from`'s sessions onto day `to` (replacing what was there).
+pub fn copy_day(plan: &mut Plan, from: usize, to: usize) {
+    if let Some(sessions) = plan.days.get(from).cloned() {
+        if let Some(day) = plan.days.get_mut(to) {
+            *day = sessions;
+        }
+    }
+}
+
+/// Moves session `index` of day `from` to the end of day `to`.
+pub fn move_session(plan: &mut Plan, from: usize, index: usize, to: usize) {
+    if to >= plan.days.len() || from >= plan.days.len() || index >= plan.days[from].len() {
+        return;
+    }
+    let session = plan.days[from].remove(index);
+    plan.days[to].push(session);
+}
+
+/// The model's probability for a day with the spread of the forest's trees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RiskBand {
+    /// The active model's calibrated probability.
+    pub p: f64,
+    /// 10th percentile of the calibrated tree probabilities.
+    pub low: f64,
+    /// 90th percentile.
+    pub high: f64,
+}
+
+/// One projected day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectedDay {
+    pub date: Date,
+    pub load: f64,
+    pub acute: Option<f64>,
+    pub chronic: Option<f64>,
+    pub acwr_coupled: Option<f64>,
+    pub acwr_uncoupled: Option<f64>,
+    pub acwr_ewma: Option<f64>,
+    pub monotony: Option<f64>,
+    pub strain: Option<f64>,
+    pub week_change_pct: Option<f64>,
+    pub ctl: f64,
+    pub atl: f64,
+    pub tsb: f64,
+    /// `None` without an active model.
+    pub risk: Option<RiskBand>,
+    /// Modelled performance (Banister), when the athlete has a fitted model.
+    pub performance: Option<f64>,
+    /// Plain-language warnings for the day.
+    pub warnings: Vec<String>,
+}
+
+/// A plan's projection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Projection {
+    /// One entry per plan day.
+    pub days: Vec<ProjectedDay>,
+    /// The model that scored the risk, when there was one.
+    pub model_version: Option<String>,
+}
+
+/// Warning thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WarningOptions {
+    /// Coupled ACWR above which a day is flagged: 1.5, Gabbett 2016 (Br J Sports
+    /// Med 50:273), the "danger zone" of the training-injury prevention paradox.
+    pub acwr_high: f64,
+    /// Coupled ACWR below which a day is flagged as detraining: 0.8, the lower edge
+    /// of the same paper's "sweet spot" (0.8 to 1.3).
+    pub acwr_low: f64,
+    /// Weekly load increase flagged, percent: 10, a coaching convention (the
+    /// "10% rule"), not a finding.
+    pub week_increase_pct: f64,
+    /// Monotony above which a week is flagged: 2.0, Foster 1998 (Med Sci Sports
+    /// Exerc 30:1164), where illness rose with high monotony and strain.
+    pub monotony_high: f64,
+    /// Risk above which a day is flagged.
+    pub risk_high: f64,
+}
+
+impl Default for WarningOptions {
+    fn default() -> Self {
+        Self {
+            acwr_high: 1.5,
+            acwr_low: 0.8,
+            week_increase_pct: 10.0,
+            monotony_high: 2.0,
+            risk_high: 0.2,
+        }
+    }
+}
+
+/// Everything a projection reads.
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectionInput<'a> {
+    pub athlete: &'a AthleteId,
+    /// The athlete's recorded sessions (any dates; those from the plan's start on
+    /// are replaced by the plan).
+    pub sessions: &'a [Session],
+    /// The athlete's wellness (entries after the plan's start are left out).
+    pub wellness: &'a [WellnessEntry],
+    pub plan: &'a Plan,
+    /// The active model, when there is one.
+    pub model: Option<&'a ModelArtifact>,
+    pub warnings: WarningOptions,
+    /// The athlete's fitted performance model ([`fit_performance`]), when they
+    /// have enough performance tests.
+    pub performance: Option<&'a BanisterParams>,
+}
+
+/// One performance test: a result on a day (a time-trial power, a jump height;
+/// higher is better).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PerformanceTest {
+    pub date: Date,
+    pub value: f64,
+}
+
+/// Fits Banister's model (Banister et al. 1975, see [`crate::banister`]) to the
+/// athlete's recorded daily load and performance tests, when there are at least
+/// six tests inside the record. The fit reads only the past, so the Plan page fits
+/// once and projects every edit with it.
+pub fn fit_performance(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    tests: &[PerformanceTest],
+) -> Option<BanisterFit> {
+    let last_test = tests.iter().map(|t| t.date).max()?;
+    let series = DailySeries::build(athlete, sessions, &[], &[], Some(last_test))?;
+    let first = epoch_day(series.start);
+    let indexed: Vec<(usize, f64)> = tests
+        .iter()
+        .filter_map(|t| Some((usize::try_from(epoch_day(t.date) - first).ok()?, t.value)))
+        .collect();
+    fit_banister(&series.load, &indexed, &FitOptions::default()).ok()
+}
+
+fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    // Linear interpolation between closest ranks (numpy's default).
+    let pos = q * (sorted.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// The risk of a feature vector with its band.
+pub fn risk_band(model: &ModelArtifact, x: &[f64]) -> RiskBand {
+    let p = model.score(x).value();
+    let mut trees = model.models.forest_tree_probabilities(x);
+    trees.retain(|v| v.is_finite());
+    trees.sort_by(f64::total_cmp);
+    if trees.is_empty() {
+        return RiskBand { p, low: p, high: p };
+    }
+    RiskBand {
+        p,
+        low: percentile(&trees, 0.1).min(p),
+        high: percentile(&trees, 0.9).max(p),
+    }
+}
+
+/// Projects `input.plan` (which should be valid, see [`Plan::validate`]).
+pub fn project(input: &ProjectionInput<'_>) -> Projection {
+    let plan = input.plan;
+    let mut sessions: Vec<Session> = input
+        .sessions
+        .iter()
+        .filter(|s| &s.athlete_id == input.athlete && s.date < plan.start)
+        .cloned()
+        .collect();
+    sessions.extend(plan.sessions(input.athlete));
+    let wellness: Vec<WellnessEntry> = input
+        .wellness
+        .iter()
+        .filter(|w| &w.athlete_id == input.athlete && w.date <= plan.start)
+        .cloned()
+        .collect();
+    let end = plan.end();
+    let Some(series) = DailySeries::build(input.athlete, &sessions, &wellness, &[], Some(end))
+    else {
+        return Projection {
+            days: Vec::new(),
+            model_version: None,
+        };
+    };
+    let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
+    let performance = input.performance.map(|p| p.predict(&series.load));
+    let features = input
+        .model
+        .and_then(|_| athlete_features(input.athlete, &sessions, &wellness, Some(end)));
+    let w = input.warnings;
+    let days = (0..plan.days.len())
+        .filter_map(|i| {
+            let date = plan.date(i);
+            let k = series.index_of(date)?;
+            let risk = input
+                .model
+                .zip(features.as_ref())
+                .and_then(|(model, f)| f.on(date).map(|x| risk_band(model, x)));
+            let mut day = ProjectedDay {
+                date,
+                load: metrics.load[k],
+                acute: metrics.acute_rac[k],
+                chronic: metrics.chronic_rac[k],
+                acwr_coupled: metrics.acwr_rac[k],
+                acwr_uncoupled: metrics.acwr_rau[k],
+                acwr_ewma: metrics.acwr_ewma[k],
+                monotony: metrics.monotony[k],
+                strain: metrics.strain[k],
+                week_change_pct: metrics.week_change_pct[k],
+                ctl: metrics.ctl[k],
+                atl: metrics.atl[k],
+                tsb: metrics.tsb[k],
+                risk,
+                performance: performance.as_ref().map(|p| p[k]),
+                warnings: Vec::new(),
+            };
+            day.warnings = warnings(&day, &w);
+            Some(day)
+        })
+        .collect();
+    Projection {
+        days,
+        model_version: input.model.map(|m| m.version_id.clone()),
+    }
+}
+
+/// The day's warnings, in words.
+pub fn warnings(day: &ProjectedDay, w: &WarningOptions) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = day.acwr_coupled.filter(|r| r.is_finite()) {
+        if r > w.acwr_high {
+            out.push(format!(
+                "The acute:chronic ratio reaches {r:.2}, above {:.1}: a sharp rise against the last four weeks.",
+                w.acwr_high
+            ));
+        } else if r < w.acwr_low {
+            out.push(format!(
+                "The acute:chronic ratio falls to {r:.2}, below {:.1}: fitness may fade.",
+                w.acwr_low
+            ));
+        }
+    }
+    if let Some(c) = day.week_change_pct.filter(|c| c.is_finite()) {
+        if c > w.week_increase_pct {
+            out.push(format!(
+                "The last 7 days' load is {c:.0}% above the 7 before (more than {:.0}%).",
+                w.week_increase_pct
+            ));
+        }
+    }
+    if let Some(m) = day.monotony.filter(|m| m.is_finite()) {
+        if m > w.monotony_high {
+            out.push(format!(
+                "Monotony is {m:.1}, above {:.1}: the days are too alike; vary hard and easy days.",
+                w.monotony_high
+            ));
+        }
+    }
+    if let Some(risk) = day.risk {
+        if risk.p > w.risk_high {
+            out.push(format!(
+                "The model's risk is {:.0}%, above {:.0}%.",
+                risk.p * 100.0,
+                w.risk_high * 100.0
+            ));
+        }
+    }
+    out
+}
+
+/// What a plan does, in words a coach and an athlete both read: the load against
+/// the same number of days before it, where the ratio goes, fitness and form at
+/// the end, the model's highest risk, and the warnings.
+pub fn explain(plan: &Plan, projection: &Projection, history: &[Session]) -> String {
+    let days = plan.days.len();
+    let total: f64 = plan.loads().iter().sum();
+    let sessions: usize = plan.days.iter().map(Vec::len).sum();
+    let first = epoch_day(plan.start);
+    let before: f64 = history
+        .iter()
+        .filter(|s| (first - days as i32..first).contains(&epoch_day(s.date)))
+        .map(|s| s.load)
+        .sum();
+    let mut out = format!(
+        "{days} days from {}: {total:.0} load units over {sessions} sessions",
+        plan.start
+    );
+    if before > 0.0 {
+        let change = (total / before - 1.0) * 100.0;
+        out.push_str(&if change.abs() < 0.5 {
+            format!(", the same as the {days} days before.")
+        } else {
+            format!(
+                ", {:.0}% {} than the {days} days before.",
+                change.abs(),
+                if change > 0.0 { "more" } else { "less" }
+            )
+        });
+    } else {
+        out.push('.');
+    }
+    let ratios: Vec<f64> = projection
+        .days
+        .iter()
+        .filter_map(|d| d.acwr_coupled)
+        .filter(|r| r.is_finite())
+        .collect();
+    if let (Some(lo), Some(hi)) = (
+        ratios.iter().copied().reduce(f64::min),
+        ratios.iter().copied().reduce(f64::max),
+    ) {
+        out.push_str(&format!(
+            " The acute:chronic ratio stays between {lo:.2} and {hi:.2}."
+        ));
+    }
+    if let (Some(a), Some(b)) = (projection.days.first(), projection.days.last()) {
+        out.push_str(&format!(
+            " Fitness goes from {:.0} to {:.0}; form ends at {:+.0}.",
+            a.ctl, b.ctl, b.tsb
+        ));
+    }
+    if let Some((day, risk)) = projection
+        .days
+        .iter()
+        .filter_map(|d| d.risk.map(|r| (d.date, r.p)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+    {
+        out.push_str(&format!(
+            " The model's risk is highest on {day}, at {:.0}%.",
+            risk * 100.0
+        ));
+    }
+    let warned = projection
+        .days
+        .iter()
+        .filter(|d| !d.warnings.is_empty())
+        .count();
+    out.push_str(&match warned {
+        0 => " No day carries a warning.".to_owned(),
+        1 => " One day carries a warning.".to_owned(),
+        n => format!(" {n} days carry warnings."),
+    });
+    out
+}
+
+/// The difference of one day between two projections (`edited - baseline`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DayDiff {
+    pub date: Date,
+    pub load: f64,
+    pub acwr_coupled: Option<f64>,
+    pub tsb: f64,
+    pub risk: Option<f64>,
+}
+
+/// Day-by-day differences between `edited` and `baseline` (same plan days).
+pub fn compare(baseline: &Projection, edited: &Projection) -> Vec<DayDiff> {
+    baseline
+        .days
+        .iter()
+        .zip(&edited.days)
+        .map(|(b, e)| DayDiff {
+            date: e.date,
+            load: e.load - b.load,
+            acwr_coupled: e.acwr_coupled.zip(b.acwr_coupled).map(|(x, y)| x - y),
+            tsb: e.tsb - b.tsb,
+            risk: e.risk.zip(b.risk).map(|(x, y)| x.p - y.p),
+        })
+        .collect()
+}
+
+/// FNV-1a 64 over every number of a projection, for comparing the browser's and
+/// the server's projections bit for bit.
+pub fn fingerprint(p: &Projection) -> String {
+    let mut h = crate::features::Fnv1a::default();
+    let opt = |h: &mut crate::features::Fnv1a, x: Option<f64>| match x {
+        Some(v) => h.write(&v.to_bits().to_le_bytes()),
+        None => h.write(&[0xff]),
+    };
+    for d in &p.days {
+        h.write(d.date.to_string().as_bytes());
+        for x in [d.load, d.ctl, d.atl, d.tsb] {
+            h.write(&x.to_bits().to_le_bytes());
+        }
+        for x in [
+            d.acute,
+            d.chronic,
+            d.acwr_coupled,
+            d.acwr_uncoupled,
+            d.acwr_ewma,
+            d.monotony,
+            d.strain,
+            d.week_change_pct,
+        ] {
+            opt(&mut h, x);
+        }
+        opt(&mut h, d.performance);
+        opt(&mut h, d.risk.map(|r| r.p));
+        opt(&mut h, d.risk.map(|r| r.low));
+        opt(&mut h, d.risk.map(|r| r.high));
+    }
+    h.hex()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn id() -> AthleteId {
+        "a1".parse().unwrap()
+    }
+
+    fn daily(from: Date, days: i32, load: f64) -> Vec<Session> {
+        (0..days)
+            .map(|i| Session {
+                athlete_id: id(),
+                date: date_from_epoch_day(epoch_day(from) + i),
+                sport: Some("run".into()),
+                duration_min: Some(load / 5.0),
+                rpe: Some(5.0),
+                load,
+                distance_km: None,
+                avg_hr: None,
+                source: None,
+            })
+            .collect()
+    }
+
+    fn steady_plan(start: Date, days: usize, load: f64) -> Plan {
+        Plan {
+            start,
+            days: vec![
+                vec![PlannedSession {
+                    sport: Some("run".into()),
+                    minutes: Some(load / 5.0),
+                    rpe: Some(5.0),
+                    load: None,
+                }];
+                days
+            ],
+        }
+    }
+
+    fn input<'a>(sessions: &'a [Session], plan: &'a Plan) -> ProjectionInput<'a> {
+        ProjectionInput {
+            athlete: Box::leak(Box::new(id())),
+            sessions,
+            wellness: &[],
+            plan,
+            model: None,
+            warnings: WarningOptions::default(),
+            performance: None,
+        }
+    }
+
+    #[test]
+    fn a_week_at_double_load_after_four_steady_weeks_gives_the_published_ratios() {
+        // Four weeks at 50 then a week at 100: coupled 1.6, uncoupled 2.0 (the
+        // `acwr` package's worked example, as in the metrics tests).
+        let start = date(2024, 1, 1);
+        let history = daily(start, 28, 50.0);
+        let plan = steady_plan(date(2024, 1, 29), 7, 100.0);
+        let p = project(&input(&history, &plan));
+        let last = p.days.last().unwrap();
+        assert_eq!(p.days.len(), 7);
+        assert!((last.acwr_coupled.unwrap() - 1.6).abs() < 1e-12);
+        assert!((last.acwr_uncoupled.unwrap() - 2.0).abs() < 1e-12);
+        assert!(last
+            .warnings
+            .iter()
+            .any(|w| w.contains("ratio reaches 1.60")));
+        assert!(last.warnings.iter().any(|w| w.contains("100% above")));
+    }
+
+    #[test]
+    fn the_deload_preset_lowers_every_planned_load_by_30_percent_and_the_ratio_falls() {
+        let history = daily(date(2024, 1, 1), 35, 50.0);
+        let plan = steady_plan(date(2024, 2, 5), 14, 60.0);
+        let deload = apply_preset(&plan, Preset::Deload, &history);
+        for (a, b) in plan.loads().iter().zip(deload.loads()) {
+            assert!((b - a * 0.7).abs() < 1e-9, "{a} -> {b}");
+        }
+        let before = project(&input(&history, &plan));
+        let after = project(&input(&history, &deload));
+        for (b, a) in before.days.iter().zip(&after.days) {
+            assert!(a.acwr_coupled.unwrap() < b.acwr_coupled.unwrap());
+            assert!(a.atl < b.atl);
+        }
+        let diff = compare(&before, &after);
+        assert!(diff.iter().all(|d| d.load < 0.0));
+    }
+
+    #[test]
+    fn copy_last_week_repeats_the_recorded_week_and_sessions_after_the_start_are_replaced() {
+        let mut history = daily(date(2024, 1, 1), 28, 50.0);
+        history[27].load = 80.0; // the last recorded day, Sunday 28 January
+        history.extend(daily(date(2024, 1, 29), 3, 999.0)); // replaced by the plan
+        let plan = Plan::empty(date(2024, 1, 29), 14);
+        let copied = apply_preset(&plan, Preset::CopyLastWeek, &history);
+        let loads = copied.loads();
+        assert_eq!(loads[6], 80.0);
+        assert_eq!(loads[13], 80.0);
+        assert_eq!(loads[0], 50.0);
+        let p = project(&input(&history, &copied));
+        assert_eq!(p.days[0].load, 50.0, "the recorded 999 is replaced");
+    }
+
+    #[test]
+    fn editing_one_day_changes_nothing_before_it() {
+        let history = daily(date(2024, 1, 1), 40, 50.0);
+        let plan = steady_plan(date(2024, 2, 10), 21, 55.0);
+        let mut edited = plan.clone();
+        edited.days[10] = vec![PlannedSession {
+            load: Some(300.0),
+            ..PlannedSession::default()
+        }];
+        let a = project(&input(&history, &plan));
+        let b = project(&input(&history, &edited));
+        assert_eq!(a.days[..10], b.days[..10]);
+        assert_ne!(a.days[10], b.days[10]);
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn moving_and_copying_sessions_keeps_the_total_or_duplicates_it() {
+        let mut plan = steady_plan(date(2024, 3, 4), 7, 50.0);
+        move_session(&mut plan, 0, 0, 3);
+        assert_eq!(plan.loads()[0], 0.0);
+        assert_eq!(plan.loads()[3], 100.0);
+        copy_day(&mut plan, 3, 4);
+        assert_eq!(plan.loads()[4], 100.0);
+        assert_eq!(plan.loads().iter().sum::<f64>(), 400.0);
+    }
+
+    #[test]
+    fn a_bad_plan_names_the_day_session_and_field() {
+        let mut plan = steady_plan(date(2024, 3, 4), 7, 50.0);
+        plan.days[2][0].rpe = Some(12.0);
+        let e = plan.validate().unwrap_err();
+        assert_eq!(e.field, "days[2][0].rpe");
+        assert!(e.message.contains("2024-03-06"), "{e}");
+        assert!(Plan::empty(date(2024, 3, 4), 6).validate().is_err());
+        assert!(Plan::empty(date(2024, 3, 4), 29).validate().is_err());
+        assert!(Plan::empty(date(2024, 3, 4), 28).validate().is_ok());
+    }
+
+    #[test]
+    fn the_explanation_compares_with_the_days_before_and_names_the_ratio_range() {
+        let history = daily(date(2024, 1, 1), 28, 50.0);
+        let plan = steady_plan(date(2024, 1, 29), 14, 40.0);
+        let p = project(&input(&history, &plan));
+        let text = explain(&plan, &p, &history);
+        assert!(text.starts_with("14 days from 2024-01-29: 560 load units over 14 sessions, 20% less than the 14 days before."), "{text}");
+        assert!(
+            text.contains("The acute:chronic ratio stays between"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn performance_tests_fit_banister_and_the_plan_projects_it() {
+        // Tests generated by known parameters on a varied load: the fit recovers a
+        // model that projects the plan; a deload raises performance at the end.
+        let params = BanisterParams {
+            p0: 250.0,
+            k1: 0.1,
+            tau1: 40.0,
+            k2: 0.2,
+            tau2: 10.0,
+        };
+        let mut history = daily(date(2024, 1, 1), 120, 0.0);
+        for (i, s) in history.iter_mut().enumerate() {
+            s.load = 40.0 + ((i * 37) % 60) as f64;
+        }
+        let truth = params.predict(&history.iter().map(|s| s.load).collect::<Vec<_>>());
+        let tests: Vec<PerformanceTest> = (10..120)
+            .step_by(10)
+            .map(|i| PerformanceTest {
+                date: history[i].date,
+                value: truth[i],
+            })
+            .collect();
+        let fit = fit_performance(&id(), &history, &tests).expect("fits");
+        assert!(fit.r_squared > 0.97, "{fit:?}");
+        assert!(fit_performance(&id(), &history, &tests[..5]).is_none(), "six tests at least");
+        let plan = steady_plan(date(2024, 4, 30), 14, 80.0);
+        let deload = apply_preset(&plan, Preset::Deload, &history);
+        let run = |p: &Plan| {
+            project(&ProjectionInput {
+                performance: Some(&fit.params),
+                ..input(&history, p)
+            })
+        };
+        let (a, b) = (run(&plan), run(&deload));
+        let last = |p: &Projection| p.days.last().and_then(|d| d.performance).expect("performance");
+        assert!(last(&b) > last(&a), "less fatigue after a deload");
+    }
+
+    #[test]
+    fn percentiles_interpolate_like_numpy() {
+        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(percentile(&xs, 0.1), 1.4);
+        assert_eq!(percentile(&xs, 0.9), 4.6);
+        assert_eq!(percentile(&xs, 0.5), 3.0);
+    }
+}

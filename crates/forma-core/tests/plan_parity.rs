@@ -1,0 +1,110 @@
+//! The what-if projection natively, fixed in files the browser test reads: a
+//! model trained on PMData (`fixtures/plan-model.json`) and the fingerprint of the
+//! projection of `support/plan_case.rs`'s plan (`fixtures/plan-projection.txt`).
+//! The app's `tests/plan_browser.rs` computes the same projection in headless
+//! Chromium and must find the same fingerprint, bit for bit. When training or the
+//! projection changes on purpose, regenerate with `FORMA_UPDATE_FIXTURES=1`; this
+//! test fails while the files are stale.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "support/plan_case.rs"]
+mod plan_case;
+
+use std::path::PathBuf;
+
+use forma_core::model::artifact::TrainOptions;
+use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
+use forma_core::plan::{fingerprint, project, ProjectionInput, WarningOptions};
+use forma_core::pmdata::{convert_participant, norway, ParticipantFiles};
+use forma_core::types::AthleteId;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+}
+
+fn read_optional(path: PathBuf) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
+
+/// A model trained on PMData with a small bootstrap (the intervals do not
+/// score; the fitted models are the default ones).
+fn pmdata_model() -> ModelArtifact {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/pmdata"));
+    let (mut sessions, mut wellness, mut events) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 1..=16 {
+        let id: AthleteId = format!("p{n:02}").parse().expect("id");
+        let dir = root.join(id.as_str());
+        let srpe = read_optional(dir.join("pmsys/srpe.csv"));
+        let well = read_optional(dir.join("pmsys/wellness.csv"));
+        let injury = read_optional(dir.join("pmsys/injury.csv"));
+        let rhr = read_optional(dir.join("fitbit/resting_heart_rate.json"));
+        let converted = convert_participant(
+            &id,
+            &ParticipantFiles {
+                srpe_csv: srpe.as_deref(),
+                wellness_csv: well.as_deref(),
+                injury_csv: injury.as_deref(),
+                resting_heart_rate_json: rhr.as_deref(),
+            },
+            &norway(),
+        )
+        .expect("PMData converts");
+        sessions.extend(converted.sessions);
+        wellness.extend(converted.wellness);
+        events.extend(converted.events);
+    }
+    let data = Dataset::build(&TrainingData {
+        sessions: &sessions,
+        wellness: &wellness,
+        events: &events,
+        ..TrainingData::default()
+    });
+    let options = TrainOptions {
+        bootstrap: 10,
+        ..TrainOptions::default()
+    };
+    train(&data, &options, "2026-01-01T00:00:00Z".parse().expect("time")).expect("trains")
+}
+
+#[test]
+fn the_plan_projection_fixture_matches_what_this_build_computes() {
+    let model = pmdata_model();
+    let json = model.to_json().expect("json");
+    let (athlete, sessions, wellness, plan) = (
+        plan_case::athlete(),
+        plan_case::sessions(),
+        plan_case::wellness(),
+        plan_case::plan(),
+    );
+    let projection = project(&ProjectionInput {
+        athlete: &athlete,
+        sessions: &sessions,
+        wellness: &wellness,
+        plan: &plan,
+        model: Some(&ModelArtifact::from_json(&json).expect("reads back")),
+        warnings: WarningOptions::default(),
+        performance: None,
+    });
+    assert_eq!(projection.days.len(), 28);
+    assert!(projection.days.iter().all(|d| d.risk.is_some()), "every day scored");
+    let print = fingerprint(&projection);
+    let model_file = fixtures().join("plan-model.json");
+    let print_file = fixtures().join("plan-projection.txt");
+    if std::env::var_os("FORMA_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&model_file, &json).expect("write the model fixture");
+        std::fs::write(&print_file, format!("{print}\n")).expect("write the fingerprint");
+    }
+    let stored_model = std::fs::read_to_string(&model_file).expect("the model fixture exists");
+    assert!(
+        stored_model == json,
+        "{} is stale: training changed; run FORMA_UPDATE_FIXTURES=1 cargo test -p forma-core --test plan_parity",
+        model_file.display()
+    );
+    let stored = std::fs::read_to_string(&print_file).expect("the fingerprint fixture exists");
+    assert_eq!(
+        stored.trim(),
+        print,
+        "the projection changed; run FORMA_UPDATE_FIXTURES=1 cargo test -p forma-core --test plan_parity"
+    );
+}
