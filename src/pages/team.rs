@@ -327,6 +327,7 @@ mod tests {
                 hrv_status: None,
                 readiness: None,
                 quality: QualityCounts::default(),
+                intentional_deload: false,
             },
             attention: Attention {
                 level,

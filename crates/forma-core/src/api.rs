@@ -114,6 +114,10 @@ pub struct AthleteStatus {
     /// Today's wellness readiness score (0 to 10) when entered.
     pub readiness: Option<f64>,
     pub quality: QualityCounts,
+    /// An intentional-deload label covers a day of the last 7 (the acute window):
+    /// a low load ratio is then the plan, not detraining.
+    #[serde(default)]
+    pub intentional_deload: bool,
 }
 
 /// `GET /api/athletes/{id}/series`: one entry per day in each column, from `from` to `to`.
@@ -156,6 +160,10 @@ pub struct SeriesResponse {
     pub hrv_band_low: Vec<Option<f64>>,
     pub hrv_band_high: Vec<Option<f64>>,
     pub hrv_status: Vec<HrvStatus>,
+    /// Days a coach labelled `device_or_data_issue`: shaded in charts, left out of
+    /// the model's training. Empty when no day is.
+    #[serde(default)]
+    pub unreliable: Vec<bool>,
 }
 
 /// CTL, ATL and TSB of one PMC variant.

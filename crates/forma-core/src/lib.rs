@@ -10,6 +10,7 @@
 //! - [`quality`]: the data-quality report.
 //! - [`features`]: the model's features for a decision day, from what was known that morning.
 //! - [`targets`]: adverse episodes and what the model predicts for each day.
+//! - [`labels`]: the coach label vocabulary, the labels file, the label queue.
 //! - [`model`]: the injury and illness risk model, its backtests, artifact and card.
 //! - [`banister`]: the fitness-fatigue performance model and its fit.
 //! - [`plan`]: what-if plans and their projection.
@@ -21,6 +22,7 @@ pub mod banister;
 pub mod canonical;
 mod csv_text;
 pub mod features;
+pub mod labels;
 pub mod metrics;
 pub mod model;
 pub mod overview;

@@ -111,6 +111,7 @@ pub fn series(
         hrv_band_low: band(-1.0),
         hrv_band_high: band(1.0),
         hrv_status: hrv.iter().map(|reading| reading.status).collect(),
+        unreliable: Vec::new(),
     }
 }
 
@@ -150,6 +151,7 @@ pub fn status(
         hrv_status: None,
         readiness: None,
         quality: QualityCounts::default(),
+        intentional_deload: false,
     };
     let Some(series) = DailySeries::build(&profile.id, sessions, wellness, &[], Some(as_of)) else {
         return status;
@@ -202,6 +204,9 @@ pub struct Attention {
 pub const HIGH_RATIO: f64 = 1.5;
 /// Above the conventional band.
 pub const RAISED_RATIO: f64 = 1.3;
+/// Below the conventional 0.8 to 1.3 band: load well under what the athlete is used
+/// to (Gabbett 2016's "undertraining" side), which detrains unless it is planned.
+pub const LOW_RATIO: f64 = 0.8;
 /// Data older than this many days is stale (DESIGN.md).
 pub const STALE_DAYS: i64 = 3;
 /// Form (TSB) below this is deep fatigue in TrainingPeaks' usual reading.
@@ -209,8 +214,10 @@ pub const DEEP_FATIGUE_TSB: f64 = -30.0;
 
 /// How urgently an athlete needs a look, and why. The rules, in order of weight:
 /// quality errors (3); no data at all, or data older than [`STALE_DAYS`] (2); a
-/// ratio above [`HIGH_RATIO`] (2) or above [`RAISED_RATIO`] (1); HRV below the
-/// normal band (1); form below [`DEEP_FATIGUE_TSB`] (1). The level is the sum.
+/// ratio above [`HIGH_RATIO`] (2) or above [`RAISED_RATIO`] (1), or below
+/// [`LOW_RATIO`] (1, detraining) unless a coach labelled those days an intentional
+/// deload; HRV below the normal band (1); form below [`DEEP_FATIGUE_TSB`] (1). The
+/// level is the sum.
 pub fn attention(status: &AthleteStatus) -> Attention {
     let mut level = 0;
     let mut reasons = Vec::new();
@@ -237,6 +244,12 @@ pub fn attention(status: &AthleteStatus) -> Attention {
         Some(ratio) if ratio > RAISED_RATIO => {
             level += 1;
             reasons.push(format!("load ratio {ratio:.2}, above {RAISED_RATIO}"));
+        }
+        Some(ratio) if ratio < LOW_RATIO && !status.intentional_deload => {
+            level += 1;
+            reasons.push(format!(
+                "load ratio {ratio:.2}, below {LOW_RATIO}: detraining?"
+            ));
         }
         _ => {}
     }
@@ -338,6 +351,33 @@ mod tests {
                 reasons: Vec::new()
             }
         );
+    }
+
+    #[test]
+    fn a_low_ratio_is_detraining_unless_labelled_an_intentional_deload() {
+        let mut status = status(
+            &profile(),
+            &step_sessions(),
+            &[],
+            parse_date("2024-02-04").expect("date"),
+        );
+        status.acwr = Some(0.55);
+        status.form = Some(0.0);
+        status.days_since_data = Some(0);
+
+        let flagged = attention(&status);
+        status.intentional_deload = true;
+        let planned = attention(&status);
+
+        assert_eq!(
+            flagged,
+            Attention {
+                level: 1,
+                reasons: vec!["load ratio 0.55, below 0.8: detraining?".to_owned()]
+            }
+        );
+        assert_eq!(planned.level, 0);
+        assert!(planned.reasons.is_empty());
     }
 
     fn profile() -> AthleteProfile {
