@@ -43,6 +43,38 @@ enum Command {
     /// The stored risk models: list them, choose the active one, roll back.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// Write data out of the database in a canonical file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// The coaches' labels, one row per labelled day, with the vocabulary version.
+    Labels(ExportLabelsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportLabelsArgs {
+    /// csv or jsonl.
+    #[arg(long, default_value = "csv")]
+    format: forma_core::labels::LabelFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportLabelsArgs {
+    /// A labels file as `forma export labels` writes it.
+    file: PathBuf,
+    /// csv or jsonl (default: from the file's extension, else csv).
+    #[arg(long)]
+    format: Option<forma_core::labels::LabelFormat>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,6 +198,8 @@ enum ImportCommand {
     Pmdata(ImportPmdataArgs),
     /// FIT, TCX or GPX activity files of one athlete.
     Activity(ImportActivityArgs),
+    /// A labels file (canonical CSV or JSON Lines), as `forma export labels` writes it.
+    Labels(ImportLabelsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -236,6 +270,9 @@ async fn main() -> std::process::ExitCode {
         Command::Models(ModelsCommand::Rollback(args)) => {
             commands::models::rollback(&args.data_dir).await
         }
+        Command::Export(ExportCommand::Labels(args)) => {
+            commands::labels::export(&args.store.data_dir, args.format, args.out.as_deref()).await
+        }
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -273,6 +310,14 @@ async fn import(command: ImportCommand) -> anyhow::Result<()> {
     use forma_server::import::{self, CanonicalKind, Destination};
     use forma_server::store::audit::Actor;
     let (report, data_dir) = match command {
+        ImportCommand::Labels(args) => {
+            return forma_server::commands::labels::import(
+                &args.store.data_dir,
+                &args.file,
+                args.format,
+            )
+            .await
+        }
         ImportCommand::Pmdata(args) => {
             let pool = forma_server::db::open(&args.store.data_dir).await?;
             let destination = Destination {

@@ -1,22 +1,25 @@
 //! Training the risk model on everything stored: the rows come from every
 //! athlete's sessions, wellness and injury or illness reports, plus the coaches'
 //! `injury` and `illness` labels (forma-core's [`Dataset::build`] turns them into
-//! features and targets). Training is CPU work, so it runs on a blocking thread;
-//! one training at a time per server ([`TrainingGate`]).
+//! features and targets); days labelled `device_or_data_issue` are left out.
+//! Training is CPU work, so it runs on a blocking thread; one training at a time
+//! per server ([`TrainingGate`]).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use forma_core::api::Sex;
+use forma_core::labels::LabelCode;
 use forma_core::model::artifact::TrainOptions;
 use forma_core::model::{train, AthleteInfo, Dataset, ModelArtifact, ModelError, TrainingData};
 use forma_core::targets::CoachLabel;
-use forma_core::types::{parse_date, Event, Session, WellnessEntry};
-use sqlx::Row;
+use forma_core::types::{AthleteId, Event, Session, WellnessEntry};
+use jiff::civil::Date;
 
 use crate::store::audit::Actor;
 use crate::store::models::{self, ActivationKind};
-use crate::store::{athletes, records, Pool};
+use crate::store::{athletes, labels, records, Pool};
 
 /// Everything training reads, gathered from the store.
 #[derive(Debug, Default)]
@@ -41,19 +44,46 @@ impl TrainingInputs {
     }
 }
 
-/// Reads every athlete's records and every coach label.
+/// Reads every athlete's records and every coach label that counts. A label over a
+/// range reports each of its days; days labelled `device_or_data_issue` are
+/// unreliable, so their sessions and wellness are left out.
 ///
 /// # Errors
 /// When the database fails or holds a value Forma cannot read.
 pub async fn gather(pool: &Pool) -> Result<TrainingInputs, sqlx::Error> {
     let mut inputs = TrainingInputs::default();
+    let stored_labels = labels::of_teams(pool, None).await?;
+    let mut unreliable: BTreeMap<&AthleteId, BTreeSet<Date>> = BTreeMap::new();
+    for label in &stored_labels {
+        if label.code == LabelCode::DeviceOrDataIssue {
+            unreliable
+                .entry(&label.athlete_id)
+                .or_default()
+                .extend(label.days());
+        }
+        inputs.labels.extend(label.days().map(|date| CoachLabel {
+            athlete_id: label.athlete_id.clone(),
+            date,
+            code: label.code.as_str().to_owned(),
+        }));
+    }
     for team in athletes::teams(pool).await? {
         for athlete in athletes::athletes_of_team(pool, &team.id).await? {
             let data = records::athlete_data(pool, &athlete.id, None, None).await?;
+            let reliable = |date: &Date| {
+                unreliable
+                    .get(&athlete.id)
+                    .is_none_or(|days| !days.contains(date))
+            };
+            inputs.sessions.extend(
+                data.sessions
+                    .into_iter()
+                    .map(|record| record.session)
+                    .filter(|session| reliable(&session.date)),
+            );
             inputs
-                .sessions
-                .extend(data.sessions.into_iter().map(|record| record.session));
-            inputs.wellness.extend(data.wellness);
+                .wellness
+                .extend(data.wellness.into_iter().filter(|w| reliable(&w.date)));
             inputs.events.extend(data.events);
             inputs.athletes.push(AthleteInfo {
                 athlete_id: athlete.id,
@@ -67,22 +97,6 @@ pub async fn gather(pool: &Pool) -> Result<TrainingInputs, sqlx::Error> {
                 sport: athlete.sport,
             });
         }
-    }
-    let labels =
-        sqlx::query("SELECT athlete_id, date, code FROM labels ORDER BY athlete_id, date, id")
-            .fetch_all(pool)
-            .await?;
-    for row in labels {
-        let athlete: String = row.try_get("athlete_id")?;
-        let date: String = row.try_get("date")?;
-        let (Ok(athlete_id), Ok(date)) = (athlete.parse(), parse_date(&date)) else {
-            continue;
-        };
-        inputs.labels.push(CoachLabel {
-            athlete_id,
-            date,
-            code: row.try_get("code")?,
-        });
     }
     Ok(inputs)
 }

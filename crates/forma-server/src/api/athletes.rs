@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use bytes::Bytes;
 use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
+use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
 use forma_core::types::{parse_date, AthleteId, Event, WellnessEntry};
@@ -129,7 +130,14 @@ async fn series(
                 .into_iter()
                 .map(|stored| stored.session)
                 .collect();
-            let series = overview::series(&athlete, &sessions, &data.wellness, from, Some(to));
+            let mut series = overview::series(&athlete, &sessions, &data.wellness, from, Some(to));
+            let labels = crate::store::labels::of_athlete(&state.pool, &athlete).await?;
+            if labels
+                .iter()
+                .any(|l| l.code == LabelCode::DeviceOrDataIssue)
+            {
+                series.unreliable = forma_core::labels::unreliable_days(&labels, &series.dates);
+            }
             let answer = Bytes::from(serde_json::to_vec(&series).map_err(anyhow::Error::from)?);
             state.series_cache.put(key, answer.clone());
             answer

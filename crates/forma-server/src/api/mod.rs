@@ -6,6 +6,7 @@ pub mod athletes;
 pub mod audit;
 pub mod auth;
 pub mod imports;
+pub mod labels;
 pub mod models;
 pub mod teams;
 pub mod users;
@@ -65,6 +66,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         teams::endpoints(),
         athletes::endpoints(),
         imports::endpoints(),
+        labels::endpoints(),
         models::endpoints(),
     ]
     .into_iter()

@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::auth::policy::{Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::store::{athletes, records};
+use crate::store::{athletes, labels, records};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -57,7 +57,10 @@ async fn team_athletes(
             .into_iter()
             .map(|stored| stored.session)
             .collect();
-        statuses.push(overview::status(&profile, &sessions, &data.wellness, as_of));
+        let mut status = overview::status(&profile, &sessions, &data.wellness, as_of);
+        let labels = labels::of_athlete(&state.pool, &profile.id).await?;
+        status.intentional_deload = forma_core::labels::deload_in_window(&labels, as_of);
+        statuses.push(status);
     }
     Ok(Json(statuses))
 }

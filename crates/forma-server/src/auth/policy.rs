@@ -37,6 +37,8 @@ pub enum Write {
     Wellness,
     Events,
     Activity,
+    /// Coach labels of the athlete's days and sessions.
+    Labels,
 }
 
 impl Write {
@@ -52,6 +54,7 @@ impl Write {
             Write::Wellness => "enter wellness for this athlete",
             Write::Events => "record injuries or illnesses; the coach does",
             Write::Activity => "import activity files for this athlete",
+            Write::Labels => "label this athlete's days; their coach does",
         }
     }
 }
@@ -67,6 +70,9 @@ pub enum Policy {
     Admin,
     /// Coaches (of any team) and admins: the model registry.
     Staff,
+    /// Coaches and admins, for something the handler limits to the teams they see
+    /// (the labels export); `what` says what athletes may not do.
+    Coaching { what: &'static str },
     /// A team's roster: its coaches and admins.
     TeamRead { team: Source },
     /// Bringing data into a team (imports): its coaches.
@@ -132,6 +138,8 @@ async fn check(
         Policy::Staff => Err(AppError::Forbidden(
             "manage the risk model; coaches and admins do".to_owned(),
         )),
+        Policy::Coaching { .. } if user.is_admin() || user.account.role == Role::Coach => Ok(()),
+        Policy::Coaching { what } => Err(AppError::Forbidden(what.to_owned())),
         Policy::TeamRead { team } => {
             let team = value(team, parts).await?;
             if user.is_admin() || user.coaches(&team) {

@@ -1,9 +1,11 @@
 //! The `forma` subcommands other than `serve`: `metrics`, `quality` and `convert`
 //! work on files (each reads its input whole, computes with forma-core and writes
 //! its output atomically, so a failure never leaves a partial file); `train`,
-//! `backtest` and `models` work on the model registry in the database.
+//! `backtest` and `models` work on the model registry in the database; `export
+//! labels` and `import labels` move the coaches' labels between databases.
 
 pub mod convert;
+pub mod labels;
 pub mod metrics;
 pub mod models;
 

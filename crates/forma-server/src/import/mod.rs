@@ -3,6 +3,7 @@
 //! or file it could not read, and adds nothing when the same data comes twice.
 
 pub mod activity;
+pub mod labels;
 
 use std::collections::{BTreeSet, HashMap};
 

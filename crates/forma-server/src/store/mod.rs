@@ -5,6 +5,7 @@
 pub mod athletes;
 pub mod audit;
 pub mod auth_sessions;
+pub mod labels;
 pub mod models;
 pub mod records;
 pub mod users;

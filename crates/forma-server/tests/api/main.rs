@@ -7,6 +7,7 @@ mod athletes;
 mod health;
 mod helpers;
 mod imports;
+mod labels;
 mod matrix;
 mod models;
 mod sign_in;

@@ -81,6 +81,16 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("POST /models/rollback", [401, 403, 403, 409, 409, 409]),
     // The coach's call starts a training (seconds long); the next ones find it running.
     ("POST /models/train", [401, 403, 403, 202, 409, 409]),
+    // Labels: the athlete reads their own; their team's coach writes and takes back
+    // their own (the label the coach's POST made); the export holds the caller's teams.
+    ("GET /athletes/{id}/labels", [401, 200, 404, 200, 404, 200]),
+    ("POST /athletes/{id}/labels", [401, 403, 404, 201, 404, 403]),
+    (
+        "DELETE /athletes/{id}/labels/{label}",
+        [401, 403, 404, 204, 404, 403],
+    ),
+    ("GET /labels/queue", [401, 403, 403, 200, 404, 200]),
+    ("GET /labels/export", [401, 403, 403, 200, 200, 200]),
 ];
 
 const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
@@ -178,6 +188,7 @@ fn call(
         ("team", subject.team),
         ("date", "2020-04-02"),
         ("kind", "sessions"),
+        ("label", "matrix-label-0001"),
     ] {
         url_path = url_path.replace(&format!("{{{name}}}"), value);
     }
@@ -226,6 +237,10 @@ fn call(
             Body::Json(serde_json::json!({"date": "2020-04-02", "kind": "illness"}))
         }
         "POST /import/activity" => Body::File("ride.gpx", "not really a GPX file"),
+        "POST /athletes/{id}/labels" => Body::Json(
+            serde_json::json!({"id": "matrix-label-0001", "date": "2020-03-02", "code": "fatigue"}),
+        ),
+        "DELETE /athletes/{id}/labels/{label}" => Body::Empty,
         "POST /import/{kind}" => Body::File(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
