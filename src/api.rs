@@ -297,3 +297,65 @@ pub async fn rollback_model() -> Result<ModelRegistry, ApiFailure> {
 pub async fn train_model() -> Result<ModelRegistry, ApiFailure> {
     post_json("/api/models/train", &()).await
 }
+
+/// `GET /api/athletes/{id}/labels`: the athlete's labels that count.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn labels(athlete: &str) -> Result<Vec<forma_core::labels::Label>, ApiFailure> {
+    get_json(&format!("/api/athletes/{athlete}/labels")).await
+}
+
+/// `POST /api/athletes/{id}/labels`: stores a label; a retry with the same id
+/// answers with the stored label.
+///
+/// # Errors
+/// See [`ApiFailure`]; a label the server cannot accept is a `Server` failure with
+/// status 422 naming the field.
+pub async fn save_label(
+    athlete: &str,
+    label: &forma_core::labels::NewLabel,
+) -> Result<forma_core::labels::Label, ApiFailure> {
+    post_json(&format!("/api/athletes/{athlete}/labels"), label).await
+}
+
+/// `DELETE /api/athletes/{id}/labels/{label}`: its author takes a label back.
+///
+/// # Errors
+/// See [`ApiFailure`]; a label the server does not have is a `Server` failure with
+/// status 404.
+pub async fn take_back_label(athlete: &str, id: &str) -> Result<(), ApiFailure> {
+    let mut request =
+        gloo_net::http::Request::delete(&format!("/api/athletes/{athlete}/labels/{id}"));
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("X-CSRF-Token", &token);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    if response.ok() {
+        return Ok(());
+    }
+    read_json::<()>(response).await
+}
+
+/// `GET /api/labels/queue?team=T[&athlete=A]`: the items that most need a label.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn label_queue(
+    team: &str,
+    athlete: Option<&str>,
+) -> Result<forma_core::labels::LabelQueue, ApiFailure> {
+    let mut path = format!("/api/labels/queue?team={team}");
+    if let Some(athlete) = athlete {
+        path.push_str(&format!("&athlete={athlete}"));
+    }
+    get_json(&path).await
+}
+
+/// Where the labels export of the signed-in coach's teams downloads from.
+pub fn labels_export_url(format: forma_core::labels::LabelFormat) -> String {
+    format!("/api/labels/export?format={}", format.extension())
+}

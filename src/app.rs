@@ -15,6 +15,7 @@ use crate::pages;
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth();
+    crate::outbox::provide_label_outbox();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -25,6 +26,7 @@ pub fn App() -> impl IntoView {
                         <span class="brand-name">"Forma"</span>
                     </A>
                     <ServerStatus/>
+                    <crate::outbox::LabelsWaiting/>
                     <Account/>
                 </div>
                 <Navigation/>

@@ -28,6 +28,7 @@ const FATIGUE: RGBColor = RGBColor(231, 76, 60);
 const FORM: RGBColor = RGBColor(212, 160, 23);
 const SLEEP: RGBColor = RGBColor(120, 160, 210);
 const HIGHLIGHT: RGBColor = RGBColor(18, 52, 59);
+const UNRELIABLE: RGBColor = RGBColor(201, 138, 18);
 
 /// Scale (device pixel ratio) and the drawing area of a prepared canvas.
 pub(crate) struct Canvas {
@@ -131,6 +132,41 @@ fn shade_unobserved(chart: &mut Chart<'_>, observed: &[bool], y: (f64, f64)) -> 
     Ok(())
 }
 
+/// Shades the days a coach labelled a device or data issue (`unreliable` may be
+/// empty: no such day), named in the legend when `legend` is set and any is shown.
+fn shade_unreliable(
+    chart: &mut Chart<'_>,
+    unreliable: &[bool],
+    y: (f64, f64),
+    legend: bool,
+) -> Result<(), String> {
+    if !unreliable.iter().any(|u| *u) {
+        return Ok(());
+    }
+    let shaded = chart
+        .draw_series(
+            unreliable
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| **u)
+                .map(|(i, _)| {
+                    Rectangle::new(
+                        [(i as f64, y.0), (i as f64 + 1.0, y.1)],
+                        UNRELIABLE.mix(0.22).filled(),
+                    )
+                }),
+        )
+        .map_err(|e| e.to_string())?;
+    if legend {
+        shaded
+            .label("Unreliable (device or data issue)")
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 12, y + 5)], UNRELIABLE.mix(0.5).filled())
+            });
+    }
+    Ok(())
+}
+
 fn draw_runs(
     chart: &mut Chart<'_>,
     values: &[Option<f64>],
@@ -207,6 +243,7 @@ pub fn draw_load(
     let chronic = &columns.chronic[range.clone()];
     let ratio = &columns.ratio[range.clone()];
     let observed = &series.observed[range.clone()];
+    let unreliable = series.unreliable.get(range.clone()).unwrap_or_default();
     let load_max = load
         .iter()
         .copied()
@@ -232,6 +269,7 @@ pub fn draw_load(
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut top, observed, (0.0, load_max))?;
+    shade_unreliable(&mut top, unreliable, (0.0, load_max), true)?;
     top.draw_series(
         load.iter()
             .enumerate()
@@ -273,6 +311,7 @@ pub fn draw_load(
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut bottom, observed, (0.0, ratio_max))?;
+    shade_unreliable(&mut bottom, unreliable, (0.0, ratio_max), false)?;
     bottom
         .draw_series(std::iter::once(Rectangle::new(
             [(0.0, RATIO_BAND.0), (n as f64, RATIO_BAND.1)],

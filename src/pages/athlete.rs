@@ -16,6 +16,7 @@ use crate::auth::use_auth;
 use crate::charts::draw;
 use crate::charts::window::{self, number, DateRange, PmcVariantChoice, RatioForm};
 use crate::components::chart_panel::ChartPanel;
+use crate::components::label_form::LabelPanel;
 use crate::components::sign_in_required::SignInRequired;
 
 /// Everything the page shows, fetched together.
@@ -150,6 +151,7 @@ fn AthleteView(data: AthleteData) -> impl IntoView {
             <PmcPanel series=series.clone() window=Arc::new(window) variant/>
             <ReadinessPanel series=series.clone() window=Arc::new(window)/>
         </div>
+        <LabelPanel athlete=profile.id.clone() sessions=sessions.clone() last_day=series.dates.last().map(|d| d.to_string())/>
         <Lists sessions wellness/>
     }
     .into_any()

@@ -256,6 +256,12 @@ fn end_to_end() -> SuiteResult {
     node.args(["--test", "--test-reporter=spec", "--test-concurrency=1"])
         .arg(project::root().join("tests").join("e2e"))
         .env("FORMA_URL", &server.url)
+        // For tests that start (and stop) a server of their own.
+        .env(
+            "FORMA_BIN",
+            project::target_dir().join("debug").join("forma"),
+        )
+        .env("FORMA_DIST_DIR", app_build::dist_dir())
         .env("FORMA_SCREENSHOT_DIR", &screenshots)
         .env("CHROMIUM_PATH", tools::CHROMIUM);
     let result = suite(name, &mut node, node_counts);
