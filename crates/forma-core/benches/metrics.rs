@@ -1,6 +1,8 @@
 //! How long forma-core takes over 1,000 athletes x 3 years: parsing the canonical
-//! sessions CSV, building the daily series, and the load metrics alone
-//! ([`DailyMetrics::compute_into`], target < 100 ms).
+//! sessions CSV, building the daily series, the load metrics alone
+//! ([`DailyMetrics::compute_into`], target < 100 ms), and what `forma metrics`
+//! runs: the sessions read straight into series (on every core) and the metrics
+//! CSV formatted.
 //!
 //! `cargo bench -p forma-core --bench metrics [-- sessions.csv]`. Without a file,
 //! the same shape is generated in memory (1,000 athletes, 1,096 days, a session
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use forma_core::canonical::BadRows;
 use forma_core::metrics::{DailyMetrics, MetricsOptions};
-use forma_core::pipeline::{build_series, read_inputs};
+use forma_core::pipeline::{build_series, read_inputs, read_series, CsvFile};
 use forma_core::series::DailySeries;
 
 const RUNS: usize = 10;
@@ -37,6 +39,11 @@ fn main() -> ExitCode {
     };
     let rows = text.lines().count().saturating_sub(1);
 
+    let sessions = CsvFile {
+        name: &source,
+        text: &text,
+    };
+    let (read_direct, _) = measure(|| read_series(sessions, None, BadRows::Fail, None));
     let (parse, inputs) = measure(|| read_inputs(&text, None, BadRows::Fail));
     let inputs = match inputs {
         Ok(inputs) => inputs,
@@ -51,6 +58,8 @@ fn main() -> ExitCode {
     let options = MetricsOptions::default();
     let mut metrics = DailyMetrics::default();
     let (compute, checksum) = measure(|| compute_all(&series, &options, &mut metrics));
+    let mut csv = Vec::new();
+    let (format, bytes) = measure(|| format_all(&series, &options, &mut metrics, &mut csv));
 
     let days: usize = series.iter().map(DailySeries::len).sum();
     let longest = series.iter().map(DailySeries::len).max().unwrap_or(0);
@@ -62,6 +71,8 @@ fn main() -> ExitCode {
     println!("parse sessions CSV:           {parse}");
     println!("build daily series:           {series_time}");
     println!("DailyMetrics::compute_into:   {compute} (target < 100 ms)");
+    println!("read_series (forma metrics):  {read_direct}");
+    println!("compute and format the CSV:   {format} ({bytes} bytes, one core)");
     println!("checksum (sum of last CTL):   {checksum:.6}");
     ExitCode::SUCCESS
 }
@@ -75,6 +86,24 @@ fn compute_all(series: &[DailySeries], options: &MetricsOptions, m: &mut DailyMe
         checksum += m.ctl.last().copied().unwrap_or(0.0);
     }
     checksum
+}
+
+/// The metrics CSV rows of every athlete, one athlete at a time into `csv`, as
+/// `forma metrics` formats them; the number of bytes.
+fn format_all(
+    series: &[DailySeries],
+    options: &MetricsOptions,
+    m: &mut DailyMetrics,
+    csv: &mut Vec<u8>,
+) -> usize {
+    let mut bytes = 0;
+    for s in series {
+        m.compute_into(black_box(s), options);
+        csv.clear();
+        m.write_csv_rows(csv);
+        bytes += csv.len();
+    }
+    bytes
 }
 
 /// Best and median of [`RUNS`] runs.

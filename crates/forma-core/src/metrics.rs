@@ -858,9 +858,6 @@ impl DailyMetrics {
     }
 
     /// Appends one CSV row per day in the [`METRICS_HEADER`] layout.
-    // `inline`: compiled in the calling crate, so that the server's native build
-    // optimises the formatting, most of the cost of a large file, for speed.
-    #[inline]
     pub fn write_csv_rows(&self, out: &mut Vec<u8>) {
         let (Some(id), Some(start)) = (&self.athlete_id, self.start) else {
             return;
@@ -902,35 +899,36 @@ impl DailyMetrics {
 /// cannot end (days 1 to 27), which saves a calendar conversion on most rows.
 #[derive(Default)]
 struct DateText {
-    text: String,
+    /// `YYYY-MM-DD` of the last day, when it was written that way.
+    plain: Option<[u8; 10]>,
+    /// The last day's text otherwise.
+    other: String,
 }
 
 impl DateText {
     /// The text of the day after the last one (of `date()` for the first).
     #[inline(always)]
     fn next(&mut self, date: impl FnOnce() -> Date) -> &[u8] {
-        let next_day = match self.text.as_bytes() {
-            [_, _, _, _, b'-', _, _, b'-', tens @ b'0'..=b'2', ones @ b'0'..=b'9'] => {
-                match (tens, ones) {
-                    (b'2', b'8'..=b'9') => None,
-                    (_, b'9') => Some([tens + 1, b'0']),
-                    _ => Some([*tens, ones + 1]),
+        let advanced = match &mut self.plain {
+            Some([.., tens, ones]) if *tens < b'2' || (*tens == b'2' && *ones < b'8') => {
+                if *ones == b'9' {
+                    (*tens, *ones) = (*tens + 1, b'0');
+                } else {
+                    *ones += 1;
                 }
+                true
             }
-            _ => None,
+            _ => false,
         };
-        match next_day {
-            Some(day) => {
-                self.text.truncate(8);
-                self.text.push(char::from(day[0]));
-                self.text.push(char::from(day[1]));
-            }
-            None => {
-                self.text.clear();
-                write_date(&mut self.text, date());
-            }
+        if !advanced {
+            self.other.clear();
+            write_date(&mut self.other, date());
+            self.plain = self.other.as_bytes().try_into().ok();
         }
-        self.text.as_bytes()
+        match &self.plain {
+            Some(text) => text,
+            None => self.other.as_bytes(),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -158,46 +159,65 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// Reads the sessions rows grouped by athlete, each athlete's in file order,
-/// and the rows skipped. A large file is read in up to `parts` pieces at once,
-/// with the same rows, order and errors as when read whole.
+/// and the rows skipped. A large file is read by up to `threads` threads at
+/// once, a piece at a time, with the same rows, order and errors as when read
+/// whole.
 #[inline]
 fn read_session_rows<'a>(
     file: CsvFile<'a>,
     bad_rows: BadRows,
-    parts: usize,
+    threads: usize,
 ) -> Result<(Athletes<'a>, Vec<CsvError>), CsvError> {
-    let Some(pieces) = RowPieces::split(file.text, parts) else {
-        let mut athletes = Athletes::default();
+    let mut athletes = Athletes::default();
+    // Several pieces per thread, so that a thread slowed by other work on the
+    // machine holds up the rest for less.
+    let pieces = (threads > 1).then(|| RowPieces::split(file.text, threads * 4));
+    let Some(pieces) = pieces.flatten() else {
         let skipped = read_session_days(file.name, file.text, bad_rows, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
         })?;
         return Ok((athletes, skipped));
     };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = (1..pieces.starts.len() - 1)
-            .map(|k| {
-                let pieces = &pieces;
-                scope.spawn(move || pieces.read(k, file.name, bad_rows))
-            })
-            .collect();
-        // The first piece, header and all, borrows its athlete ids from the file.
-        let mut athletes = Athletes::default();
-        let mut skipped =
-            read_session_days(file.name, &file.text[..pieces.starts[1]], bad_rows, |row| {
-                athletes.get(row.athlete_id).sessions.push(row.session)
-            })?;
-        for other in others {
-            let (list, other_skipped) = joined(other)?;
-            skipped.extend(other_skipped);
-            for days in list {
-                let same = athletes.get(days.id);
-                same.sessions.extend(days.sessions);
-                same.observed_days.extend(days.observed_days);
+    let next_piece = AtomicUsize::new(1);
+    let read_pieces = || {
+        let mut text = String::new();
+        let mut read = Vec::new();
+        loop {
+            let k = next_piece.fetch_add(1, Ordering::Relaxed);
+            if k >= pieces.len() {
+                return read;
             }
+            read.push((k, pieces.read(k, &mut text, file.name, bad_rows)));
         }
-        Ok((athletes, skipped))
-    })
+    };
+    let read = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(read_pieces)).collect();
+        // The first piece, header and all, borrows its athlete ids from the file.
+        let first = read_session_days(file.name, pieces.first(), bad_rows, |row| {
+            athletes.get(row.athlete_id).sessions.push(row.session);
+        });
+        let mut read = read_pieces();
+        for other in others {
+            read.extend(joined(other));
+        }
+        first.map(|skipped| (skipped, read))
+    });
+    let (mut skipped, mut read) = read?;
+    read.sort_unstable_by_key(|(k, _)| *k);
+    for (_, piece) in read {
+        let (list, piece_skipped) = piece?;
+        skipped.extend(piece_skipped);
+        for days in list {
+            let same = athletes.get(days.id);
+            same.sessions.extend(days.sessions);
+            same.observed_days.extend(days.observed_days);
+        }
+    }
+    Ok((athletes, skipped))
 }
+
+/// One piece's athletes, with their ids copied, and the rows skipped.
+type PieceRead = Result<(Vec<AthleteDays<'static>>, Vec<CsvError>), CsvError>;
 
 /// A CSV text cut at line ends into pieces that can be read at the same time,
 /// each after a copy of the header.
@@ -227,13 +247,9 @@ impl<'a> RowPieces<'a> {
         let body = text.len() - header.len();
         let mut starts = vec![0];
         for k in 1..parts {
-            let aim = header.len() + body / parts * k;
-            let after = *starts.last()?;
-            if let Some(line_end) = text.as_bytes()[aim.max(after)..]
-                .iter()
-                .position(|b| *b == b'\n')
-            {
-                let start = aim.max(after) + line_end + 1;
+            let aim = (header.len() + body / parts * k).max(*starts.last()?);
+            if let Some(line_end) = text.as_bytes()[aim..].iter().position(|b| *b == b'\n') {
+                let start = aim + line_end + 1;
                 if start < text.len() {
                     starts.push(start);
                 }
@@ -247,21 +263,26 @@ impl<'a> RowPieces<'a> {
         })
     }
 
-    /// Reads piece `k` (not the first) after a copy of the header, and gives
-    /// line numbers as counted in the whole text.
+    /// The number of pieces.
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The first piece, header and all.
+    fn first(&self) -> &'a str {
+        &self.text[..self.starts[1]]
+    }
+
+    /// Reads piece `k` (not the first) after a copy of the header in `text`,
+    /// and gives line numbers as counted in the whole text.
     #[inline]
-    fn read(
-        &self,
-        k: usize,
-        file: &str,
-        bad_rows: BadRows,
-    ) -> Result<(Vec<AthleteDays<'static>>, Vec<CsvError>), CsvError> {
+    fn read(&self, k: usize, text: &mut String, file: &str, bad_rows: BadRows) -> PieceRead {
         let (start, end) = (self.starts[k], self.starts[k + 1]);
-        let mut text = String::with_capacity(self.header.len() + end - start);
+        text.clear();
         text.push_str(self.header);
         text.push_str(&self.text[start..end]);
         let mut athletes = Athletes::default();
-        let result = read_session_days(file, &text, bad_rows, |row| {
+        let result = read_session_days(file, text, bad_rows, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
         });
         // Only a piece with a bad row needs to count the lines before it.
@@ -507,7 +528,7 @@ mod tests {
     #[test]
     fn a_large_file_read_in_pieces_gives_the_rows_and_errors_it_gives_read_whole() {
         let clean = large_sessions(&[]);
-        assert!(RowPieces::split(&clean, 3).is_some_and(|p| p.starts.len() == 4));
+        assert!(RowPieces::split(&clean, 3).is_some_and(|p| p.len() == 3));
         let whole = rows_and_errors(&clean, BadRows::Fail, 1).unwrap();
         assert_eq!(rows_and_errors(&clean, BadRows::Fail, 3).unwrap(), whole);
         assert_eq!(whole.0.len(), 9);

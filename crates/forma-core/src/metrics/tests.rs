@@ -189,6 +189,23 @@ fn metrics_csv_rows_leave_undefined_empty_and_print_inf() {
     assert_eq!(last[13], "inf"); // week_change_pct
 }
 
+#[test]
+fn consecutive_dates_are_written_as_display_writes_them() {
+    for (first, days) in [
+        (date(1999, 12, 1), 500),
+        (date(9999, 12, 1), 31),
+        (date(-1, 2, 20), 20),
+    ] {
+        let mut text = DateText::default();
+        let mut day = first;
+        for _ in 0..days {
+            let written = text.next(|| day).to_vec();
+            assert_eq!(String::from_utf8(written).unwrap(), day.to_string());
+            day = day.tomorrow().unwrap_or(day);
+        }
+    }
+}
+
 // proptest needs an operating-system random source, which wasm32-unknown-unknown lacks;
 // the properties are platform-independent, so the native run covers them.
 #[cfg(not(target_arch = "wasm32"))]
