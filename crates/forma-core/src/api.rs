@@ -563,3 +563,120 @@ pub struct ModelRegistry {
     /// reports to learn from").
     pub last_training_error: Option<String>,
 }
+
+/// `PUT /api/athletes/{id}/plan`: a coach saves a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewPlan {
+    pub plan: crate::plan::Plan,
+    /// The coach's words to the athlete, shown with the plan.
+    pub note: Option<String>,
+}
+
+/// `GET /api/athletes/{id}/plan`: the saved plan, `null` when there is none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedPlan {
+    pub id: String,
+    pub athlete_id: AthleteId,
+    pub plan: crate::plan::Plan,
+    /// The coach's note, when there is one.
+    pub note: Option<String>,
+    /// What the plan does, in words (written when it was saved).
+    pub explanation: String,
+    /// The coach who saved it (display name).
+    pub author: String,
+    /// When (RFC 3339 UTC).
+    pub created_at: String,
+}
+
+/// `POST /api/athletes/{id}/plan/projection`: the server's projection of a plan,
+/// for comparing with the browser's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanProjection {
+    pub projection: crate::plan::Projection,
+    /// [`crate::plan::fingerprint`] of the projection.
+    pub fingerprint: String,
+}
+
+/// `GET /api/athletes/{id}/plan`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AthletePlan {
+    /// The newest saved plan, when there is one.
+    pub saved: Option<SavedPlan>,
+    /// The first day a new plan starts on: the day after the athlete's today (or
+    /// after the team's fixed day).
+    pub next_day: Date,
+}
+
+/// `GET /api/athletes/{id}/recommendation`: today's recommendation, with the
+/// coach's decision on it when there is one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecommendationView {
+    /// The stored recommendation's id (decisions refer to it).
+    pub id: String,
+    /// The athlete's data version it was computed on.
+    pub data_version: i64,
+    pub recommendation: crate::policy::Recommendation,
+    /// The newest decision on it.
+    pub decision: Option<DecisionRecord>,
+}
+
+/// `POST /api/athletes/{id}/recommendation/decision`: a coach accepts today's
+/// recommendation or overrides it with an action, a reason code from the label
+/// vocabulary and a note.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewDecision {
+    pub recommendation_id: String,
+    /// `accept` or `override`.
+    pub decision: String,
+    /// The action chosen instead (override only).
+    pub action: Option<crate::policy::Action>,
+    /// Why (override only): a code of the label vocabulary, such as `travel`.
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A stored decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub recommendation_id: String,
+    /// `accept` or `override`.
+    pub decision: String,
+    /// The action that stands: the recommended one when accepted.
+    pub action: crate::policy::Action,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+    /// The coach (display name).
+    pub author: String,
+    pub created_at: String,
+}
+
+/// One entry of an athlete's recommendation history, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecommendationHistoryItem {
+    pub id: String,
+    pub date: Date,
+    pub action: crate::policy::Action,
+    pub confidence: f64,
+    pub policy_version: String,
+    pub model_version: Option<String>,
+    pub coach_summary: String,
+    pub created_at: String,
+    /// Every decision on it, newest first.
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// `GET /api/teams/{team}/recommendations`: the team page's column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamRecommendation {
+    pub athlete_id: AthleteId,
+    /// The action that stands (the coach's, when they overrode).
+    pub action: crate::policy::Action,
+    pub confidence: f64,
+    /// The first reason (or the rule that fired), in the coach's words.
+    pub top_reason: Option<String>,
+    /// `accept` or `override` when a coach decided.
+    pub decision: Option<String>,
+    /// The rule baseline answered (no model, or it could not score).
+    pub fallback: bool,
+}

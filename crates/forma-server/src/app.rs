@@ -34,6 +34,8 @@ pub struct AppState {
     pub series_cache: Arc<crate::series_cache::SeriesCache>,
     /// One model training at a time.
     pub training: crate::training::TrainingGate,
+    /// The active model, parsed once per version.
+    pub models: Arc<crate::recommend::ModelCache>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             secure_cookies,
             series_cache: Arc::default(),
             training: crate::training::TrainingGate::default(),
+            models: Arc::default(),
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod imports;
 pub mod labels;
 pub mod models;
+pub mod plans;
+pub mod recommendations;
 pub mod teams;
 pub mod users;
 
@@ -68,6 +70,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         imports::endpoints(),
         labels::endpoints(),
         models::endpoints(),
+        plans::endpoints(),
+        recommendations::endpoints(),
     ]
     .into_iter()
     .flatten()

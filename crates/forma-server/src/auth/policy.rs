@@ -39,6 +39,12 @@ pub enum Write {
     Activity,
     /// Coach labels of the athlete's days and sessions.
     Labels,
+    /// The athlete's plan.
+    Plan,
+    /// Decisions on the athlete's recommendations.
+    Decision,
+    /// Performance test results.
+    Tests,
 }
 
 impl Write {
@@ -55,6 +61,9 @@ impl Write {
             Write::Events => "record injuries or illnesses; the coach does",
             Write::Activity => "import activity files for this athlete",
             Write::Labels => "label this athlete's days; their coach does",
+            Write::Plan => "change this athlete's plan; the coach does",
+            Write::Decision => "decide on this athlete's recommendation; the coach does",
+            Write::Tests => "record performance tests; the coach does",
         }
     }
 }

@@ -7,6 +7,9 @@ pub mod audit;
 pub mod auth_sessions;
 pub mod labels;
 pub mod models;
+pub mod performance;
+pub mod plans;
+pub mod recommendations;
 pub mod records;
 pub mod users;
 

@@ -10,5 +10,7 @@ mod imports;
 mod labels;
 mod matrix;
 mod models;
+mod plans;
+mod recommendations;
 mod sign_in;
 mod static_files;

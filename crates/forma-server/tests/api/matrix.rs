@@ -91,6 +91,36 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ),
     ("GET /labels/queue", [401, 403, 403, 200, 404, 200]),
     ("GET /labels/export", [401, 403, 403, 200, 200, 200]),
+    ("GET /athletes/{id}/plan", [401, 200, 404, 200, 404, 200]),
+    ("PUT /athletes/{id}/plan", [401, 403, 404, 200, 404, 403]),
+    (
+        "POST /athletes/{id}/plan/projection",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "GET /athletes/{id}/performance-tests",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "POST /athletes/{id}/performance-tests",
+        [401, 403, 404, 201, 404, 403],
+    ),
+    (
+        "GET /athletes/{id}/recommendation",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "POST /athletes/{id}/recommendation/decision",
+        [401, 403, 404, 201, 404, 403],
+    ),
+    (
+        "GET /athletes/{id}/recommendations",
+        [401, 200, 404, 200, 404, 200],
+    ),
+    (
+        "GET /teams/{team}/recommendations",
+        [401, 403, 403, 200, 404, 200],
+    ),
 ];
 
 const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
@@ -241,6 +271,24 @@ fn call(
             serde_json::json!({"id": "matrix-label-0001", "date": "2020-03-02", "code": "fatigue"}),
         ),
         "DELETE /athletes/{id}/labels/{label}" => Body::Empty,
+        "PUT /athletes/{id}/plan" => Body::Json(serde_json::json!({
+            "plan": {"start": "2020-04-01", "days": [[], [], [], [], [], [], []]},
+            "note": "An easy week."
+        })),
+        "POST /athletes/{id}/recommendation/decision" => Body::Json(serde_json::json!({
+            "recommendation_id": subject.recommendation.lock().expect("id").clone(),
+            "decision": "override",
+            "action": "reduce_intensity",
+            "reason_code": "fatigue",
+            "note": "Tired after the trip."
+        })),
+        "POST /athletes/{id}/performance-tests" => {
+            Body::Json(serde_json::json!({"date": "2020-03-20", "value": 250.0}))
+        }
+        "POST /athletes/{id}/plan/projection" => Body::Json(serde_json::json!({
+            "start": "2020-04-01",
+            "days": [[{"minutes": 60, "rpe": 5}], [], [], [], [], [], []]
+        })),
         "POST /import/{kind}" => Body::File(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
@@ -265,17 +313,21 @@ struct Subject {
     team: &'static str,
     /// A model version id, known once the server has trained its first model.
     model: std::sync::Mutex<String>,
+    /// Today's recommendation id of the athlete.
+    recommendation: std::sync::Mutex<String>,
 }
 
 static REAL: Subject = Subject {
     athlete: "p01",
     team: "demo",
     model: std::sync::Mutex::new(String::new()),
+    recommendation: std::sync::Mutex::new(String::new()),
 };
 static MISSING: Subject = Subject {
     athlete: "zz99",
     team: "zz99",
     model: std::sync::Mutex::new(String::new()),
+    recommendation: std::sync::Mutex::new(String::new()),
 };
 
 async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u16, String) {
@@ -298,6 +350,10 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
     let (server, model) = TestServer::start_with_demo_and_model().await;
     *REAL.model.lock().expect("model id") = model;
     *MISSING.model.lock().expect("model id") = "m-0000000000000000".to_owned();
+    let today: forma_core::api::RecommendationView =
+        server.get_json("/api/athletes/p01/recommendation").await;
+    *REAL.recommendation.lock().expect("id") = today.id.clone();
+    *MISSING.recommendation.lock().expect("id") = today.id;
     arrange_other_team_and_admin(&server).await;
     let mut clients = HashMap::new();
     for who in EVERYONE {

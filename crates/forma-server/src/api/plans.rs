@@ -1,0 +1,257 @@
+//! An athlete's plan: the saved plan (`GET`), saving a new one (`PUT`, coaches),
+//! and the server's projection of any plan (`POST .../projection`), which the
+//! browser's own projection must equal.
+
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::Json;
+use forma_core::api::{AthletePlan, NewPlan, PlanProjection, SavedPlan};
+use forma_core::model::ModelArtifact;
+use forma_core::plan::{self, PerformanceTest, Plan, ProjectionInput, WarningOptions};
+use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId};
+
+use super::Endpoint;
+use crate::app::AppState;
+use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::store::audit::{self, Change};
+use crate::store::{athletes, models, new_id, now, performance, plans, records};
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const READ: Policy = Policy::AthleteRead {
+        athlete: Source::Path("id"),
+    };
+    vec![
+        Endpoint::new(Method::GET, "/athletes/{id}/plan", READ, saved),
+        Endpoint::new(
+            Method::PUT,
+            "/athletes/{id}/plan",
+            Policy::AthleteWrite {
+                athlete: Source::Path("id"),
+                what: Write::Plan,
+            },
+            save,
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/athletes/{id}/plan/projection",
+            READ,
+            projection,
+        ),
+        Endpoint::new(Method::GET, "/athletes/{id}/performance-tests", READ, tests),
+        Endpoint::new(
+            Method::POST,
+            "/athletes/{id}/performance-tests",
+            Policy::AthleteWrite {
+                athlete: Source::Path("id"),
+                what: Write::Tests,
+            },
+            add_test,
+        ),
+    ]
+}
+
+async fn tests(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PerformanceTest>>, AppError> {
+    let (athlete, _) = athlete(&state, &id).await?;
+    Ok(Json(performance::of_athlete(&state.pool, &athlete).await?))
+}
+
+/// `POST /api/athletes/{id}/performance-tests`: a coach records a test result.
+async fn add_test(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(test): Json<PerformanceTest>,
+) -> Result<(axum::http::StatusCode, Json<PerformanceTest>), AppError> {
+    let (athlete, next_day) = athlete(&state, &id).await?;
+    if !test.value.is_finite() || test.value <= 0.0 {
+        return Err(AppError::Invalid {
+            field: "value".to_owned(),
+            message: format!(
+                "value: {} is not accepted; a test result is a number above 0",
+                test.value
+            ),
+        });
+    }
+    if test.date >= next_day {
+        return Err(AppError::Invalid {
+            field: "date".to_owned(),
+            message: format!(
+                "date: {} is in the future; a test is recorded after it happened",
+                test.date
+            ),
+        });
+    }
+    let mut tx = state.pool.begin().await?;
+    let test_id = performance::insert(&mut tx, &athlete, &test, user.id()).await?;
+    athletes::bump_data_version(&mut tx, &athlete).await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Change {
+            action: "create",
+            entity: "performance_test",
+            entity_id: &test_id,
+            athlete_id: Some(athlete.as_str()),
+            before: None,
+            after: audit::snapshot(&test),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((axum::http::StatusCode::CREATED, Json(test)))
+}
+
+async fn athlete(state: &AppState, id: &str) -> Result<(AthleteId, jiff::civil::Date), AppError> {
+    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
+    let athlete_id: AthleteId = id.parse().map_err(|_| not_found())?;
+    let profile = athletes::athlete(&state.pool, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let team = athletes::team(&state.pool, &profile.team_id).await?;
+    let today = super::as_of(team.and_then(|t| t.as_of), &profile.time_zone);
+    Ok((athlete_id, date_from_epoch_day(epoch_day(today) + 1)))
+}
+
+async fn saved(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<AthletePlan>, AppError> {
+    let (athlete, next_day) = athlete(&state, &id).await?;
+    Ok(Json(AthletePlan {
+        saved: plans::latest(&state.pool, &athlete).await?,
+        next_day,
+    }))
+}
+
+fn valid(plan: &Plan) -> Result<(), AppError> {
+    plan.validate().map_err(|e| AppError::Invalid {
+        field: format!("plan.{}", e.field),
+        message: format!("plan.{e}"),
+    })
+}
+
+/// The projection of `plan` on the athlete's stored records with the active model.
+async fn project(
+    state: &AppState,
+    athlete: &AthleteId,
+    plan: &Plan,
+) -> Result<plan::Projection, AppError> {
+    let data = records::athlete_data(&state.pool, athlete, None, None).await?;
+    let model = match models::active(&state.pool).await? {
+        Some((_, json)) => ModelArtifact::from_json(&json)
+            .map_err(|e| tracing::warn!(error = %e, "the active model cannot be read"))
+            .ok(),
+        None => None,
+    };
+    let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
+    let tests = performance::of_athlete(&state.pool, athlete).await?;
+    let athlete = athlete.clone();
+    let plan = plan.clone();
+    let projected = tokio::task::spawn_blocking(move || {
+        let fit = plan::fit_performance(&athlete, &sessions, &tests);
+        plan::project(&ProjectionInput {
+            athlete: &athlete,
+            sessions: &sessions,
+            wellness: &data.wellness,
+            plan: &plan,
+            model: model.as_ref(),
+            warnings: WarningOptions::default(),
+            performance: fit.as_ref().map(|f| &f.params),
+        })
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("projection stopped: {e}")))?;
+    Ok(projected)
+}
+
+async fn projection(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Json(plan): Json<Plan>,
+) -> Result<Json<PlanProjection>, AppError> {
+    let (athlete, _) = athlete(&state, &id).await?;
+    valid(&plan)?;
+    let projection = project(&state, &athlete, &plan).await?;
+    Ok(Json(PlanProjection {
+        fingerprint: plan::fingerprint(&projection),
+        projection,
+    }))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<NewPlan>,
+) -> Result<Json<SavedPlan>, AppError> {
+    let (athlete, next_day) = athlete(&state, &id).await?;
+    valid(&input.plan)?;
+    if input.plan.start < next_day {
+        return Err(AppError::Invalid {
+            field: "plan.start".to_owned(),
+            message: format!(
+                "plan.start: a plan starts on {next_day} or later, not in the past ({})",
+                input.plan.start
+            ),
+        });
+    }
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > 2000) {
+        return Err(AppError::Invalid {
+            field: "note".to_owned(),
+            message: "note: at most 2,000 characters".to_owned(),
+        });
+    }
+    let projection = project(&state, &athlete, &input.plan).await?;
+    let history = records::athlete_data(&state.pool, &athlete, None, None)
+        .await?
+        .sessions
+        .into_iter()
+        .map(|r| r.session)
+        .collect::<Vec<_>>();
+    let explanation = plan::explain(&input.plan, &projection, &history);
+    let plan_id = new_id();
+    let mut tx = state.pool.begin().await?;
+    plans::insert(
+        &mut tx,
+        &plans::NewPlanRow {
+            id: &plan_id,
+            athlete: &athlete,
+            plan: &input.plan,
+            note,
+            explanation: &explanation,
+            author_id: user.id(),
+            created_at: &now(),
+        },
+    )
+    .await?;
+    // A new plan changes today's recommendation (it scales the planned load).
+    athletes::bump_data_version(&mut tx, &athlete).await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Change {
+            action: "create",
+            entity: "plan",
+            entity_id: &plan_id,
+            athlete_id: Some(athlete.as_str()),
+            before: None,
+            after: audit::snapshot(&input),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let saved = plans::latest(&state.pool, &athlete)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the saved plan is not there")))?;
+    Ok(Json(saved))
+}

@@ -1,0 +1,208 @@
+//! Recommendations: today's per athlete (computed when needed, then stored), the
+//! team's column, the coach's decision (accept, or override with an action, a
+//! reason code from the label vocabulary and a note; audited), and the history.
+
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::Json;
+use forma_core::api::{
+    DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
+};
+use forma_core::labels::LabelCode;
+
+use super::Endpoint;
+use crate::app::AppState;
+use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::recommend;
+use crate::store::audit::{self, Change};
+use crate::store::recommendations::{self as store, NewDecisionRow};
+use crate::store::{athletes, new_id};
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const READ: Policy = Policy::AthleteRead {
+        athlete: Source::Path("id"),
+    };
+    vec![
+        Endpoint::new(Method::GET, "/athletes/{id}/recommendation", READ, today),
+        Endpoint::new(
+            Method::POST,
+            "/athletes/{id}/recommendation/decision",
+            Policy::AthleteWrite {
+                athlete: Source::Path("id"),
+                what: Write::Decision,
+            },
+            decide,
+        ),
+        Endpoint::new(Method::GET, "/athletes/{id}/recommendations", READ, history),
+        Endpoint::new(
+            Method::GET,
+            "/teams/{team}/recommendations",
+            Policy::TeamRead {
+                team: Source::Path("team"),
+            },
+            team,
+        ),
+    ]
+}
+
+async fn profile(state: &AppState, id: &str) -> Result<forma_core::api::AthleteProfile, AppError> {
+    athletes::athlete(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("athlete `{id}`")))
+}
+
+async fn today(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<RecommendationView>, AppError> {
+    let profile = profile(&state, &id).await?;
+    Ok(Json(recommend::today(&state, &profile).await?))
+}
+
+async fn history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RecommendationHistoryItem>>, AppError> {
+    let profile = profile(&state, &id).await?;
+    Ok(Json(store::history(&state.pool, &profile.id, 200).await?))
+}
+
+async fn team(
+    State(state): State<AppState>,
+    Path(team): Path<String>,
+) -> Result<Json<Vec<TeamRecommendation>>, AppError> {
+    let mut out = Vec::new();
+    for profile in athletes::athletes_of_team(&state.pool, &team).await? {
+        let view = recommend::today(&state, &profile).await?;
+        let r = view.recommendation;
+        let top_reason = r
+            .reasons
+            .first()
+            .map(|reason| reason.coach.clone())
+            .or_else(|| r.fired.first().map(|f| f.coach.clone()));
+        out.push(TeamRecommendation {
+            athlete_id: profile.id,
+            action: view.decision.as_ref().map_or(r.action, |d| d.action),
+            confidence: r.confidence,
+            top_reason,
+            decision: view.decision.map(|d| d.decision),
+            fallback: r.fallback.is_some(),
+        });
+    }
+    Ok(Json(out))
+}
+
+fn invalid(field: &str, message: String) -> AppError {
+    AppError::Invalid {
+        field: field.to_owned(),
+        message,
+    }
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(input): Json<NewDecision>,
+) -> Result<(StatusCode, Json<DecisionRecord>), AppError> {
+    let profile = profile(&state, &id).await?;
+    let (owner, recommended) = store::owner(&state.pool, &input.recommendation_id)
+        .await?
+        .filter(|(owner, _)| *owner == id)
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "recommendation `{}` for athlete `{id}`",
+                input.recommendation_id
+            ))
+        })?;
+    let note = input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > 1000) {
+        return Err(invalid("note", "note: at most 1,000 characters".to_owned()));
+    }
+    let (action, reason_code) = match input.decision.as_str() {
+        "accept" => (recommended, None),
+        "override" => {
+            let action = input.action.ok_or_else(|| {
+                invalid(
+                    "action",
+                    "action: an override names the action that stands instead".to_owned(),
+                )
+            })?;
+            let code = input.reason_code.as_deref().unwrap_or_default();
+            let known: Vec<&str> = LabelCode::ALL.iter().map(|c| c.as_str()).collect();
+            let Some(code) = LabelCode::ALL.iter().find(|c| c.as_str() == code) else {
+                return Err(invalid(
+                    "reason_code",
+                    format!(
+                        "reason_code: `{code}` is not in the label vocabulary; use one of {}",
+                        known.join(", ")
+                    ),
+                ));
+            };
+            if code.needs_note() && note.is_none() {
+                return Err(invalid(
+                    "note",
+                    format!(
+                        "note: the reason `{}` needs a note saying what happened",
+                        code.as_str()
+                    ),
+                ));
+            }
+            (action, Some(code.as_str()))
+        }
+        other => {
+            return Err(invalid(
+                "decision",
+                format!("decision: `{other}` is not accepted; use accept or override"),
+            ))
+        }
+    };
+    let decision_id = new_id();
+    let mut tx = state.pool.begin().await?;
+    store::insert_decision(
+        &mut tx,
+        &NewDecisionRow {
+            id: &decision_id,
+            recommendation_id: &input.recommendation_id,
+            athlete: &owner,
+            decision: &input.decision,
+            action,
+            reason_code,
+            note,
+            author_id: user.id(),
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Change {
+            action: "create",
+            entity: "decision",
+            entity_id: &decision_id,
+            athlete_id: Some(profile.id.as_str()),
+            before: Some(serde_json::json!({ "recommended": recommended })),
+            after: audit::snapshot(&serde_json::json!({
+                "recommendation_id": input.recommendation_id,
+                "decision": input.decision,
+                "action": action,
+                "reason_code": reason_code,
+                "note": note,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let stored = store::decisions(&state.pool, &input.recommendation_id)
+        .await?
+        .into_iter()
+        .find(|d| d.id == decision_id)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the decision is not there")))?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}

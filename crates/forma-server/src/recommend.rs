@@ -1,0 +1,177 @@
+//! Today's recommendation for an athlete: computed when first asked for, with
+//! forma-core's policy on the athlete's stored records, quality report, open
+//! injury or illness, saved plan and the active model, and stored by athlete,
+//! day, data version, model version and policy version, so later requests read
+//! it back. With no active model (or one that cannot score) the policy's rule
+//! baseline answers and says so.
+
+use std::sync::{Arc, Mutex};
+
+use forma_core::api::{AthleteProfile, RecommendationView};
+use forma_core::model::ModelArtifact;
+use forma_core::policy::{
+    recommend, PlannedLoad, PolicyData, PolicyInput, PolicyOptions, Recommendation, POLICY_VERSION,
+};
+use forma_core::series::DailySeries;
+use forma_core::targets::EPISODE_GAP_DAYS;
+use forma_core::types::{epoch_day, Date, Event};
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::store::recommendations::{self as store, Key};
+use crate::store::{athletes, models, new_id, plans, records};
+
+/// The active model, parsed once per version.
+#[derive(Debug, Default)]
+pub struct ModelCache(Mutex<Option<(String, Arc<ModelArtifact>)>>);
+
+impl ModelCache {
+    /// The active model, when there is one that this build can read.
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn active(
+        &self,
+        pool: &crate::store::Pool,
+    ) -> Result<Option<Arc<ModelArtifact>>, AppError> {
+        let Some(id) = models::active_id(pool).await? else {
+            return Ok(None);
+        };
+        if let Ok(cached) = self.0.lock() {
+            if let Some((cached_id, model)) = cached.as_ref() {
+                if *cached_id == id {
+                    return Ok(Some(model.clone()));
+                }
+            }
+        }
+        let Some(json) = models::artifact(pool, &id).await? else {
+            return Ok(None);
+        };
+        match ModelArtifact::from_json(&json) {
+            Ok(model) => {
+                let model = Arc::new(model);
+                if let Ok(mut cached) = self.0.lock() {
+                    *cached = Some((id, model.clone()));
+                }
+                Ok(Some(model))
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the active model cannot be read; the rule baseline answers");
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Whether an injury or illness is open on `today`: reported within the episode
+/// gap before it (targets' rule: reports at most 7 days apart are one episode), or
+/// reported with days lost that reach today.
+pub fn open_injury(events: &[Event], today: Date) -> bool {
+    let t = epoch_day(today);
+    events.iter().any(|e| {
+        let d = epoch_day(e.date);
+        let lost = e
+            .days_lost
+            .map_or(0, |l| i32::try_from(l).unwrap_or(i32::MAX));
+        d <= t && (t - d <= EPISODE_GAP_DAYS || d.saturating_add(lost) >= t)
+    })
+}
+
+/// The athlete's today (the team's fixed day, or today in their time zone).
+///
+/// # Errors
+/// When the database fails.
+pub async fn today_of(state: &AppState, profile: &AthleteProfile) -> Result<Date, AppError> {
+    let team = athletes::team(&state.pool, &profile.team_id).await?;
+    Ok(crate::api::as_of(
+        team.and_then(|t| t.as_of),
+        &profile.time_zone,
+    ))
+}
+
+/// Today's recommendation for `profile`, stored or computed now.
+///
+/// # Errors
+/// When the database fails.
+pub async fn today(
+    state: &AppState,
+    profile: &AthleteProfile,
+) -> Result<RecommendationView, AppError> {
+    let date = today_of(state, profile).await?;
+    let model = state.models.active(&state.pool).await?;
+    let model_version = model.as_ref().map(|m| m.version_id.clone());
+    let key = Key {
+        athlete: &profile.id,
+        date,
+        data_version: profile.data_version,
+        model_version: model_version.as_deref(),
+        policy_version: POLICY_VERSION,
+    };
+    let (id, recommendation) = match store::find(&state.pool, &key).await? {
+        Some(found) => found,
+        None => {
+            let recommendation = compute(state, profile, date, model).await?;
+            let id = store::insert(&state.pool, &key, &new_id(), &recommendation).await?;
+            (id, recommendation)
+        }
+    };
+    let decision = store::decisions(&state.pool, &id).await?.into_iter().next();
+    Ok(RecommendationView {
+        id,
+        data_version: profile.data_version,
+        recommendation,
+        decision,
+    })
+}
+
+async fn compute(
+    state: &AppState,
+    profile: &AthleteProfile,
+    date: Date,
+    model: Option<Arc<ModelArtifact>>,
+) -> Result<Recommendation, AppError> {
+    let data = records::athlete_data(&state.pool, &profile.id, None, Some(date)).await?;
+    let plan = plans::latest(&state.pool, &profile.id).await?;
+    let athlete = profile.id.clone();
+    tokio::task::spawn_blocking(move || {
+        let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
+        let planned = plan.map(|saved| {
+            let loads = saved.plan.loads();
+            let offset = epoch_day(date) - epoch_day(saved.plan.start);
+            let at = |i: i32| usize::try_from(i).ok().and_then(|i| loads.get(i)).copied();
+            PlannedLoad {
+                today: at(offset),
+                next_7_days: (offset..offset + 7)
+                    .map(at)
+                    .sum::<Option<f64>>()
+                    .or_else(|| {
+                        // A plan starting tomorrow covers the week from today less today.
+                        let known: Vec<f64> = (offset..offset + 7).filter_map(at).collect();
+                        (!known.is_empty()).then(|| known.iter().sum())
+                    }),
+            }
+        });
+        let quality =
+            forma_core::overview::quality_report(&athlete, &sessions, &data.wellness, date);
+        let findings = quality.map(|q| q.findings).unwrap_or_default();
+        // No data at all: a one-day empty record, which the history guardrail
+        // sends to manual review.
+        let policy_data = PolicyData::build(&athlete, &sessions, &data.wellness, &[], date)
+            .unwrap_or_else(|| PolicyData {
+                series: DailySeries::from_loads(athlete.clone(), date, vec![0.0]),
+                features: None,
+            });
+        recommend(
+            &PolicyInput {
+                open_injury: open_injury(&data.events, date),
+                quality_findings: &findings,
+                plan: planned,
+                model: model.as_deref(),
+                ..policy_data.input(date)
+            },
+            &PolicyOptions::default(),
+        )
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("recommendation stopped: {e}")))
+}

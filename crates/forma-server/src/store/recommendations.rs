@@ -1,0 +1,247 @@
+//! Recommendations and the coaches' decisions on them. A recommendation is stored
+//! once per athlete, day, data version, model version and policy version (a unique
+//! index), so it is computed when first asked for and read back after; the model
+//! version is `''` when no model scored, so the index also holds then.
+
+use forma_core::api::{DecisionRecord, RecommendationHistoryItem};
+use forma_core::policy::{Action, Recommendation};
+use forma_core::types::{parse_date, AthleteId, Date};
+use sqlx::Row;
+
+use super::{now, Pool, Tx};
+
+/// What a stored recommendation is keyed by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key<'a> {
+    pub athlete: &'a AthleteId,
+    pub date: Date,
+    pub data_version: i64,
+    pub model_version: Option<&'a str>,
+    pub policy_version: &'a str,
+}
+
+fn decode(error: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(error.to_string().into())
+}
+
+fn action_text(action: Action) -> Result<String, sqlx::Error> {
+    serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .ok_or_else(|| decode("an action without a name"))
+}
+
+fn action_from(text: &str) -> Result<Action, sqlx::Error> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(decode)
+}
+
+/// The stored recommendation for `key`, with its id.
+///
+/// # Errors
+/// When the database fails or holds a body Forma cannot read.
+pub async fn find(
+    pool: &Pool,
+    key: &Key<'_>,
+) -> Result<Option<(String, Recommendation)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, body FROM recommendations
+         WHERE athlete_id = $1 AND date = $2 AND data_version = $3 AND model_version = $4
+           AND policy_version = $5",
+    )
+    .bind(key.athlete.as_str())
+    .bind(key.date.to_string())
+    .bind(key.data_version)
+    .bind(key.model_version.unwrap_or(""))
+    .bind(key.policy_version)
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        let body: String = row.try_get("body")?;
+        Ok((
+            row.try_get("id")?,
+            serde_json::from_str(&body).map_err(decode)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Stores a computed recommendation unless the same key is stored already (two
+/// requests computing at once), and returns the stored one's id.
+///
+/// # Errors
+/// When the database refuses the write.
+pub async fn insert(
+    pool: &Pool,
+    key: &Key<'_>,
+    id: &str,
+    recommendation: &Recommendation,
+) -> Result<String, sqlx::Error> {
+    let body = serde_json::to_string(recommendation).map_err(decode)?;
+    sqlx::query(
+        "INSERT INTO recommendations (id, athlete_id, date, data_version, model_version,
+             policy_version, action, confidence, body, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (athlete_id, date, data_version, model_version, policy_version) DO NOTHING",
+    )
+    .bind(id)
+    .bind(key.athlete.as_str())
+    .bind(key.date.to_string())
+    .bind(key.data_version)
+    .bind(key.model_version.unwrap_or(""))
+    .bind(key.policy_version)
+    .bind(action_text(recommendation.action)?)
+    .bind(recommendation.confidence)
+    .bind(body)
+    .bind(now())
+    .execute(pool)
+    .await?;
+    Ok(find(pool, key)
+        .await?
+        .map(|(id, _)| id)
+        .unwrap_or_else(|| id.to_owned()))
+}
+
+/// The athlete a stored recommendation belongs to, and its action.
+///
+/// # Errors
+/// When the database fails.
+pub async fn owner(pool: &Pool, id: &str) -> Result<Option<(String, Action)>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT athlete_id, action FROM recommendations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    row.map(|(athlete, action)| Ok((athlete, action_from(&action)?)))
+        .transpose()
+}
+
+/// A decision to store.
+pub struct NewDecisionRow<'a> {
+    pub id: &'a str,
+    pub recommendation_id: &'a str,
+    pub athlete: &'a str,
+    pub decision: &'a str,
+    pub action: Action,
+    pub reason_code: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub author_id: &'a str,
+}
+
+/// Stores a decision.
+///
+/// # Errors
+/// When the database refuses the write.
+pub async fn insert_decision(tx: &mut Tx<'_>, row: &NewDecisionRow<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO recommendation_decisions
+             (id, recommendation_id, athlete_id, decision, action, reason_code, note, author_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(row.id)
+    .bind(row.recommendation_id)
+    .bind(row.athlete)
+    .bind(row.decision)
+    .bind(action_text(row.action)?)
+    .bind(row.reason_code)
+    .bind(row.note)
+    .bind(row.author_id)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+const DECISION_COLUMNS: &str =
+    "d.id, d.recommendation_id, d.decision, d.action, d.reason_code, d.note,
+     COALESCE(u.display_name, d.author_id) AS author, d.created_at";
+
+fn decision_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<DecisionRecord, sqlx::Error> {
+    let action: String = row.try_get("action")?;
+    Ok(DecisionRecord {
+        id: row.try_get("id")?,
+        recommendation_id: row.try_get("recommendation_id")?,
+        decision: row.try_get("decision")?,
+        action: action_from(&action)?,
+        reason_code: row.try_get("reason_code")?,
+        note: row.try_get("note")?,
+        author: row.try_get("author")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Every decision on one recommendation, newest first.
+///
+/// # Errors
+/// When the database fails.
+pub async fn decisions(
+    pool: &Pool,
+    recommendation_id: &str,
+) -> Result<Vec<DecisionRecord>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM recommendation_decisions d
+         LEFT JOIN users u ON u.id = d.author_id
+         WHERE d.recommendation_id = $1 ORDER BY d.created_at DESC, d.id DESC"
+    ))
+    .bind(recommendation_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(decision_from_row).collect()
+}
+
+/// The athlete's recommendations, newest first (at most `limit`), each with its
+/// decisions. Recommendations recomputed for the same day on newer data appear
+/// once each.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn history(
+    pool: &Pool,
+    athlete: &AthleteId,
+    limit: i64,
+) -> Result<Vec<RecommendationHistoryItem>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, date, action, confidence, policy_version, model_version, body, created_at
+         FROM recommendations WHERE athlete_id = $1
+         ORDER BY date DESC, created_at DESC LIMIT $2",
+    )
+    .bind(athlete.as_str())
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    let decided = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} FROM recommendation_decisions d
+         LEFT JOIN users u ON u.id = d.author_id
+         WHERE d.athlete_id = $1 ORDER BY d.created_at DESC, d.id DESC"
+    ))
+    .bind(athlete.as_str())
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(decision_from_row)
+    .collect::<Result<Vec<_>, _>>()?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.try_get("id")?;
+            let date: String = row.try_get("date")?;
+            let action: String = row.try_get("action")?;
+            let model: String = row.try_get("model_version")?;
+            let body: String = row.try_get("body")?;
+            let recommendation: Recommendation = serde_json::from_str(&body).map_err(decode)?;
+            Ok(RecommendationHistoryItem {
+                decisions: decided
+                    .iter()
+                    .filter(|d| d.recommendation_id == id)
+                    .cloned()
+                    .collect(),
+                id,
+                date: parse_date(&date).map_err(decode)?,
+                action: action_from(&action)?,
+                confidence: row.try_get("confidence")?,
+                policy_version: row.try_get("policy_version")?,
+                model_version: Some(model).filter(|m| !m.is_empty()),
+                coach_summary: recommendation.coach_summary,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,190 @@
+//! Plans: a coach saves one, the athlete reads it with its explanation, bad plans
+//! are refused naming the field, and the server's projection is forma-core's.
+
+use forma_core::api::{AthletePlan, PlanProjection, SavedPlan};
+use forma_core::plan::{self, apply_preset, Plan, PlannedSession, Preset, ProjectionInput};
+use reqwest::StatusCode;
+
+use crate::helpers::TestServer;
+
+fn week(start: &str, minutes: f64) -> Plan {
+    Plan {
+        start: start.parse().expect("date"),
+        days: (0..7)
+            .map(|i| {
+                if i % 2 == 0 {
+                    vec![PlannedSession {
+                        sport: Some("run".to_owned()),
+                        minutes: Some(minutes),
+                        rpe: Some(6.0),
+                        load: None,
+                    }]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_coach_saves_a_plan_and_the_athlete_reads_it_with_its_explanation() {
+    let server = TestServer::start_with_demo().await;
+    let empty: AthletePlan = server.get_json("/api/athletes/p01/plan").await;
+    assert!(empty.saved.is_none());
+    assert_eq!(
+        empty.next_day.to_string(),
+        "2020-04-01",
+        "the day after the demo's day"
+    );
+
+    let plan = week("2020-04-01", 60.0);
+    let answer = server
+        .client
+        .put(server.url("/api/athletes/p01/plan"))
+        .json(&serde_json::json!({"plan": plan, "note": "Keep the easy days easy."}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let saved: SavedPlan = answer.json().await.expect("saved plan");
+    assert_eq!(saved.plan, plan);
+    assert_eq!(saved.author, "Demo Coach");
+    assert!(
+        saved
+            .explanation
+            .starts_with("7 days from 2020-04-01: 1440 load units over 4 sessions"),
+        "{}",
+        saved.explanation
+    );
+
+    let athlete = server.sign_in("p01@demo.forma", "demo-athlete").await;
+    let seen: AthletePlan = athlete
+        .client
+        .get(server.url("/api/athletes/p01/plan"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("plan");
+    let seen = seen.saved.expect("the athlete sees the saved plan");
+    assert_eq!(seen.note.as_deref(), Some("Keep the easy days easy."));
+    assert_eq!(seen.explanation, saved.explanation);
+    let refused = athlete
+        .client
+        .put(server.url("/api/athletes/p01/plan"))
+        .json(&serde_json::json!({"plan": plan}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let pool = server.pool().await;
+    let logged: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'plan' AND athlete_id = 'p01'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("audit");
+    assert_eq!(logged, 1);
+    pool.close().await;
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_plan_is_refused_naming_the_field_and_nothing_is_stored() {
+    let server = TestServer::start_with_demo().await;
+    let mut plan = week("2020-04-01", 60.0);
+    plan.days[2][0].rpe = Some(12.0);
+    let answer = server
+        .client
+        .put(server.url("/api/athletes/p01/plan"))
+        .json(&serde_json::json!({"plan": plan}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: forma_core::api::ApiError = answer.json().await.expect("error");
+    assert_eq!(error.field.as_deref(), Some("plan.days[2][0].rpe"));
+    assert!(error.message.contains("2020-04-03"), "{}", error.message);
+
+    let past = week("2020-03-20", 60.0);
+    let answer = server
+        .client
+        .put(server.url("/api/athletes/p01/plan"))
+        .json(&serde_json::json!({"plan": past}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let plan: AthletePlan = server.get_json("/api/athletes/p01/plan").await;
+    assert!(plan.saved.is_none());
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
+    let server = TestServer::start_with_demo().await;
+    let pool = server.pool().await;
+    let athlete: forma_core::types::AthleteId = "p08".parse().expect("id");
+    let data = forma_server::store::records::athlete_data(&pool, &athlete, None, None)
+        .await
+        .expect("records");
+    let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
+    let plan = apply_preset(
+        &Plan::empty("2020-04-01".parse().expect("date"), 14),
+        Preset::CopyLastWeek,
+        &sessions,
+    );
+    assert!(
+        plan.loads().iter().sum::<f64>() > 0.0,
+        "p08 trained the week before"
+    );
+    let expected = plan::project(&ProjectionInput {
+        athlete: &athlete,
+        sessions: &sessions,
+        wellness: &data.wellness,
+        plan: &plan,
+        model: None,
+        warnings: plan::WarningOptions::default(),
+        performance: None,
+    });
+
+    let answer: PlanProjection = server
+        .client
+        .post(server.url("/api/athletes/p08/plan/projection"))
+        .json(&plan)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    assert_eq!(
+        answer.projection, expected,
+        "no model is active in this server"
+    );
+    assert_eq!(answer.fingerprint, plan::fingerprint(&expected));
+
+    let deload = apply_preset(&plan, Preset::Deload, &sessions);
+    let lighter: PlanProjection = server
+        .client
+        .post(server.url("/api/athletes/p08/plan/projection"))
+        .json(&deload)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    let last = |p: &PlanProjection| p.projection.days.last().and_then(|d| d.acwr_coupled);
+    assert!(
+        last(&lighter) < last(&answer),
+        "{:?} {:?}",
+        last(&lighter),
+        last(&answer)
+    );
+    pool.close().await;
+    let _ = server.stop().await;
+}

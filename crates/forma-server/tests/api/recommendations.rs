@@ -1,0 +1,196 @@
+//! Recommendations: computed once per athlete, day, data version and model
+//! version; the rule baseline answers without a model and says so; a coach
+//! accepts or overrides with a reason from the label vocabulary (checked, audited,
+//! kept in the history); athletes cannot decide.
+
+use forma_core::api::{
+    ApiError, DecisionRecord, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
+};
+use forma_core::policy::{Action, FallbackReason, POLICY_VERSION};
+use reqwest::StatusCode;
+
+use crate::helpers::TestServer;
+
+async fn decide(
+    server: &TestServer,
+    client: &reqwest::Client,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    client
+        .post(server.url("/api/athletes/p02/recommendation/decision"))
+        .json(&body)
+        .send()
+        .await
+        .expect("request")
+}
+
+#[tokio::test]
+async fn without_a_model_the_rule_baseline_answers_says_so_and_is_stored_per_data_version() {
+    let server = TestServer::start_with_demo().await;
+    let first: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let r = &first.recommendation;
+    assert_eq!(r.fallback, Some(FallbackReason::NoModel));
+    assert_eq!(r.model_version, None);
+    assert_eq!(r.policy_version, POLICY_VERSION);
+    assert_eq!(r.date.to_string(), "2020-03-31", "the demo team's day");
+    assert!((0.0..=1.0).contains(&r.confidence));
+    assert!(!r.coach_summary.is_empty() && !r.athlete_summary.is_empty());
+
+    let again: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    assert_eq!(again.id, first.id, "read back, not recomputed");
+
+    let session = server
+        .client
+        .post(server.url("/api/athletes/p02/sessions"))
+        .json(&serde_json::json!({"date": "2020-03-31", "sport": "run", "rpe": 9, "duration_min": 120}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(session.status(), StatusCode::CREATED);
+    let newer: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    assert_ne!(newer.id, first.id, "new data, new recommendation");
+    assert_eq!(newer.data_version, first.data_version + 1);
+
+    let team: Vec<TeamRecommendation> = server.get_json("/api/teams/demo/recommendations").await;
+    assert_eq!(team.len(), 16);
+    assert!(team.iter().all(|t| t.fallback));
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn with_the_active_model_every_recommendation_names_it() {
+    let (server, model) = TestServer::start_with_demo_and_model().await;
+    let view: RecommendationView = server.get_json("/api/athletes/p08/recommendation").await;
+    assert_eq!(
+        view.recommendation.model_version.as_deref(),
+        Some(model.as_str())
+    );
+    if view.recommendation.fallback.is_none() {
+        assert!(
+            view.recommendation.risk.is_some(),
+            "a model answer carries its risk"
+        );
+    }
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_coach_overrides_with_a_reason_the_decision_is_checked_audited_and_in_the_history() {
+    let server = TestServer::start_with_demo().await;
+    let today: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let instead = if today.recommendation.action == Action::ExtendRecovery {
+        Action::Maintain
+    } else {
+        Action::ExtendRecovery
+    };
+
+    let no_action = decide(
+        &server,
+        &server.client,
+        serde_json::json!({
+            "recommendation_id": today.id, "decision": "override", "reason_code": "travel"
+        }),
+    )
+    .await;
+    assert_eq!(no_action.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: ApiError = no_action.json().await.expect("error");
+    assert_eq!(error.field.as_deref(), Some("action"));
+
+    let bad_code = decide(&server, &server.client, serde_json::json!({
+        "recommendation_id": today.id, "decision": "override", "action": instead, "reason_code": "jetlag"
+    }))
+    .await;
+    assert_eq!(bad_code.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: ApiError = bad_code.json().await.expect("error");
+    assert_eq!(error.field.as_deref(), Some("reason_code"));
+    assert!(
+        error.message.contains("`jetlag`") && error.message.contains("travel"),
+        "{}",
+        error.message
+    );
+
+    let other_without_note = decide(&server, &server.client, serde_json::json!({
+        "recommendation_id": today.id, "decision": "override", "action": instead, "reason_code": "other"
+    }))
+    .await;
+    assert_eq!(
+        other_without_note.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let athlete = server.sign_in("p02@demo.forma", "demo-athlete").await;
+    let refused = decide(
+        &server,
+        &athlete.client,
+        serde_json::json!({
+            "recommendation_id": today.id, "decision": "accept"
+        }),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let elsewhere: RecommendationView = server.get_json("/api/athletes/p01/recommendation").await;
+    let wrong_athlete = decide(
+        &server,
+        &server.client,
+        serde_json::json!({
+            "recommendation_id": elsewhere.id, "decision": "accept"
+        }),
+    )
+    .await;
+    assert_eq!(
+        wrong_athlete.status(),
+        StatusCode::NOT_FOUND,
+        "p01's recommendation is not p02's"
+    );
+
+    let stored = decide(
+        &server,
+        &server.client,
+        serde_json::json!({
+            "recommendation_id": today.id, "decision": "override", "action": instead,
+            "reason_code": "travel", "note": "Away game on Thursday."
+        }),
+    )
+    .await;
+    assert_eq!(stored.status(), StatusCode::CREATED);
+    let stored: DecisionRecord = stored.json().await.expect("decision");
+    assert_eq!(stored.author, "Demo Coach");
+    assert_eq!(stored.action, instead);
+
+    let shown: RecommendationView = athlete
+        .client
+        .get(server.url("/api/athletes/p02/recommendation"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("view");
+    let decision = shown
+        .decision
+        .expect("the athlete sees the coach's decision");
+    assert_eq!(decision.decision, "override");
+    assert_eq!(decision.note.as_deref(), Some("Away game on Thursday."));
+
+    let history: Vec<RecommendationHistoryItem> =
+        server.get_json("/api/athletes/p02/recommendations").await;
+    let entry = history
+        .iter()
+        .find(|h| h.id == today.id)
+        .expect("in the history");
+    assert_eq!(entry.decisions.len(), 1);
+    assert_eq!(entry.decisions[0].reason_code.as_deref(), Some("travel"));
+
+    let audit: Vec<forma_core::api::AuditEntry> = server.get_json("/api/audit?athlete=p02").await;
+    let logged = audit
+        .iter()
+        .find(|e| e.entity == "decision")
+        .expect("the decision is in the audit log");
+    assert_eq!(logged.entity_id, stored.id);
+    assert_eq!(
+        logged.after.as_ref().expect("after")["reason_code"],
+        "travel"
+    );
+    let _ = server.stop().await;
+}
