@@ -4,8 +4,12 @@
 use std::cell::RefCell;
 
 use forma_core::api::{
-    ApiError, AthleteProfile, AthleteStatus, Health, LoginRequest, ModelRegistry, SeriesResponse,
-    SessionRecord, SignedInUser, TeamSummary,
+    ApiError, AthletePlan, AthleteProfile, AthleteStatus, Health, LoginRequest, ModelRegistry,
+    NewPlan, NewSession, NewWellness, SavedPlan, SeriesResponse, SessionRecord, SignedInUser,
+    TeamSummary,
+};
+use forma_core::api::{
+    DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
 use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
@@ -96,6 +100,23 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiFailure> {
     let mut request = gloo_net::http::Request::post(path);
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("X-CSRF-Token", &token);
+    }
+    let response = request
+        .json(body)
+        .map_err(|error| ApiFailure::BadResponse(error.to_string()))?
+        .send()
+        .await
+        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    read_json(response).await
+}
+
+async fn put_json<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiFailure> {
+    let mut request = gloo_net::http::Request::put(path);
     if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
         request = request.header("X-CSRF-Token", &token);
     }
@@ -298,6 +319,42 @@ pub async fn train_model() -> Result<ModelRegistry, ApiFailure> {
     post_json("/api/models/train", &()).await
 }
 
+/// `GET /api/athletes/{id}/plan`: the saved plan and the day a new plan starts.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn athlete_plan(id: &str) -> Result<AthletePlan, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/plan")).await
+}
+
+/// `PUT /api/athletes/{id}/plan`: saves a plan (coaches).
+///
+/// # Errors
+/// See [`ApiFailure`]; a bad plan is a `Server` failure with status 422 naming the field.
+pub async fn save_plan(id: &str, plan: &NewPlan) -> Result<SavedPlan, ApiFailure> {
+    put_json(&format!("/api/athletes/{id}/plan"), plan).await
+}
+
+/// `PUT /api/athletes/{id}/wellness/{date}`: one day's check-in.
+///
+/// # Errors
+/// See [`ApiFailure`]; a value out of range is a `Server` failure with status 422 naming it.
+pub async fn put_wellness(
+    id: &str,
+    date: &str,
+    entry: &NewWellness,
+) -> Result<WellnessEntry, ApiFailure> {
+    put_json(&format!("/api/athletes/{id}/wellness/{date}"), entry).await
+}
+
+/// `POST /api/athletes/{id}/sessions`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn add_session(id: &str, session: &NewSession) -> Result<SessionRecord, ApiFailure> {
+    post_json(&format!("/api/athletes/{id}/sessions"), session).await
+}
+
 /// `GET /api/athletes/{id}/labels`: the athlete's labels that count.
 ///
 /// # Errors
@@ -358,4 +415,63 @@ pub async fn label_queue(
 /// Where the labels export of the signed-in coach's teams downloads from.
 pub fn labels_export_url(format: forma_core::labels::LabelFormat) -> String {
     format!("/api/labels/export?format={}", format.extension())
+}
+
+/// `GET /api/athletes/{id}/recommendation`: today's recommendation.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn recommendation(id: &str) -> Result<RecommendationView, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/recommendation")).await
+}
+
+/// `GET /api/athletes/{id}/recommendations`: every recommendation with its decisions.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn recommendation_history(
+    id: &str,
+) -> Result<Vec<RecommendationHistoryItem>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/recommendations")).await
+}
+
+/// `POST /api/athletes/{id}/recommendation/decision`.
+///
+/// # Errors
+/// See [`ApiFailure`]; a missing action or reason is a `Server` failure with status 422.
+pub async fn decide(id: &str, decision: &NewDecision) -> Result<DecisionRecord, ApiFailure> {
+    post_json(
+        &format!("/api/athletes/{id}/recommendation/decision"),
+        decision,
+    )
+    .await
+}
+
+/// `GET /api/teams/{team}/recommendations`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn team_recommendations(team: &str) -> Result<Vec<TeamRecommendation>, ApiFailure> {
+    get_json(&format!("/api/teams/{team}/recommendations")).await
+}
+
+/// `GET /api/athletes/{id}/performance-tests`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn performance_tests(
+    id: &str,
+) -> Result<Vec<forma_core::plan::PerformanceTest>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/performance-tests")).await
+}
+
+/// `POST /api/athletes/{id}/performance-tests` (coaches).
+///
+/// # Errors
+/// See [`ApiFailure`]; a bad date or value is a `Server` failure with status 422.
+pub async fn add_performance_test(
+    id: &str,
+    test: &forma_core::plan::PerformanceTest,
+) -> Result<forma_core::plan::PerformanceTest, ApiFailure> {
+    post_json(&format!("/api/athletes/{id}/performance-tests"), test).await
 }

@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/team") view=pages::team::TeamPage/>
                     <Route path=path!("/athletes/:id") view=pages::athlete::AthletePage/>
+                    <Route path=path!("/athletes/:id/plan") view=pages::plan::AthletePlanPage/>
                     <Route path=path!("/labels") view=pages::labels::LabelsPage/>
                     <Route path=path!("/plan") view=pages::plan::PlanPage/>
                     <Route path=path!("/model") view=pages::model::ModelPage/>

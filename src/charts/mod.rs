@@ -4,4 +4,5 @@
 
 pub mod calibration;
 pub mod draw;
+pub mod plan;
 pub mod window;

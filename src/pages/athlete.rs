@@ -18,6 +18,7 @@ use crate::charts::window::{self, number, DateRange, PmcVariantChoice, RatioForm
 use crate::components::chart_panel::ChartPanel;
 use crate::components::label_form::LabelPanel;
 use crate::components::sign_in_required::SignInRequired;
+use crate::components::today::AthleteToday;
 
 /// Everything the page shows, fetched together.
 #[derive(Clone)]
@@ -130,6 +131,7 @@ fn AthleteView(data: AthleteData) -> impl IntoView {
     let window = move || range.get().indices(len);
     view! {
         {header}
+        <AthleteToday athlete=profile.id.to_string()/>
         <div class="range-switch" role="group" aria-label="Date range" data-testid="range-switch">
             {DateRange::ALL
                 .into_iter()

@@ -6,6 +6,8 @@ use forma_core::api::{ModelRegistry, ModelVersion};
 use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
 use forma_core::model::evaluation::{CalibrationBin, Interval};
 use forma_core::model::ModelArtifact;
+use forma_core::policy::confidence::{backtest_table, risk_threshold, BacktestRow};
+use forma_core::policy::PolicyOptions;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
@@ -231,7 +233,72 @@ fn ModelCardView(artifact: ModelArtifact) -> impl IntoView {
         </section>
         <BacktestTable title="Forward in time" scheme=forward.clone() primary/>
         <BacktestTable title="Athletes held out" scheme=by_athlete.clone() primary/>
-        <CalibrationPanel forward by_athlete primary/>
+        <CalibrationPanel forward=forward.clone() by_athlete primary/>
+        <ConfidencePanel forward primary base_rate=artifact.models.base_rate/>
+    }
+}
+
+/// Backtest rows rebuilt from a calibration table: each bin's days at the bin's
+/// mean predicted probability, with its events as outcomes (completeness unknown,
+/// so 1).
+pub fn rows_from_bins(bins: &[CalibrationBin]) -> Vec<BacktestRow> {
+    bins.iter()
+        .filter_map(|b| {
+            let p = b.mean_predicted?;
+            Some((0..b.rows).map(move |i| BacktestRow {
+                probability: p,
+                outcome: i < b.events,
+                completeness: 1.0,
+            }))
+        })
+        .flatten()
+        .collect()
+}
+
+/// How the policy's confidence compares with what happened, on the forward
+/// backtest's predictions.
+#[component]
+fn ConfidencePanel(forward: SchemeResult, primary: Scorer, base_rate: f64) -> impl IntoView {
+    let rows = rows_from_bins(&calibration_of(&forward, primary));
+    let options = PolicyOptions::default();
+    let threshold = risk_threshold(base_rate, &options);
+    let table = backtest_table(&rows, base_rate, &options)
+        .into_iter()
+        .filter(|b| b.rows > 0)
+        .map(|b| {
+            view! {
+                <tr>
+                    <th scope="row">{format!("{:.0}% to {:.0}%", b.from * 100.0, b.to * 100.0)}</th>
+                    <td>{b.rows}</td>
+                    <td>{percent(b.mean_confidence)}</td>
+                    <td>{percent(b.observed)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" data-testid="confidence-check">
+            <h2>"Confidence against what happened"</h2>
+            <p class="note">
+                {format!(
+                    "A recommendation's confidence is the cost-weighted probability that its side of the decision is right: caution (less load) is right when an injury or illness follows within 7 days, proceeding is right when none does. The model's side switches at a risk of {}, twice the training event rate; a missed episode weighs as much as several needless cautions. Here the forward backtest's days, grouped by the confidence the policy would have given them, against the weighted share it got right. Where the two columns agree, confidence means what it says. Built from the calibration bins (each day at its bin's mean risk), before the data-completeness discount.",
+                    percent(Some(threshold))
+                )}
+            </p>
+            <div class="table-scroll">
+                <table class="data-table" data-testid="confidence-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Confidence"</th>
+                            <th scope="col">"Days"</th>
+                            <th scope="col">"Mean confidence"</th>
+                            <th scope="col">"Right (weighted)"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{table}</tbody>
+                </table>
+            </div>
+        </section>
     }
 }
 

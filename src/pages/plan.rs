@@ -1,17 +1,798 @@
-//! `/plan`: Edit an athlete's next 7 to 28 days and see load, form and risk respond as you type.
+//! `/plan`: the coach picks an athlete; `/athletes/:id/plan`: the what-if plan.
+//! The next 7 to 28 days as a grid of planned sessions; every edit is projected in
+//! the browser with forma-core and the active model (fetched once), drawn against
+//! the plan as it was before the edits, with no request to the server.
 
+use std::sync::Arc;
+
+use forma_core::api::{AthletePlan, AthleteProfile, AthleteStatus, NewPlan};
+use forma_core::model::ModelArtifact;
+use forma_core::plan::{
+    self, apply_preset, copy_day, move_session, PerformanceTest, Plan, PlannedSession, Preset,
+    Projection, ProjectionInput, WarningOptions,
+};
+use forma_core::types::{Session, WellnessEntry};
+use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
+use crate::api::{self, ApiFailure};
+use crate::auth::use_auth;
+use crate::charts::plan::draw_plan;
+use crate::charts::window::number;
 use crate::components::page_header::PageHeader;
+use crate::components::sign_in_required::SignInRequired;
 
+/// `/plan`: the team's athletes, each linking to their plan.
 #[component]
 pub fn PlanPage() -> impl IntoView {
+    let auth = use_auth();
+    let team = LocalResource::new(move || {
+        auth.when_signed_in(|| async {
+            let Some(team) = api::teams().await?.into_iter().next() else {
+                return Ok(Vec::new());
+            };
+            api::team_athletes(&team.id).await
+        })
+    });
     view! {
-        <PageHeader title="Plan" summary="Edit an athlete's next 7 to 28 days and see load, form and risk respond as you type."/>
-        <section class="card empty-state" data-testid="plan-empty">
-            <p>"Sign in and pick an athlete to plan their next weeks."</p>
-            <A href="/sign-in" attr:class="button">"Sign in"</A>
+        <PageHeader
+            title="Plan"
+            summary="Choose an athlete to edit the next weeks and see load, form and risk respond as you type."
+        />
+        <Transition fallback=|| view! { <p class="loading">"Loading the team…"</p> }>
+            {move || {
+                team.get()
+                    .map(|answer| match answer {
+                        Err(failure) if failure.is_unauthenticated() => {
+                            view! { <SignInRequired what="plans"/> }.into_any()
+                        }
+                        Err(failure) => {
+                            view! { <p class="card error" role="alert">{failure.to_string()}</p> }
+                                .into_any()
+                        }
+                        Ok(athletes) => view! { <AthletePicker athletes/> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn AthletePicker(athletes: Vec<AthleteStatus>) -> impl IntoView {
+    view! {
+        <ul class="card picker" data-testid="plan-athletes">
+            {athletes
+                .into_iter()
+                .map(|a| {
+                    let href = format!("/athletes/{}/plan", a.athlete.id.as_str());
+                    view! {
+                        <li>
+                            <A href=href>{a.athlete.name.clone()}</A>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// Everything the editor needs, fetched once.
+#[derive(Clone)]
+struct PlanData {
+    profile: AthleteProfile,
+    sessions: Arc<Vec<Session>>,
+    wellness: Arc<Vec<WellnessEntry>>,
+    plan: AthletePlan,
+    model: Option<Arc<ModelArtifact>>,
+    tests: Vec<PerformanceTest>,
+}
+
+async fn load(id: String) -> Result<PlanData, ApiFailure> {
+    let profile = api::athlete(&id).await?;
+    let sessions = api::sessions(&id).await?;
+    let wellness = api::wellness(&id).await?;
+    let plan = api::athlete_plan(&id).await?;
+    let model = api::active_model().await?;
+    let tests = api::performance_tests(&id).await?;
+    Ok(PlanData {
+        tests,
+        profile,
+        sessions: Arc::new(sessions.into_iter().map(|r| r.session).collect()),
+        wellness: Arc::new(wellness),
+        plan,
+        model: model.map(Arc::new),
+    })
+}
+
+/// `/athletes/:id/plan`.
+#[component]
+pub fn AthletePlanPage() -> impl IntoView {
+    let auth = use_auth();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let data = LocalResource::new(move || {
+        let id = id();
+        auth.when_signed_in(move || load(id))
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading the plan…"</p> }>
+            {move || {
+                if !auth.checked.get() {
+                    return Some(view! { <p class="loading">"Checking your sign-in…"</p> }.into_any());
+                }
+                data.get()
+                    .map(|answer| match answer {
+                        Err(failure) if failure.is_unauthenticated() => {
+                            auth.session_lost(&failure);
+                            view! { <SignInRequired what="this plan"/> }.into_any()
+                        }
+                        Err(failure) if failure.is_not_found() => {
+                            view! {
+                                <p class="card error" data-testid="not-allowed">
+                                    "There is no such athlete, or your account may not see them."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(failure) => {
+                            view! { <p class="card error" role="alert">{failure.to_string()}</p> }
+                                .into_any()
+                        }
+                        Ok(data) => view! { <PlanEditor data/> }.into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// The 95th percentile (nearest rank) of `times`.
+pub fn p95(times: &[f64]) -> Option<f64> {
+    if times.is_empty() {
+        return None;
+    }
+    let mut sorted = times.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((0.95 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    Some(sorted[rank - 1])
+}
+
+/// The mean of the defined, finite values.
+pub fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let (sum, n) = values
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim().replace(',', ".");
+    if text.is_empty() {
+        None
+    } else {
+        text.parse().ok()
+    }
+}
+
+/// The plan the editor starts from: the saved plan when it starts on the next
+/// day or later, else the last recorded week repeated for two weeks.
+fn starting_plan(data: &PlanData) -> Plan {
+    let next = data.plan.next_day;
+    match &data.plan.saved {
+        Some(saved) if saved.plan.start >= next => saved.plan.clone(),
+        _ => apply_preset(&Plan::empty(next, 14), Preset::CopyLastWeek, &data.sessions),
+    }
+}
+
+fn signed(x: f64, digits: usize) -> String {
+    if x.abs() < 0.5 * 10f64.powi(-(digits as i32)) {
+        "±0".to_owned()
+    } else {
+        format!("{x:+.digits$}")
+    }
+}
+
+#[component]
+fn PlanEditor(data: PlanData) -> impl IntoView {
+    let auth = use_auth();
+    let may_save = auth
+        .role()
+        .is_some_and(|r| r != forma_core::api::Role::Athlete);
+    let athlete_id = data.profile.id.clone();
+    let initial = starting_plan(&data);
+    let plan = RwSignal::new(initial.clone());
+    let baseline = RwSignal::new(initial);
+    let started = StoredValue::new(None::<f64>);
+    let timings = StoredValue::new(Vec::<f64>::new());
+    let last_ms = RwSignal::new(None::<f64>);
+    let p95_ms = RwSignal::new(None::<f64>);
+    let note = RwSignal::new(
+        data.plan
+            .saved
+            .as_ref()
+            .and_then(|s| s.note.clone())
+            .unwrap_or_default(),
+    );
+    let message = RwSignal::new(None::<String>);
+
+    let sessions = data.sessions.clone();
+    let wellness = data.wellness.clone();
+    let model = data.model.clone();
+    let id_for_projection = athlete_id.clone();
+    // The performance model reads only the past: fitted when the tests change,
+    // used by every edit.
+    let tests = RwSignal::new(data.tests.clone());
+    let fit = {
+        let sessions = data.sessions.clone();
+        let id = athlete_id.clone();
+        Memo::new(move |_| tests.with(|t| plan::fit_performance(&id, &sessions, t)))
+    };
+    let project = Arc::new(
+        move |p: &Plan, params: Option<&forma_core::banister::BanisterParams>| -> Projection {
+            plan::project(&ProjectionInput {
+                athlete: &id_for_projection,
+                sessions: &sessions,
+                wellness: &wellness,
+                plan: p,
+                model: model.as_deref(),
+                warnings: WarningOptions::default(),
+                performance: params,
+            })
+        },
+    );
+    let projection = {
+        let project = project.clone();
+        Memo::new(move |_| fit.with(|f| plan.with(|p| project(p, f.as_ref().map(|f| &f.params)))))
+    };
+    let baseline_projection = {
+        let project = project.clone();
+        Memo::new(move |_| {
+            fit.with(|f| baseline.with(|p| project(p, f.as_ref().map(|f| &f.params))))
+        })
+    };
+    let edit = move |change: &dyn Fn(&mut Plan)| {
+        started.set_value(Some(now_ms()));
+        plan.update(|p| change(p));
+    };
+
+    let canvas = NodeRef::<Canvas>::new();
+    let draw_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let edited = projection.get();
+        let before = baseline_projection.get();
+        if let Some(element) = canvas.get() {
+            draw_error.set(draw_plan(&element, &edited, &before).err());
+        }
+        if let Some(t0) = started.get_value() {
+            let ms = now_ms() - t0;
+            started.set_value(None);
+            timings.update_value(|t| t.push(ms));
+            last_ms.set(Some(ms));
+            p95_ms.set(timings.with_value(|t| p95(t)));
+        }
+    });
+
+    let history = data.sessions.clone();
+    let preset = move |which: Preset| {
+        let history = history.clone();
+        move |_| edit(&|p: &mut Plan| *p = apply_preset(p, which, &history))
+    };
+    let set_days = move |n: usize| {
+        edit(&|p: &mut Plan| p.days.resize(n, Vec::new()));
+    };
+    let save_id = athlete_id.clone();
+    let save = Action::new_unsync(move |(): &()| {
+        let id = save_id.clone();
+        let request = NewPlan {
+            plan: plan.get_untracked(),
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        async move {
+            match api::save_plan(id.as_str(), &request).await {
+                Ok(saved) => {
+                    baseline.set(saved.plan.clone());
+                    message.set(Some(format!(
+                        "Saved. The athlete sees this plan and its explanation on their page: {}",
+                        saved.explanation
+                    )));
+                }
+                Err(failure) => message.set(Some(failure.to_string())),
+            }
+        }
+    });
+    let validation = move || plan.with(|p| p.validate().err().map(|e| e.to_string()));
+    let name = data.profile.name.clone();
+    let has_model = data.model.as_ref().map(|m| m.version_id.clone());
+    let history_for_explain = data.sessions.clone();
+    let fit_words = move || {
+        match fit.get() {
+        Some(f) => format!(
+            "Performance is projected with Banister's fitness-fatigue model fitted to {} tests (R² {:.2}; fitness time constant {:.0} days, fatigue {:.0} days).",
+            f.tests, f.r_squared, f.params.tau1, f.params.tau2
+        ),
+        None if tests.with(Vec::len) >= 6 => format!(
+            "The {} performance tests could not be fitted with Banister's model (all on days before the first load, or no solution within its bounds).",
+            tests.with(Vec::len)
+        ),
+        None => format!(
+            "Record at least 6 performance tests to project performance with Banister's model ({} so far).",
+            tests.with(Vec::len)
+        ),
+    }
+    };
+
+    view! {
+        <PageHeader
+            title="Plan"
+            summary="Edit the next weeks; load, ratio, form and risk follow every keystroke, computed in this browser."
+        />
+        <section class="card plan-head">
+            <h2 data-testid="plan-athlete">{name}</h2>
+            <p class="note">
+                {match has_model {
+                    Some(v) => format!("Risk from the active model {v}, run in this browser. The shaded band is the spread of the forest's trees."),
+                    None => "No active model: the plan shows load, ratio and form; risk appears once a model is active.".to_owned(),
+                }}
+            </p>
+            <div class="actions" role="group" aria-label="Presets">
+                <button class="button secondary" data-testid="preset-deload" on:click=preset(Preset::Deload)>
+                    "Deload week (−30%)"
+                </button>
+                <button class="button secondary" data-testid="preset-progression" on:click=preset(Preset::Progression)>
+                    "Progression (+10%)"
+                </button>
+                <button class="button secondary" data-testid="preset-copy" on:click=preset(Preset::CopyLastWeek)>
+                    "Copy last week"
+                </button>
+                <button
+                    class="button secondary"
+                    data-testid="plan-reset"
+                    on:click=move |_| edit(&|p: &mut Plan| *p = baseline.get_untracked())
+                >
+                    "Undo all edits"
+                </button>
+                <label class="inline">
+                    "Days "
+                    <select
+                        data-testid="plan-days"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                set_days(n);
+                            }
+                        }
+                        prop:value=move || plan.with(|p| p.days.len().to_string())
+                    >
+                        {[7usize, 14, 21, 28]
+                            .into_iter()
+                            .map(|n| view! { <option value=n.to_string()>{n}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+            </div>
+            <Show when=move || validation().is_some()>
+                <p class="form-error" role="alert" data-testid="plan-invalid">
+                    {move || validation().unwrap_or_default()}
+                </p>
+            </Show>
         </section>
+
+        <section class="card plan-result" data-testid="plan-result">
+            <h2>"What this plan does"</h2>
+            <p data-testid="plan-explanation">
+                {move || plan.with(|p| projection.with(|pr| plan::explain(p, pr, &history_for_explain)))}
+            </p>
+            <p class="note" data-testid="performance-fit">{fit_words}</p>
+            <PlanSummary projection baseline_projection/>
+            <canvas
+                node_ref=canvas
+                class="chart-canvas plan-canvas"
+                role="img"
+                aria-label="Planned load, ratio and risk against the plan before the edits"
+                data-testid="canvas-plan"
+            ></canvas>
+            <Show when=move || draw_error.get().is_some()>
+                <p class="error">{move || draw_error.get().unwrap_or_default()}</p>
+            </Show>
+            <p class="note timing">
+                "Last update "
+                <span data-testid="update-ms">{move || last_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
+                " ms, 95th percentile "
+                <span data-testid="update-p95">{move || p95_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
+                " ms; fingerprint "
+                <code data-testid="projection-fingerprint">{move || projection.with(plan::fingerprint)}</code>
+            </p>
+            <ProjectionTable projection baseline_projection/>
+        </section>
+
+        <section class="card" data-testid="plan-grid-card">
+            <h2>"Sessions"</h2>
+            <p class="note">"Load is RPE × minutes unless you type a load. Empty days are rest."</p>
+            <div class="plan-grid" data-testid="plan-grid">
+                <For
+                    each=move || 0..plan.with(|p| p.days.len())
+                    key=|i| *i
+                    children=move |day| view! { <DayCard day plan edit/> }
+                />
+            </div>
+            {may_save.then(|| view! { <TestsForm athlete=athlete_id.to_string() tests/> })}
+            {may_save
+                .then(|| {
+                    view! {
+                        <div class="plan-save">
+                            <label>
+                                "Note to the athlete"
+                                <textarea
+                                    data-testid="plan-note"
+                                    prop:value=note
+                                    on:input=move |ev| note.set(event_target_value(&ev))
+                                ></textarea>
+                            </label>
+                            <button
+                                class="button"
+                                data-testid="plan-save"
+                                disabled=move || save.pending().get() || validation().is_some()
+                                on:click=move |_| {
+                                    save.dispatch(());
+                                }
+                            >
+                                "Save plan"
+                            </button>
+                        </div>
+                    }
+                })}
+            <Show when=move || message.get().is_some()>
+                <p class="form-note" role="status" data-testid="plan-message">
+                    {move || message.get().unwrap_or_default()}
+                </p>
+            </Show>
+        </section>
+        <pre hidden data-testid="plan-json">{move || plan.with(|p| serde_json::to_string(p).unwrap_or_default())}</pre>
+    }
+}
+
+/// The whole plan's mean ratio, mean risk and end form, against before the edits.
+#[component]
+fn PlanSummary(
+    projection: Memo<Projection>,
+    baseline_projection: Memo<Projection>,
+) -> impl IntoView {
+    let ratio = |p: &Projection| mean(p.days.iter().map(|d| d.acwr_coupled));
+    let risk = |p: &Projection| mean(p.days.iter().map(|d| d.risk.map(|r| r.p)));
+    let form = |p: &Projection| p.days.last().map(|d| d.tsb);
+    let load = |p: &Projection| Some(p.days.iter().map(|d| d.load).sum::<f64>());
+    let performance = |p: &Projection| p.days.last().and_then(|d| d.performance);
+    let cell = move |testid: &'static str,
+                     f: fn(&Projection) -> Option<f64>,
+                     digits: usize,
+                     pct: bool| {
+        let show = move |v: Option<f64>| match (v, pct) {
+            (Some(v), true) => format!("{:.1}%", v * 100.0),
+            (v, _) => number(v, digits),
+        };
+        view! {
+            <td data-testid=testid data-value=move || projection.with(|p| f(p).map(|v| v.to_string()).unwrap_or_default())>
+                {move || show(projection.with(f))}
+            </td>
+            <td data-testid=format!("{testid}-before") data-value=move || baseline_projection.with(|p| f(p).map(|v| v.to_string()).unwrap_or_default())>
+                {move || show(baseline_projection.with(f))}
+            </td>
+        }
+    };
+    view! {
+        <div class="table-scroll">
+            <table class="data-table plan-summary">
+                <thead>
+                    <tr>
+                        <th scope="col">""</th>
+                        <th scope="col">"This plan"</th>
+                        <th scope="col">"Before the edits"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr><th scope="row">"Total load"</th>{cell("summary-load", load, 0, false)}</tr>
+                    <tr><th scope="row">"Mean acute:chronic ratio"</th>{cell("summary-ratio", ratio, 2, false)}</tr>
+                    <tr><th scope="row">"Form on the last day"</th>{cell("summary-form", form, 1, false)}</tr>
+                    <tr><th scope="row">"Mean risk"</th>{cell("summary-risk", risk, 1, true)}</tr>
+                    <tr><th scope="row">"Performance on the last day"</th>{cell("summary-performance", performance, 1, false)}</tr>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn ProjectionTable(
+    projection: Memo<Projection>,
+    baseline_projection: Memo<Projection>,
+) -> impl IntoView {
+    let rows = move || {
+        let edited = projection.get();
+        let before = baseline_projection.get();
+        let diffs = plan::compare(&before, &edited);
+        edited
+            .days
+            .into_iter()
+            .zip(diffs)
+            .map(|(d, diff)| {
+                let risk = d
+                    .risk
+                    .map(|r| format!("{:.1}% ({:.0}–{:.0})", r.p * 100.0, r.low * 100.0, r.high * 100.0))
+                    .unwrap_or_else(|| "n/a".to_owned());
+                let risk_change = diff.risk.map(|r| signed(r * 100.0, 1)).unwrap_or_default();
+                let warned = !d.warnings.is_empty();
+                view! {
+                    <tr class=if warned { "warned" } else { "" }>
+                        <th scope="row">{format!("{} {}", d.date.strftime("%a"), d.date)}</th>
+                        <td>{format!("{:.0}", d.load)} <small>{signed(diff.load, 0)}</small></td>
+                        <td>{number(d.acwr_coupled, 2)} <small>{diff.acwr_coupled.map(|x| signed(x, 2)).unwrap_or_default()}</small></td>
+                        <td>{number(d.acwr_uncoupled, 2)}</td>
+                        <td>{number(d.acwr_ewma, 2)}</td>
+                        <td>{format!("{:.1}", d.ctl)}</td>
+                        <td>{format!("{:.1}", d.atl)}</td>
+                        <td>{format!("{:.1}", d.tsb)} <small>{signed(diff.tsb, 1)}</small></td>
+                        <td>{number(d.monotony, 2)}</td>
+                        <td>{number(d.strain, 0)}</td>
+                        <td>{risk} <small>{risk_change}</small></td>
+                        <td>{number(d.performance, 1)}</td>
+                        <td class="warnings">{d.warnings.join(" ")}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="chart-table" open>
+            <summary>"Day by day (changes against before the edits in small print)"</summary>
+            <div class="table-scroll">
+                <table class="data-table plan-table" data-testid="projection-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Day"</th>
+                            <th scope="col">"Load"</th>
+                            <th scope="col">"Ratio (coupled)"</th>
+                            <th scope="col">"Uncoupled"</th>
+                            <th scope="col">"EWMA"</th>
+                            <th scope="col">"Fitness"</th>
+                            <th scope="col">"Fatigue"</th>
+                            <th scope="col">"Form"</th>
+                            <th scope="col">"Monotony"</th>
+                            <th scope="col">"Strain"</th>
+                            <th scope="col">"Risk (tree spread)"</th>
+                            <th scope="col">"Performance"</th>
+                            <th scope="col">"Warnings"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn DayCard(
+    day: usize,
+    plan: RwSignal<Plan>,
+    edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let date = plan.with_untracked(|p| p.date(day));
+    let count = move || plan.with(|p| p.days.get(day).map_or(0, Vec::len));
+    let day_load = move || {
+        plan.with(|p| {
+            p.days.get(day).map_or(0.0, |s| {
+                s.iter().map(PlannedSession::planned_load).sum::<f64>()
+            })
+        })
+    };
+    view! {
+        <div class="plan-day" data-testid="plan-day" data-date=date.to_string()>
+            <div class="plan-day-head">
+                <strong>{format!("{} {}", date.strftime("%a"), date)}</strong>
+                <span class="note" data-testid="day-load">{move || format!("{:.0}", day_load() + 0.0)}</span>
+            </div>
+            <For
+                each=move || 0..count()
+                key=|k| *k
+                children=move |k| view! { <SessionRow day k plan edit/> }
+            />
+            <div class="plan-day-actions">
+                <button
+                    class="button small secondary"
+                    data-testid="add-session"
+                    on:click=move |_| edit(&|p: &mut Plan| {
+                        if let Some(d) = p.days.get_mut(day) {
+                            d.push(PlannedSession { minutes: Some(45.0), rpe: Some(5.0), ..PlannedSession::default() });
+                        }
+                    })
+                >
+                    "Add"
+                </button>
+                <button
+                    class="button small secondary"
+                    data-testid="copy-day"
+                    title="Copy this day's sessions onto the next day"
+                    on:click=move |_| edit(&|p: &mut Plan| copy_day(p, day, day + 1))
+                >
+                    "Copy to next day"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn SessionRow(
+    day: usize,
+    k: usize,
+    plan: RwSignal<Plan>,
+    edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let get = move |f: fn(&PlannedSession) -> Option<f64>| {
+        plan.with(|p| {
+            p.days
+                .get(day)
+                .and_then(|d| d.get(k))
+                .and_then(f)
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        })
+    };
+    let set = move |f: fn(&mut PlannedSession, Option<f64>), text: String| {
+        let value = parse_number(&text);
+        edit(&move |p: &mut Plan| {
+            if let Some(s) = p.days.get_mut(day).and_then(|d| d.get_mut(k)) {
+                f(s, value);
+            }
+        });
+    };
+    let days = move || plan.with(|p| p.days.len());
+    view! {
+        <div class="plan-session" data-testid="plan-session">
+            <input
+                class="sport"
+                aria-label="Sport"
+                placeholder="sport"
+                prop:value=move || plan.with(|p| p.days.get(day).and_then(|d| d.get(k)).and_then(|s| s.sport.clone()).unwrap_or_default())
+                on:change=move |ev| {
+                    let text = event_target_value(&ev);
+                    edit(&move |p: &mut Plan| {
+                        if let Some(s) = p.days.get_mut(day).and_then(|d| d.get_mut(k)) {
+                            s.sport = Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+                        }
+                    });
+                }
+            />
+            <label>
+                "min"
+                <input
+                    type="number"
+                    min="0"
+                    inputmode="decimal"
+                    data-testid="session-minutes"
+                    prop:value=move || get(|s| s.minutes)
+                    on:input=move |ev| set(|s, v| s.minutes = v, event_target_value(&ev))
+                />
+            </label>
+            <label>
+                "RPE"
+                <input
+                    type="number"
+                    min="0"
+                    max="10"
+                    inputmode="decimal"
+                    data-testid="session-rpe"
+                    prop:value=move || get(|s| s.rpe)
+                    on:input=move |ev| set(|s, v| s.rpe = v, event_target_value(&ev))
+                />
+            </label>
+            <label>
+                "load"
+                <input
+                    type="number"
+                    min="0"
+                    inputmode="decimal"
+                    data-testid="session-load"
+                    placeholder=move || plan.with(|p| p.days.get(day).and_then(|d| d.get(k)).map(|s| format!("{:.0}", s.planned_load())).unwrap_or_default())
+                    prop:value=move || get(|s| s.load)
+                    on:input=move |ev| set(|s, v| s.load = v, event_target_value(&ev))
+                />
+            </label>
+            <select
+                aria-label="Move to day"
+                data-testid="move-session"
+                on:change=move |ev| {
+                    if let Ok(to) = event_target_value(&ev).parse::<usize>() {
+                        edit(&move |p: &mut Plan| move_session(p, day, k, to));
+                    }
+                }
+            >
+                <option value="" selected>"Move…"</option>
+                {move || {
+                    (0..days())
+                        .filter(|d| *d != day)
+                        .map(|d| {
+                            let date = plan.with_untracked(|p| p.date(d));
+                            view! { <option value=d.to_string()>{format!("{} {}", date.strftime("%a"), date.day())}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <button
+                class="button small secondary"
+                aria-label="Remove session"
+                data-testid="remove-session"
+                on:click=move |_| edit(&move |p: &mut Plan| {
+                    if let Some(d) = p.days.get_mut(day) {
+                        if k < d.len() {
+                            d.remove(k);
+                        }
+                    }
+                })
+            >
+                "×"
+            </button>
+        </div>
+    }
+}
+
+/// The athlete's performance tests and a form to record one (coaches).
+#[component]
+fn TestsForm(athlete: String, tests: RwSignal<Vec<PerformanceTest>>) -> impl IntoView {
+    let date = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let add = Action::new_unsync(move |(): &()| {
+        let athlete = athlete.clone();
+        let parsed = date
+            .get_untracked()
+            .parse()
+            .map_err(|_| "Give the test's date as YYYY-MM-DD.".to_owned())
+            .and_then(|d| {
+                parse_number(&value.get_untracked())
+                    .map(|v| PerformanceTest { date: d, value: v })
+                    .ok_or_else(|| "Give the test's result as a number.".to_owned())
+            });
+        async move {
+            match parsed {
+                Err(why) => message.set(Some(why)),
+                Ok(test) => match api::add_performance_test(&athlete, &test).await {
+                    Ok(stored) => {
+                        tests.update(|t| {
+                            t.push(stored);
+                            t.sort_by_key(|t| t.date);
+                        });
+                        value.set(String::new());
+                        message.set(None);
+                    }
+                    Err(failure) => message.set(Some(failure.to_string())),
+                },
+            }
+        }
+    });
+    view! {
+        <details class="tests" data-testid="performance-tests">
+            <summary>{move || format!("Performance tests ({})", tests.with(Vec::len))}</summary>
+            <p class="note">"A result where higher is better (a time trial's power, a jump height)."</p>
+            <ul>
+                {move || tests.get().into_iter().map(|t| view! { <li>{format!("{}: {}", t.date, t.value)}</li> }).collect_view()}
+            </ul>
+            <form class="inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                add.dispatch(());
+            }>
+                <input type="date" aria-label="Test date" data-testid="test-date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
+                <input type="number" step="any" aria-label="Result" placeholder="result" data-testid="test-value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+                <button type="submit" class="button small" data-testid="test-add" disabled=move || add.pending().get()>"Record test"</button>
+            </form>
+            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        </details>
     }
 }

@@ -1,7 +1,7 @@
 //! `/team`: every athlete of the coach's team with the latest figures, most urgent
 //! first, sortable by any column and filterable by name or by need of attention.
 
-use forma_core::api::{AthleteStatus, TeamSummary};
+use forma_core::api::{AthleteStatus, TeamRecommendation, TeamSummary};
 use forma_core::overview::{attention, Attention};
 use forma_core::readiness::HrvStatus;
 use leptos::prelude::*;
@@ -13,12 +13,21 @@ use crate::charts::window::number;
 use crate::components::page_header::PageHeader;
 use crate::components::sign_in_required::SignInRequired;
 
-async fn load() -> Result<Option<(TeamSummary, Vec<AthleteStatus>)>, ApiFailure> {
+type Recommendations = std::collections::HashMap<String, TeamRecommendation>;
+
+async fn load() -> Result<Option<(TeamSummary, Vec<AthleteStatus>, Recommendations)>, ApiFailure> {
     let Some(team) = api::teams().await?.into_iter().next() else {
         return Ok(None);
     };
     let athletes = api::team_athletes(&team.id).await?;
-    Ok(Some((team, athletes)))
+    // The table stands without the recommendations if they cannot be had.
+    let recommendations = api::team_recommendations(&team.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| (r.athlete_id.to_string(), r))
+        .collect();
+    Ok(Some((team, athletes, recommendations)))
 }
 
 /// One row of the table: the status and why it needs attention.
@@ -132,7 +141,9 @@ pub fn TeamPage() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Ok(Some((team, athletes))) => view! { <TeamTable team athletes/> }.into_any(),
+                        Ok(Some((team, athletes, recommendations))) => {
+                            view! { <TeamTable team athletes recommendations/> }.into_any()
+                        }
                     })
             }}
         </Transition>
@@ -140,7 +151,12 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn TeamTable(team: TeamSummary, athletes: Vec<AthleteStatus>) -> impl IntoView {
+fn TeamTable(
+    team: TeamSummary,
+    athletes: Vec<AthleteStatus>,
+    recommendations: Recommendations,
+) -> impl IntoView {
+    let recommendations = StoredValue::new(recommendations);
     let total = athletes.len();
     let rows: Vec<Row> = athletes
         .into_iter()
@@ -228,6 +244,7 @@ fn TeamTable(team: TeamSummary, athletes: Vec<AthleteStatus>) -> impl IntoView {
                     <tr>
                         {header("Athlete", SortKey::Name)}
                         {header("Needs a look", SortKey::Attention)}
+                        <th scope="col">"Today"</th>
                         {header("Load ratio (coupled 7:28)", SortKey::Ratio)}
                         {header("Form (TSB)", SortKey::Form)}
                         <th scope="col">"Readiness"</th>
@@ -237,7 +254,11 @@ fn TeamTable(team: TeamSummary, athletes: Vec<AthleteStatus>) -> impl IntoView {
                 </thead>
                 <tbody>
                     <For each=move || shown.get() key=|row| row.status.athlete.id.clone() let:row>
-                        <TeamRow row/>
+                        <TeamRow
+                            recommendation=recommendations
+                                .with_value(|r| r.get(row.status.athlete.id.as_str()).cloned())
+                            row
+                        />
                     </For>
                 </tbody>
             </table>
@@ -250,8 +271,22 @@ fn rows_needing(rows: &[Row]) -> usize {
 }
 
 #[component]
-fn TeamRow(row: Row) -> impl IntoView {
+fn TeamRow(row: Row, recommendation: Option<TeamRecommendation>) -> impl IntoView {
     let Row { status, attention } = row;
+    let today = recommendation.map(|r| {
+        let decided = match r.decision.as_deref() {
+            Some("accept") => " · accepted",
+            Some(_) => " · overridden",
+            None => "",
+        };
+        view! {
+            <div class="rec-cell" data-testid="team-rec">
+                <strong>{r.action.label()}</strong>
+                {format!(" · {:.0}%{decided}", r.confidence * 100.0)}
+                {r.top_reason.map(|reason| view! { <div class="rec-reason">{reason}</div> })}
+            </div>
+        }
+    });
     let href = format!("/athletes/{}", status.athlete.id);
     let freshness = match (status.last_data, status.days_since_data) {
         (Some(day), Some(0)) => format!("up to date ({day})"),
@@ -285,6 +320,7 @@ fn TeamRow(row: Row) -> impl IntoView {
                 <A href=href>{status.athlete.name.clone()}</A>
             </th>
             <td><span class=flag_class>{flag}</span></td>
+            <td>{today}</td>
             <td>{number(status.acwr, 2)}</td>
             <td>{number(status.form, 1)}</td>
             <td>

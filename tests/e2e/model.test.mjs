@@ -46,6 +46,9 @@ test('a coach reads the model card, its backtests against baselines and its cali
   }
   assert.ok((await inkShare(model.calibrationCanvas())) > 0.01, 'the calibration plot is drawn');
   assert.ok((await page.getByTestId('calibration-table').locator('tbody tr').count()) >= 2);
+  const confidence = await page.getByTestId('confidence-table').locator('tbody tr').allTextContents();
+  assert.ok(confidence.length >= 1, 'confidence is checked against what happened');
+  for (const row of confidence) assert.match(row, /^\d+% to \d+%\d+\d+(\.\d)?%\d+(\.\d)?%$/);
 
   const versions = await model.versionRows().allTextContents();
   assert.equal(versions.length, 1);

@@ -19,8 +19,9 @@ use crate::project::{self, command, describe};
 use crate::tools;
 
 /// Wasm test targets run in headless Chromium: (package, test target file).
-const WASM_SUITES: [(&str, &str); 2] = [
+const WASM_SUITES: [(&str, &str); 3] = [
     ("forma-web", "tests/browser.rs"),
+    ("forma-web", "tests/plan_browser.rs"),
     ("forma-core", "crates/forma-core/tests/wasm.rs"),
 ];
 
@@ -102,7 +103,7 @@ pub fn run(args: &[String]) -> anyhow::Result<ExitCode> {
         .env("CHROMEDRIVER", tools::CHROMEDRIVER)
         .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         results.push(suite(
-            &format!("wasm tests ({package}, Chromium)"),
+            &format!("wasm tests ({package} {name}, Chromium)"),
             &mut wasm,
             cargo_counts,
         ));

