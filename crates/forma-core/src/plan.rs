@@ -839,7 +839,10 @@ mod tests {
             .collect();
         let fit = fit_performance(&id(), &history, &tests).expect("fits");
         assert!(fit.r_squared > 0.97, "{fit:?}");
-        assert!(fit_performance(&id(), &history, &tests[..5]).is_none(), "six tests at least");
+        assert!(
+            fit_performance(&id(), &history, &tests[..5]).is_none(),
+            "six tests at least"
+        );
         let plan = steady_plan(date(2024, 4, 30), 14, 80.0);
         let deload = apply_preset(&plan, Preset::Deload, &history);
         let run = |p: &Plan| {
@@ -849,7 +852,12 @@ mod tests {
             })
         };
         let (a, b) = (run(&plan), run(&deload));
-        let last = |p: &Projection| p.days.last().and_then(|d| d.performance).expect("performance");
+        let last = |p: &Projection| {
+            p.days
+                .last()
+                .and_then(|d| d.performance)
+                .expect("performance")
+        };
         assert!(last(&b) > last(&a), "less fatigue after a deload");
     }
 

@@ -30,7 +30,10 @@ fn read_optional(path: PathBuf) -> Option<String> {
 /// A model trained on PMData with a small bootstrap (the intervals do not
 /// score; the fitted models are the default ones).
 fn pmdata_model() -> ModelArtifact {
-    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/pmdata"));
+    let root = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/pmdata"
+    ));
     let (mut sessions, mut wellness, mut events) = (Vec::new(), Vec::new(), Vec::new());
     for n in 1..=16 {
         let id: AthleteId = format!("p{n:02}").parse().expect("id");
@@ -64,7 +67,12 @@ fn pmdata_model() -> ModelArtifact {
         bootstrap: 10,
         ..TrainOptions::default()
     };
-    train(&data, &options, "2026-01-01T00:00:00Z".parse().expect("time")).expect("trains")
+    train(
+        &data,
+        &options,
+        "2026-01-01T00:00:00Z".parse().expect("time"),
+    )
+    .expect("trains")
 }
 
 #[test]
@@ -87,7 +95,10 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         performance: None,
     });
     assert_eq!(projection.days.len(), 28);
-    assert!(projection.days.iter().all(|d| d.risk.is_some()), "every day scored");
+    assert!(
+        projection.days.iter().all(|d| d.risk.is_some()),
+        "every day scored"
+    );
     let print = fingerprint(&projection);
     let model_file = fixtures().join("plan-model.json");
     let print_file = fixtures().join("plan-projection.txt");
