@@ -171,7 +171,7 @@ fn read_session_rows<'a>(
     let mut athletes = Athletes::default();
     // Several pieces per thread, so that a thread slowed by other work on the
     // machine holds up the rest for less.
-    let pieces = (threads > 1).then(|| RowPieces::split(file.text, threads * 4));
+    let pieces = (threads > 1).then(|| RowPieces::split(file.text, threads * 8));
     let Some(pieces) = pieces.flatten() else {
         let skipped = read_session_days(file.name, file.text, bad_rows, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
@@ -209,8 +209,12 @@ fn read_session_rows<'a>(
         skipped.extend(piece_skipped);
         for days in list {
             let same = athletes.get(days.id);
-            same.sessions.extend(days.sessions);
-            same.observed_days.extend(days.observed_days);
+            if same.sessions.is_empty() {
+                // Most athletes appear in one piece: their rows move, uncopied.
+                same.sessions = days.sessions;
+            } else {
+                same.sessions.extend(days.sessions);
+            }
         }
     }
     Ok((athletes, skipped))
