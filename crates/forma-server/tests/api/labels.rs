@@ -60,7 +60,10 @@ async fn a_retry_with_the_same_id_stores_one_label_and_answers_with_the_stored_o
     assert_eq!(first.author, "coach@demo.forma");
     assert_eq!(first.author_name, "Demo Coach");
     assert_eq!(first.vocabulary_version, "forma-labels-1");
-    assert_eq!(labels_of(&server, "p03").await, std::slice::from_ref(&first));
+    assert_eq!(
+        labels_of(&server, "p03").await,
+        std::slice::from_ref(&first)
+    );
     let audit: Vec<AuditEntry> = server.get_json("/api/audit?athlete=p03").await;
     let writes: Vec<&AuditEntry> = audit.iter().filter(|e| e.entity == "label").collect();
     assert_eq!(writes.len(), 1, "one audit entry for one label");
