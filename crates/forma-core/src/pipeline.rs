@@ -95,15 +95,120 @@ pub struct SeriesRead {
 ///
 /// # Errors
 /// As [`read_inputs`].
-// `inline`: compiled in the calling crate, so that the server's native build
-// optimises the per-row work for speed while the browser's stays small.
-#[inline]
 pub fn read_series(
     sessions: CsvFile<'_>,
     wellness: Option<CsvFile<'_>>,
     bad_rows: BadRows,
     end: Option<Date>,
 ) -> Result<SeriesRead, CsvError> {
+    let rows = read_athlete_rows(sessions, wellness, bad_rows, end)?;
+    let athletes = rows.len();
+    let build = |first: usize, end: usize| -> Vec<DailySeries> {
+        (first..end).filter_map(|i| rows.series(i)).collect()
+    };
+    let per_core = athletes.div_ceil(cores()).max(1);
+    let series = std::thread::scope(|scope| {
+        let others: Vec<_> = (per_core..athletes)
+            .step_by(per_core)
+            .map(|first| scope.spawn(move || build(first, (first + per_core).min(athletes))))
+            .collect();
+        let mut series = build(0, per_core.min(athletes));
+        for other in others {
+            series.extend(joined(other));
+        }
+        series
+    });
+    Ok(SeriesRead {
+        series,
+        skipped: rows.skipped,
+    })
+}
+
+/// Every athlete's rows from the canonical files, sorted by athlete id, each
+/// ready to become a daily series: what [`read_series`] reads before it builds
+/// them, for a caller that lays out one athlete's days at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AthleteRows {
+    athletes: Vec<AthleteDays<'static>>,
+    end_day: Option<i32>,
+    /// Input rows left out in skip mode.
+    pub skipped: Vec<CsvError>,
+}
+
+impl AthleteRows {
+    /// The number of athletes.
+    pub fn len(&self) -> usize {
+        self.athletes.len()
+    }
+
+    /// Whether no athlete was found.
+    pub fn is_empty(&self) -> bool {
+        self.athletes.is_empty()
+    }
+
+    /// The number of days athlete `index`'s series will hold (0 when none).
+    pub fn days(&self, index: usize) -> usize {
+        let Some(a) = self.athletes.get(index) else {
+            return 0;
+        };
+        let in_range = |d: &i32| self.end_day.is_none_or(|e| *d <= e);
+        let days = a
+            .sessions
+            .iter()
+            .map(|s| s.day)
+            .chain(a.observed_days.iter().copied());
+        let (first, last) = days
+            .filter(in_range)
+            .fold((i32::MAX, i32::MIN), |(f, l), d| (f.min(d), l.max(d)));
+        let last = self.end_day.unwrap_or(last);
+        usize::try_from(i64::from(last) - i64::from(first) + 1).unwrap_or(0)
+    }
+
+    /// Athlete `index`'s daily series, or `None` when nothing of theirs falls
+    /// on or before the end.
+    pub fn series(&self, index: usize) -> Option<DailySeries> {
+        let a = self.athletes.get(index)?;
+        let id = AthleteId::from_checked(a.id.to_string());
+        DailySeries::from_days(id, &a.sessions, &a.observed_days, self.end_day)
+    }
+
+    /// As [`AthleteRows::series`], laid out in `buffer`, whose vectors are
+    /// reused from one athlete to the next.
+    #[inline]
+    pub fn series_into<'b>(
+        &self,
+        index: usize,
+        buffer: &'b mut Option<DailySeries>,
+    ) -> Option<&'b DailySeries> {
+        let a = self.athletes.get(index)?;
+        let Some(series) = buffer else {
+            *buffer = self.series(index);
+            return buffer.as_ref();
+        };
+        if !series.fill_from_days(&a.sessions, &a.observed_days, self.end_day) {
+            return None;
+        }
+        if series.athlete_id.as_str() != a.id {
+            series.athlete_id = AthleteId::from_checked(a.id.to_string());
+        }
+        Some(series)
+    }
+}
+
+/// Reads canonical sessions and (optionally) wellness CSV into every athlete's
+/// rows, as [`read_series`] does before it builds their series.
+///
+/// # Errors
+/// As [`read_inputs`].
+// `inline`: compiled in the calling crate, so that the server's native build
+// optimises the per-row work for speed while the browser's stays small.
+#[inline]
+pub fn read_athlete_rows(
+    sessions: CsvFile<'_>,
+    wellness: Option<CsvFile<'_>>,
+    bad_rows: BadRows,
+    end: Option<Date>,
+) -> Result<AthleteRows, CsvError> {
     let (mut athletes, mut skipped) = read_session_rows(sessions, bad_rows, cores())?;
     if let Some(file) = wellness {
         let parsed = parse_wellness(file.name, file.text, bad_rows)?;
@@ -114,32 +219,17 @@ pub fn read_series(
             athletes.get(id).observed_days.push(day);
         }
     }
-    let mut athletes = athletes.list;
+    let mut athletes: Vec<AthleteDays<'static>> = athletes
+        .list
+        .into_iter()
+        .map(AthleteDays::into_owned)
+        .collect();
     athletes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-    let end_day = end.map(epoch_day);
-    let build = |athletes: &[AthleteDays<'_>]| -> Vec<DailySeries> {
-        athletes
-            .iter()
-            .filter_map(|a| {
-                let id = AthleteId::from_checked(a.id.to_string());
-                DailySeries::from_days(id, &a.sessions, &a.observed_days, end_day)
-            })
-            .collect()
-    };
-    let per_core = athletes.len().div_ceil(cores()).max(1);
-    let series = std::thread::scope(|scope| {
-        let others: Vec<_> = athletes
-            .chunks(per_core)
-            .skip(1)
-            .map(|part| scope.spawn(move || build(part)))
-            .collect();
-        let mut series = build(athletes.chunks(per_core).next().unwrap_or_default());
-        for other in others {
-            series.extend(joined(other));
-        }
-        series
-    });
-    Ok(SeriesRead { series, skipped })
+    Ok(AthleteRows {
+        athletes,
+        end_day: end.map(epoch_day),
+        skipped,
+    })
 }
 
 /// The number of cores to share work between: one in the browser, which has
@@ -308,11 +398,7 @@ impl<'a> RowPieces<'a> {
         let list = athletes
             .list
             .into_iter()
-            .map(|a| AthleteDays {
-                id: Cow::Owned(a.id.into_owned()),
-                sessions: a.sessions,
-                observed_days: a.observed_days,
-            })
+            .map(AthleteDays::into_owned)
             .collect();
         Ok((list, skipped))
     }
@@ -330,10 +416,22 @@ fn line_ends(text: &str) -> usize {
 }
 
 /// One athlete's rows, in file order.
+#[derive(Debug, Clone, PartialEq)]
 struct AthleteDays<'a> {
     id: Cow<'a, str>,
     sessions: Vec<SessionLoad>,
     observed_days: Vec<i32>,
+}
+
+impl AthleteDays<'_> {
+    /// The same rows, with the athlete id copied.
+    fn into_owned(self) -> AthleteDays<'static> {
+        AthleteDays {
+            id: Cow::Owned(self.id.into_owned()),
+            sessions: self.sessions,
+            observed_days: self.observed_days,
+        }
+    }
 }
 
 /// Rows grouped by athlete, in order of first appearance.
@@ -481,6 +579,30 @@ mod tests {
             .unwrap();
             assert_eq!(read.series, build_series(&inputs, end));
             assert_eq!(read.skipped, inputs.skipped);
+
+            // One athlete at a time into one reused series: the same series.
+            let rows = read_athlete_rows(
+                CsvFile {
+                    name: "sessions.csv",
+                    text: sessions,
+                },
+                Some(CsvFile {
+                    name: "wellness.csv",
+                    text: wellness,
+                }),
+                bad,
+                end,
+            )
+            .unwrap();
+            let mut buffer = None;
+            let mut one_by_one = Vec::new();
+            for i in 0..rows.len() {
+                if let Some(series) = rows.series_into(i, &mut buffer) {
+                    assert_eq!(rows.days(i), series.len());
+                    one_by_one.push(series.clone());
+                }
+            }
+            assert_eq!(one_by_one, read.series);
         }
         let fail = read_series(
             CsvFile {

@@ -108,6 +108,22 @@ impl DailySeries {
         observed_days: &[i32],
         end_day: Option<i32>,
     ) -> Option<Self> {
+        let mut series = Self::from_loads(athlete_id, Date::default(), Vec::new());
+        series
+            .fill_from_days(sessions, observed_days, end_day)
+            .then_some(series)
+    }
+
+    /// As [`DailySeries::from_days`] into this series, keeping its athlete and
+    /// reusing its buffers; false (and the series unchanged) when nothing falls
+    /// on or before `end_day`.
+    #[inline]
+    pub(crate) fn fill_from_days(
+        &mut self,
+        sessions: &[SessionLoad],
+        observed_days: &[i32],
+        end_day: Option<i32>,
+    ) -> bool {
         let in_range = |d: i32| end_day.is_none_or(|e| d <= e);
         let days = sessions
             .iter()
@@ -120,38 +136,41 @@ impl DailySeries {
             last = last.max(d);
         }
         if first > last {
-            return None;
+            return false;
         }
         if let Some(e) = end_day {
             last = e;
         }
-        let n = usize::try_from(last - first + 1).ok()?;
-        let mut series = Self {
-            athlete_id,
-            start: date_from_epoch_day(first),
-            load: vec![0.0; n],
-            sessions: vec![0; n],
-            max_rpe: vec![None; n],
-            observed: vec![false; n],
+        let Ok(n) = usize::try_from(last - first + 1) else {
+            return false;
         };
+        self.start = date_from_epoch_day(first);
+        self.load.clear();
+        self.load.resize(n, 0.0);
+        self.sessions.clear();
+        self.sessions.resize(n, 0);
+        self.max_rpe.clear();
+        self.max_rpe.resize(n, None);
+        self.observed.clear();
+        self.observed.resize(n, false);
         let index = |d: i32| usize::try_from(d - first).ok().filter(|i| *i < n);
         // In the given order, so that each day's load sums as it always has.
         for s in sessions {
             if let Some(i) = index(s.day) {
-                series.load[i] += s.load;
-                series.sessions[i] += 1;
-                series.observed[i] = true;
+                self.load[i] += s.load;
+                self.sessions[i] += 1;
+                self.observed[i] = true;
                 if let Some(r) = s.rpe {
-                    series.max_rpe[i] = Some(series.max_rpe[i].map_or(r, |m: f64| m.max(r)));
+                    self.max_rpe[i] = Some(self.max_rpe[i].map_or(r, |m: f64| m.max(r)));
                 }
             }
         }
         for d in observed_days {
             if let Some(i) = index(*d) {
-                series.observed[i] = true;
+                self.observed[i] = true;
             }
         }
-        Some(series)
+        true
     }
 
     /// A series of loads alone, every day observed; handy for tests and what-if plans.

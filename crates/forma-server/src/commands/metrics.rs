@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
@@ -10,9 +11,8 @@ use std::sync::{mpsc, Mutex};
 use clap::ValueEnum;
 use forma_core::canonical::{self, BadRows, CsvError};
 use forma_core::metrics::{DailyMetrics, Ddof, Decay, MetricsOptions, PmcVariant, METRICS_HEADER};
-use forma_core::pipeline::{self, CsvFile, Inputs, SeriesRead};
+use forma_core::pipeline::{self, AthleteRows, CsvFile, Inputs};
 use forma_core::quality::{self, QualityOptions};
-use forma_core::series::DailySeries;
 use forma_core::types::parse_date;
 
 use super::{emit, emit_with, read_text};
@@ -84,11 +84,11 @@ fn bad_rows(skip: bool) -> BadRows {
 }
 
 /// Reads the canonical files, naming each by the path the user gave in any error.
-fn read_series(
+fn read_rows(
     sessions: &Path,
     wellness: Option<&Path>,
     bad: BadRows,
-) -> anyhow::Result<SeriesRead> {
+) -> anyhow::Result<AthleteRows> {
     let sessions_text = read_large_text(sessions)?;
     let wellness_text = wellness.map(read_text).transpose()?;
     let (sessions_name, wellness_name) = (
@@ -103,7 +103,7 @@ fn read_series(
         name: &sessions_name,
         text: &sessions_text,
     };
-    Ok(pipeline::read_series(sessions, wellness, bad, None)?)
+    Ok(pipeline::read_athlete_rows(sessions, wellness, bad, None)?)
 }
 
 /// As [`read_text`], reading a large file a part per core: copying it is most of
@@ -186,7 +186,7 @@ fn report_skipped(skipped: &[CsvError]) {
 /// An unreadable file, or a bad row (naming file, line, column, value and what is
 /// accepted) unless `--skip-bad`.
 pub fn metrics(args: &MetricsArgs) -> anyhow::Result<()> {
-    let read = read_series(
+    let rows = read_rows(
         &args.sessions,
         args.wellness.as_deref(),
         bad_rows(args.skip_bad),
@@ -208,9 +208,9 @@ pub fn metrics(args: &MetricsArgs) -> anyhow::Result<()> {
         },
         ..MetricsOptions::default()
     };
-    report_skipped(&read.skipped);
+    report_skipped(&rows.skipped);
     emit_with(args.out.as_deref(), |out| {
-        write_metrics(&read.series, &options, out)
+        write_metrics(&rows, &options, out)
     })
 }
 
@@ -219,22 +219,22 @@ pub fn metrics(args: &MetricsArgs) -> anyhow::Result<()> {
 /// stay few and warm in the cache.
 const CHUNK_DAYS: usize = 4_096;
 
-/// Computes and formats the metrics CSV on every core, a chunk of athletes at a
-/// time, and writes the chunks in order. Formatting numbers, not the metrics,
-/// is most of the work.
+/// Lays out, computes and formats the metrics CSV on every core, a chunk of
+/// athletes at a time, and writes the chunks in order. Formatting numbers, not
+/// the metrics, is most of the work.
 fn write_metrics(
-    series: &[DailySeries],
+    rows: &AthleteRows,
     options: &MetricsOptions,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     out.write_all(METRICS_HEADER.as_bytes())?;
     out.write_all(b"\n")?;
-    let mut chunks: Vec<&[DailySeries]> = Vec::new();
+    let mut chunks: Vec<Range<usize>> = Vec::new();
     let (mut first, mut days) = (0, 0);
-    for (i, s) in series.iter().enumerate() {
-        days += s.len();
-        if days >= CHUNK_DAYS || i + 1 == series.len() {
-            chunks.push(&series[first..=i]);
+    for i in 0..rows.len() {
+        days += rows.days(i);
+        if days >= CHUNK_DAYS || i + 1 == rows.len() {
+            chunks.push(first..i + 1);
             (first, days) = (i + 1, 0);
         }
     }
@@ -256,6 +256,9 @@ fn write_metrics(
             let done_tx = done_tx.clone();
             let (free_rx, next_chunk, chunks) = (&free_rx, &next_chunk, &chunks);
             scope.spawn(move || {
+                // One athlete's days and metrics at a time, in buffers reused
+                // for the next.
+                let mut series = None;
                 let mut metrics = DailyMetrics::default();
                 loop {
                     // Take a buffer before a chunk, so the chunk the writer
@@ -265,9 +268,11 @@ fn write_metrics(
                     let k = next_chunk.fetch_add(1, Ordering::Relaxed);
                     let Some(chunk) = chunks.get(k) else { break };
                     buffer.clear();
-                    for s in *chunk {
-                        metrics.compute_into(s, options);
-                        metrics.write_csv_rows(&mut buffer);
+                    for i in chunk.clone() {
+                        if let Some(series) = rows.series_into(i, &mut series) {
+                            metrics.compute_into(series, options);
+                            metrics.write_csv_rows(&mut buffer);
+                        }
                     }
                     if done_tx.send((k, buffer)).is_err() {
                         break;
