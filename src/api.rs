@@ -99,24 +99,21 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    let mut request = gloo_net::http::Request::post(path);
-    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
-        request = request.header("X-CSRF-Token", &token);
-    }
-    let response = request
-        .json(body)
-        .map_err(|error| ApiFailure::BadResponse(error.to_string()))?
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
-    read_json(response).await
+    send_json(gloo_net::http::Request::post(path), body).await
 }
 
 async fn put_json<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    let mut request = gloo_net::http::Request::put(path);
+    send_json(gloo_net::http::Request::put(path), body).await
+}
+
+/// A write: the session's CSRF token, `body` as JSON, the answer read as `T`.
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    mut request: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<T, ApiFailure> {
     if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
         request = request.header("X-CSRF-Token", &token);
     }

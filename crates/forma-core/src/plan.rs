@@ -115,6 +115,20 @@ impl Plan {
         self.date(self.days.len().saturating_sub(1))
     }
 
+    /// The planned load of `date` and of the 7 days from it, as the policy reads
+    /// a plan: days outside the plan count as unknown; the week is the sum of the
+    /// known days (a plan starting tomorrow covers the week from today less today).
+    pub fn planned_load(&self, date: Date) -> crate::policy::PlannedLoad {
+        let loads = self.loads();
+        let offset = epoch_day(date) - epoch_day(self.start);
+        let at = |i: i32| usize::try_from(i).ok().and_then(|i| loads.get(i)).copied();
+        let week: Vec<f64> = (offset..offset + 7).filter_map(at).collect();
+        crate::policy::PlannedLoad {
+            today: at(offset),
+            next_7_days: (!week.is_empty()).then(|| week.iter().sum()),
+        }
+    }
+
     /// Each day's planned load.
     pub fn loads(&self) -> Vec<f64> {
         self.days
@@ -859,6 +873,23 @@ mod tests {
                 .expect("performance")
         };
         assert!(last(&b) > last(&a), "less fatigue after a deload");
+    }
+
+    #[test]
+    fn the_policy_reads_today_and_the_known_days_of_the_week_from_it() {
+        let plan = steady_plan(date(2024, 3, 5), 7, 50.0);
+        let from_start = plan.planned_load(date(2024, 3, 5));
+        assert_eq!(
+            (from_start.today, from_start.next_7_days),
+            (Some(50.0), Some(350.0))
+        );
+        let day_before = plan.planned_load(date(2024, 3, 4));
+        assert_eq!(
+            (day_before.today, day_before.next_7_days),
+            (None, Some(300.0))
+        );
+        let after = plan.planned_load(date(2024, 3, 20));
+        assert_eq!((after.today, after.next_7_days), (None, None));
     }
 
     #[test]

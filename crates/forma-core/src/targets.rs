@@ -37,6 +37,20 @@ use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event};
 pub const EPISODE_GAP_DAYS: i32 = 7;
 /// Days after d in the target window (d+1 ..= d+7).
 pub const HORIZON_DAYS: i32 = 7;
+/// Whether an injury or illness is open on `today` for a recommendation: reported
+/// on or before `today` and within [`EPISODE_GAP_DAYS`] of it (the episode rule
+/// above), or reported with days lost that reach `today`.
+pub fn open_on(events: &[Event], today: Date) -> bool {
+    let t = epoch_day(today);
+    events.iter().any(|e| {
+        let d = epoch_day(e.date);
+        let lost = e
+            .days_lost
+            .map_or(0, |l| i32::try_from(l).unwrap_or(i32::MAX));
+        d <= t && (t - d <= EPISODE_GAP_DAYS || d.saturating_add(lost) >= t)
+    })
+}
+
 /// An athlete's first days, left out of training.
 pub const WARM_UP_DAYS: i32 = 28;
 
@@ -191,6 +205,32 @@ pub fn athlete_targets(
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn an_injury_is_open_for_the_episode_gap_or_the_days_lost() {
+        let event = |day: i8, lost: Option<u32>| Event {
+            athlete_id: "a".parse().unwrap(),
+            date: date(2020, 3, day),
+            kind: crate::types::EventKind::Injury,
+            severity: None,
+            body_part: None,
+            days_lost: lost,
+        };
+        let today = date(2020, 3, 20);
+        assert!(
+            open_on(&[event(13, None)], today),
+            "7 days before: still open"
+        );
+        assert!(!open_on(&[event(12, None)], today), "8 days before: closed");
+        assert!(
+            open_on(&[event(5, Some(15))], today),
+            "days lost reach today"
+        );
+        assert!(
+            !open_on(&[event(21, None)], today),
+            "a later report does not count"
+        );
+    }
 
     #[test]
     fn target_is_an_onset_in_the_seven_days_after_and_open_days_are_left_out() {

@@ -10,11 +10,10 @@ use std::sync::{Arc, Mutex};
 use forma_core::api::{AthleteProfile, RecommendationView};
 use forma_core::model::ModelArtifact;
 use forma_core::policy::{
-    recommend, PlannedLoad, PolicyData, PolicyInput, PolicyOptions, Recommendation, POLICY_VERSION,
+    recommend, PolicyData, PolicyInput, PolicyOptions, Recommendation, POLICY_VERSION,
 };
 use forma_core::series::DailySeries;
-use forma_core::targets::EPISODE_GAP_DAYS;
-use forma_core::types::{epoch_day, Date, Event};
+use forma_core::types::Date;
 
 use crate::app::AppState;
 use crate::error::AppError;
@@ -61,20 +60,6 @@ impl ModelCache {
             }
         }
     }
-}
-
-/// Whether an injury or illness is open on `today`: reported within the episode
-/// gap before it (targets' rule: reports at most 7 days apart are one episode), or
-/// reported with days lost that reach today.
-pub fn open_injury(events: &[Event], today: Date) -> bool {
-    let t = epoch_day(today);
-    events.iter().any(|e| {
-        let d = epoch_day(e.date);
-        let lost = e
-            .days_lost
-            .map_or(0, |l| i32::try_from(l).unwrap_or(i32::MAX));
-        d <= t && (t - d <= EPISODE_GAP_DAYS || d.saturating_add(lost) >= t)
-    })
 }
 
 /// The athlete's today (the team's fixed day, or today in their time zone).
@@ -135,22 +120,7 @@ async fn compute(
     let athlete = profile.id.clone();
     tokio::task::spawn_blocking(move || {
         let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
-        let planned = plan.map(|saved| {
-            let loads = saved.plan.loads();
-            let offset = epoch_day(date) - epoch_day(saved.plan.start);
-            let at = |i: i32| usize::try_from(i).ok().and_then(|i| loads.get(i)).copied();
-            PlannedLoad {
-                today: at(offset),
-                next_7_days: (offset..offset + 7)
-                    .map(at)
-                    .sum::<Option<f64>>()
-                    .or_else(|| {
-                        // A plan starting tomorrow covers the week from today less today.
-                        let known: Vec<f64> = (offset..offset + 7).filter_map(at).collect();
-                        (!known.is_empty()).then(|| known.iter().sum())
-                    }),
-            }
-        });
+        let planned = plan.map(|saved| saved.plan.planned_load(date));
         let quality =
             forma_core::overview::quality_report(&athlete, &sessions, &data.wellness, date);
         let findings = quality.map(|q| q.findings).unwrap_or_default();
@@ -163,7 +133,7 @@ async fn compute(
             });
         recommend(
             &PolicyInput {
-                open_injury: open_injury(&data.events, date),
+                open_injury: forma_core::targets::open_on(&data.events, date),
                 quality_findings: &findings,
                 plan: planned,
                 model: model.as_deref(),
