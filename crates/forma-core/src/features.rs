@@ -107,6 +107,13 @@ impl Default for FeatureSchema {
 }
 
 impl FeatureSchema {
+    /// The schema this build computes, built once ([`FeatureSchema::default`]
+    /// builds a fresh copy, with its names and hash, on every call).
+    pub fn current() -> &'static FeatureSchema {
+        static CURRENT: std::sync::OnceLock<FeatureSchema> = std::sync::OnceLock::new();
+        CURRENT.get_or_init(FeatureSchema::default)
+    }
+
     /// Number of columns.
     pub fn len(&self) -> usize {
         self.names.len()
@@ -208,6 +215,86 @@ pub fn athlete_features(
     wellness: &[WellnessEntry],
     end: Option<Date>,
 ) -> Option<AthleteFeatures> {
+    athlete_features_with(athlete, sessions, wellness, end, None)
+}
+
+/// The part of an athlete's features that reads wellness alone: the wellness
+/// laid out per day, its readiness and which days have any. Every value on a
+/// day reads only that day and the days before, so one part built for a long
+/// enough run of days serves any shorter run from the same first day. Prepared
+/// once when the same wellness is read with many loads (a plan being edited).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WellnessPart {
+    athlete_id: AthleteId,
+    start: Date,
+    columns: WellnessColumns,
+    ready: crate::readiness::Readiness,
+    any: Vec<bool>,
+}
+
+impl WellnessPart {
+    /// `athlete`'s wellness (entries of other athletes are ignored) laid out on
+    /// `days` days from `start`.
+    pub fn build(
+        athlete: &AthleteId,
+        wellness: &[WellnessEntry],
+        start: Date,
+        days: usize,
+    ) -> Self {
+        let own: Vec<WellnessEntry> = wellness
+            .iter()
+            .filter(|w| &w.athlete_id == athlete)
+            .cloned()
+            .collect();
+        Self::of_own(athlete, &own, start, days)
+    }
+
+    fn of_own(athlete: &AthleteId, own: &[WellnessEntry], start: Date, days: usize) -> Self {
+        let columns = WellnessColumns::build(start, days, own);
+        let ready = readiness(&columns, &HrvOptions::default());
+        let any = (0..days)
+            .map(|i| {
+                [
+                    &columns.sleep_h,
+                    &columns.sleep_quality,
+                    &columns.fatigue,
+                    &columns.soreness,
+                    &columns.stress,
+                    &columns.mood,
+                    &columns.readiness,
+                    &columns.hrv_rmssd_ms,
+                    &columns.resting_hr,
+                ]
+                .iter()
+                .any(|c| c[i].is_some())
+            })
+            .collect();
+        Self {
+            athlete_id: athlete.clone(),
+            start,
+            columns,
+            ready,
+            any,
+        }
+    }
+
+    /// Whether the part serves `n` days of `athlete` from `start`.
+    fn serves(&self, athlete: &AthleteId, start: Date, n: usize) -> bool {
+        &self.athlete_id == athlete && self.start == start && n <= self.any.len()
+    }
+}
+
+/// As [`athlete_features`], reading the wellness side from `prepared` when it
+/// was built from the same wellness (up to `end`) for this athlete, first day
+/// and at least as many days; otherwise it is built afresh. The result is the
+/// same either way.
+pub fn athlete_features_with(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    end: Option<Date>,
+    prepared: Option<&WellnessPart>,
+) -> Option<AthleteFeatures> {
     let own_wellness: Vec<WellnessEntry> = wellness
         .iter()
         .filter(|w| &w.athlete_id == athlete && end.is_none_or(|e| w.date <= e))
@@ -216,25 +303,15 @@ pub fn athlete_features(
     let series = DailySeries::build(athlete, sessions, &own_wellness, &[], end)?;
     let n = series.len();
     let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
-    let columns = WellnessColumns::build(series.start, n, &own_wellness);
-    let ready = readiness(&columns, &HrvOptions::default());
-    let any_wellness: Vec<bool> = (0..n)
-        .map(|i| {
-            [
-                &columns.sleep_h,
-                &columns.sleep_quality,
-                &columns.fatigue,
-                &columns.soreness,
-                &columns.stress,
-                &columns.mood,
-                &columns.readiness,
-                &columns.hrv_rmssd_ms,
-                &columns.resting_hr,
-            ]
-            .iter()
-            .any(|c| c[i].is_some())
-        })
-        .collect();
+    let fresh;
+    let part = match prepared.filter(|p| p.serves(athlete, series.start, n)) {
+        Some(part) => part,
+        None => {
+            fresh = WellnessPart::of_own(athlete, &own_wellness, series.start, n);
+            &fresh
+        }
+    };
+    let (columns, ready, any_wellness) = (&part.columns, &part.ready, &part.any);
 
     let mut rows = Vec::with_capacity(n);
     // Last day (index) with each kind of data, updated as the pass moves on.

@@ -15,16 +15,32 @@
 //! The uncertainty band is the 10th to 90th percentile of the forest's trees,
 //! each calibrated like the forest: how much the trees agree about the day. It is
 //! a spread of opinions, not a confidence interval.
+//!
+//! Each projected day also carries the decision the policy
+//! ([`crate::policy::decide`]) would make on it if the plan were followed up to
+//! the day before: the same guardrails, rules, model step and bounds as today's
+//! recommendation, reading the plan's load for the day and the week from it. One
+//! day, [`ProjectionInput::detail_day`], also gets the whole recommendation with
+//! its reasons and what would change it ([`crate::policy::recommend`]), which
+//! costs several times more than the decision.
+//! Planned days count as known data (a planned rest day is not a gap), an injury
+//! is open on a day by [`crate::targets::open_on`] over the recorded reports, and
+//! the recorded history's data-quality findings stand for every day. Guardrails
+//! that fire are among the day's warnings.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::banister::{fit_banister, BanisterFit, BanisterParams, FitOptions};
-use crate::features::athlete_features;
+use crate::features::{athlete_features_with, WellnessPart};
 use crate::metrics::{DailyMetrics, MetricsOptions};
 use crate::model::ModelArtifact;
+use crate::policy::{
+    decide, recommend, Decision, PolicyInput, PolicyOptions, Recommendation, Stage,
+};
+use crate::quality::Finding;
 use crate::series::DailySeries;
-use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Session, WellnessEntry};
+use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
 
 /// Fewest days a plan covers.
 pub const MIN_DAYS: usize = 7;
@@ -312,7 +328,9 @@ pub struct ProjectedDay {
     pub risk: Option<RiskBand>,
     /// Modelled performance (Banister), when the athlete has a fitted model.
     pub performance: Option<f64>,
-    /// Plain-language warnings for the day.
+    /// What the policy would decide on the day, the plan followed until then.
+    pub policy: Decision,
+    /// Plain-language warnings for the day, the policy's guardrails among them.
     pub warnings: Vec<String>,
 }
 
@@ -323,6 +341,9 @@ pub struct Projection {
     pub days: Vec<ProjectedDay>,
     /// The model that scored the risk, when there was one.
     pub model_version: Option<String>,
+    /// The whole recommendation on [`ProjectionInput::detail_day`], when that is
+    /// a plan day.
+    pub detail: Option<Recommendation>,
 }
 
 /// Warning thresholds.
@@ -372,6 +393,16 @@ pub struct ProjectionInput<'a> {
     /// The athlete's fitted performance model ([`fit_performance`]), when they
     /// have enough performance tests.
     pub performance: Option<&'a BanisterParams>,
+    /// The athlete's injury and illness reports (any dates), for the policy's
+    /// open-injury guardrail on each day.
+    pub events: &'a [Event],
+    /// The data-quality findings of the recorded history
+    /// ([`crate::overview::quality_report`] as of the day before the plan); errors
+    /// hold the policy to manual review.
+    pub quality_findings: &'a [Finding],
+    /// The plan day whose whole recommendation (reasons, what would change it)
+    /// the projection gives in [`Projection::detail`].
+    pub detail_day: Option<Date>,
 }
 
 /// One performance test: a result on a day (a time-trial power, a jump height;
@@ -399,6 +430,22 @@ pub fn fit_performance(
         .filter_map(|t| Some((usize::try_from(epoch_day(t.date) - first).ok()?, t.value)))
         .collect();
     fit_banister(&series.load, &indexed, &FitOptions::default()).ok()
+}
+
+/// The data-quality findings a projection's policy reads: the recorded history's
+/// report ([`crate::overview::quality_report`]) as of the day before the plan,
+/// the day today's recommendation reads. The same on the server and in the
+/// browser, computed once per page since it does not depend on the plan.
+pub fn history_findings(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    start: Date,
+) -> Vec<Finding> {
+    let today = date_from_epoch_day(epoch_day(start) - 1);
+    crate::overview::quality_report(athlete, sessions, wellness, today)
+        .map(|q| q.findings)
+        .unwrap_or_default()
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -430,67 +477,219 @@ pub fn risk_band(model: &ModelArtifact, x: &[f64]) -> RiskBand {
 
 /// Projects `input.plan` (which should be valid, see [`Plan::validate`]).
 pub fn project(input: &ProjectionInput<'_>) -> Projection {
-    let plan = input.plan;
-    let mut sessions: Vec<Session> = input
-        .sessions
-        .iter()
-        .filter(|s| &s.athlete_id == input.athlete && s.date < plan.start)
-        .cloned()
-        .collect();
-    sessions.extend(plan.sessions(input.athlete));
-    let wellness: Vec<WellnessEntry> = input
-        .wellness
-        .iter()
-        .filter(|w| &w.athlete_id == input.athlete && w.date <= plan.start)
-        .cloned()
-        .collect();
-    let end = plan.end();
-    let Some(series) = DailySeries::build(input.athlete, &sessions, &wellness, &[], Some(end))
-    else {
-        return Projection {
-            days: Vec::new(),
-            model_version: None,
-        };
-    };
-    let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
-    let performance = input.performance.map(|p| p.predict(&series.load));
-    let features = input
-        .model
-        .and_then(|_| athlete_features(input.athlete, &sessions, &wellness, Some(end)));
-    let w = input.warnings;
-    let days = (0..plan.days.len())
-        .filter_map(|i| {
-            let date = plan.date(i);
-            let k = series.index_of(date)?;
-            let risk = input
-                .model
-                .zip(features.as_ref())
-                .and_then(|(model, f)| f.on(date).map(|x| risk_band(model, x)));
-            let mut day = ProjectedDay {
-                date,
-                load: metrics.load[k],
-                acute: metrics.acute_rac[k],
-                chronic: metrics.chronic_rac[k],
-                acwr_coupled: metrics.acwr_rac[k],
-                acwr_uncoupled: metrics.acwr_rau[k],
-                acwr_ewma: metrics.acwr_ewma[k],
-                monotony: metrics.monotony[k],
-                strain: metrics.strain[k],
-                week_change_pct: metrics.week_change_pct[k],
-                ctl: metrics.ctl[k],
-                atl: metrics.atl[k],
-                tsb: metrics.tsb[k],
-                risk,
-                performance: performance.as_ref().map(|p| p[k]),
-                warnings: Vec::new(),
+    PlanBase::new(
+        input.athlete,
+        input.sessions,
+        input.wellness,
+        input.events,
+        input.quality_findings,
+        input.plan.start,
+    )
+    .project(&Scenario {
+        plan: input.plan,
+        model: input.model,
+        warnings: input.warnings,
+        performance: input.performance,
+        detail_day: input.detail_day,
+    })
+}
+
+/// What a projection reads besides the athlete's records: the plan and how to
+/// read it.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario<'a> {
+    /// The plan, starting on the [`PlanBase`]'s start.
+    pub plan: &'a Plan,
+    /// The active model, when there is one.
+    pub model: Option<&'a ModelArtifact>,
+    pub warnings: WarningOptions,
+    /// The athlete's fitted performance model, when there is one.
+    pub performance: Option<&'a BanisterParams>,
+    /// The plan day given in full in [`Projection::detail`].
+    pub detail_day: Option<Date>,
+}
+
+/// The part of a projection that does not depend on the plan, for one athlete
+/// and one plan start: the recorded sessions before the start, the wellness up
+/// to it and its readiness, the injury reports, the history's data-quality
+/// findings and the last recorded day. Built once, it projects every edit of a
+/// plan from that start ([`PlanBase::project`]) exactly as [`project`] does.
+#[derive(Debug, Clone)]
+pub struct PlanBase {
+    athlete: AthleteId,
+    start: Date,
+    sessions: Vec<Session>,
+    wellness: Vec<WellnessEntry>,
+    events: Vec<Event>,
+    findings: Vec<Finding>,
+    recorded_last: Option<Date>,
+    /// The wellness side of the features, for the longest plan.
+    wellness_part: Option<WellnessPart>,
+}
+
+impl PlanBase {
+    /// `athlete`'s records (of any athletes and dates) read for plans starting on
+    /// `start`; `findings` are the history's ([`history_findings`]).
+    pub fn new(
+        athlete: &AthleteId,
+        sessions: &[Session],
+        wellness: &[WellnessEntry],
+        events: &[Event],
+        findings: &[Finding],
+        start: Date,
+    ) -> Self {
+        let sessions: Vec<Session> = sessions
+            .iter()
+            .filter(|s| &s.athlete_id == athlete && s.date < start)
+            .cloned()
+            .collect();
+        let wellness: Vec<WellnessEntry> = wellness
+            .iter()
+            .filter(|w| &w.athlete_id == athlete && w.date <= start)
+            .cloned()
+            .collect();
+        // The last recorded data: sessions before the plan, wellness up to its start.
+        let recorded_last = sessions
+            .iter()
+            .map(|s| s.date)
+            .chain(wellness.iter().map(|w| w.date))
+            .max();
+        // The features' first day when there is a record: its first day (plan
+        // days come later).
+        let first = sessions
+            .iter()
+            .map(|s| s.date)
+            .chain(wellness.iter().map(|w| w.date))
+            .min();
+        let wellness_part = first.map(|first| {
+            let days = epoch_day(start) - epoch_day(first) + MAX_DAYS as i32;
+            WellnessPart::build(
+                athlete,
+                &wellness,
+                first,
+                usize::try_from(days).unwrap_or(0),
+            )
+        });
+        Self {
+            athlete: athlete.clone(),
+            start,
+            sessions,
+            wellness,
+            events: events
+                .iter()
+                .filter(|e| &e.athlete_id == athlete)
+                .cloned()
+                .collect(),
+            findings: findings.to_vec(),
+            recorded_last,
+            wellness_part,
+        }
+    }
+
+    /// The first plan day this base reads plans from.
+    pub fn start(&self) -> Date {
+        self.start
+    }
+
+    /// Projects `scenario.plan`, which should be valid ([`Plan::validate`]) and
+    /// start on [`PlanBase::start`] (a plan starting elsewhere is read as
+    /// starting there).
+    pub fn project(&self, scenario: &Scenario<'_>) -> Projection {
+        if scenario.plan.start == self.start {
+            self.project_plan(scenario.plan, scenario)
+        } else {
+            let mut plan = scenario.plan.clone();
+            plan.start = self.start;
+            self.project_plan(&plan, scenario)
+        }
+    }
+
+    fn project_plan(&self, plan: &Plan, input: &Scenario<'_>) -> Projection {
+        let athlete = &self.athlete;
+        let mut sessions = Vec::with_capacity(self.sessions.len() + 2 * plan.days.len());
+        sessions.extend_from_slice(&self.sessions);
+        sessions.extend(plan.sessions(athlete));
+        let wellness = &self.wellness;
+        let end = plan.end();
+        // Every plan day is known, a planned rest as much as a session: the days
+        // count as observed for the policy's completeness and freshness.
+        let plan_days: Vec<Date> = (0..plan.days.len()).map(|i| plan.date(i)).collect();
+        let Some(series) = DailySeries::build(athlete, &sessions, wellness, &plan_days, Some(end))
+        else {
+            return Projection {
+                days: Vec::new(),
+                model_version: None,
+                detail: None,
             };
-            day.warnings = warnings(&day, &w);
-            Some(day)
-        })
-        .collect();
-    Projection {
-        days,
-        model_version: input.model.map(|m| m.version_id.clone()),
+        };
+        let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
+        let performance = input.performance.map(|p| p.predict(&series.load));
+        // The policy reads readiness from the features, with or without a model.
+        let features = athlete_features_with(
+            athlete,
+            &sessions,
+            wellness,
+            Some(end),
+            self.wellness_part.as_ref(),
+        );
+        let events = &self.events;
+        let recorded_last = self.recorded_last;
+        let options = PolicyOptions::default();
+        let w = input.warnings;
+        let mut detail = None;
+        let days = (0..plan.days.len())
+            .filter_map(|i| {
+                let date = plan.date(i);
+                let k = series.index_of(date)?;
+                let risk = input
+                    .model
+                    .zip(features.as_ref())
+                    .and_then(|(model, f)| f.on(date).map(|x| risk_band(model, x)));
+                // Days of the plan before this one are known: a planned rest is data.
+                let planned_before = (i > 0).then(|| plan.date(i - 1));
+                let policy_input = PolicyInput {
+                    athlete_id: athlete,
+                    date,
+                    series: &series,
+                    features: features.as_ref(),
+                    last_data: recorded_last.max(planned_before),
+                    open_injury: crate::targets::open_on(events, date),
+                    quality_findings: &self.findings,
+                    plan: Some(plan.planned_load(date)),
+                    model: input.model,
+                };
+                let policy = decide(&policy_input, &options);
+                if input.detail_day == Some(date) {
+                    detail = Some(recommend(&policy_input, &options));
+                }
+                let mut day = ProjectedDay {
+                    date,
+                    load: metrics.load[k],
+                    acute: metrics.acute_rac[k],
+                    chronic: metrics.chronic_rac[k],
+                    acwr_coupled: metrics.acwr_rac[k],
+                    acwr_uncoupled: metrics.acwr_rau[k],
+                    acwr_ewma: metrics.acwr_ewma[k],
+                    monotony: metrics.monotony[k],
+                    strain: metrics.strain[k],
+                    week_change_pct: metrics.week_change_pct[k],
+                    ctl: metrics.ctl[k],
+                    atl: metrics.atl[k],
+                    tsb: metrics.tsb[k],
+                    risk,
+                    performance: performance.as_ref().map(|p| p[k]),
+                    policy,
+                    warnings: Vec::new(),
+                };
+                day.warnings = warnings(&day, &w);
+                Some(day)
+            })
+            .collect();
+        Projection {
+            days,
+            model_version: input.model.map(|m| m.version_id.clone()),
+            detail,
+        }
     }
 }
 
@@ -535,12 +734,20 @@ pub fn warnings(day: &ProjectedDay, w: &WarningOptions) -> Vec<String> {
             ));
         }
     }
+    out.extend(
+        day.policy
+            .fired
+            .iter()
+            .filter(|f| f.stage == Stage::Guardrail)
+            .map(|f| format!("Guardrail: {}", f.coach)),
+    );
     out
 }
 
 /// What a plan does, in words a coach and an athlete both read: the load against
 /// the same number of days before it, where the ratio goes, fitness and form at
-/// the end, the model's highest risk, and the warnings.
+/// the end, the model's highest risk, what the policy would recommend day by
+/// day, and the warnings.
 pub fn explain(plan: &Plan, projection: &Projection, history: &[Session]) -> String {
     let days = plan.days.len();
     let total: f64 = plan.loads().iter().sum();
@@ -600,6 +807,7 @@ pub fn explain(plan: &Plan, projection: &Projection, history: &[Session]) -> Str
             risk * 100.0
         ));
     }
+    out.push_str(&policy_words(projection));
     let warned = projection
         .days
         .iter()
@@ -613,6 +821,39 @@ pub fn explain(plan: &Plan, projection: &Projection, history: &[Session]) -> Str
     out
 }
 
+/// How many days the policy would give each action, in the order of first
+/// appearance, with the first day of any action other than maintain.
+fn policy_words(projection: &Projection) -> String {
+    let mut counts: Vec<(crate::policy::Action, usize, Date)> = Vec::new();
+    for d in &projection.days {
+        match counts.iter_mut().find(|(a, _, _)| *a == d.policy.action) {
+            Some((_, n, _)) => *n += 1,
+            None => counts.push((d.policy.action, 1, d.date)),
+        }
+    }
+    if counts.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(action, n, first)| {
+            let days = if *n == 1 { "day" } else { "days" };
+            let label = action.label().to_lowercase();
+            if *action == crate::policy::Action::Maintain {
+                format!("{label} on {n} {days}")
+            } else {
+                format!("{label} on {n} {days} (from {first})")
+            }
+        })
+        .collect();
+    let list = match parts.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    format!(" Followed as written, the policy would recommend {list}.")
+}
+
 /// The difference of one day between two projections (`edited - baseline`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DayDiff {
@@ -623,18 +864,22 @@ pub struct DayDiff {
     pub risk: Option<f64>,
 }
 
-/// Day-by-day differences between `edited` and `baseline` (same plan days).
-pub fn compare(baseline: &Projection, edited: &Projection) -> Vec<DayDiff> {
-    baseline
+/// Day-by-day differences between `edited` and `baseline`: one per edited day,
+/// against the baseline's day of the same date, `None` where the baseline has no
+/// such day (a plan made longer by the edits).
+pub fn compare(baseline: &Projection, edited: &Projection) -> Vec<Option<DayDiff>> {
+    edited
         .days
         .iter()
-        .zip(&edited.days)
-        .map(|(b, e)| DayDiff {
-            date: e.date,
-            load: e.load - b.load,
-            acwr_coupled: e.acwr_coupled.zip(b.acwr_coupled).map(|(x, y)| x - y),
-            tsb: e.tsb - b.tsb,
-            risk: e.risk.zip(b.risk).map(|(x, y)| x.p - y.p),
+        .map(|e| {
+            let b = baseline.days.iter().find(|b| b.date == e.date)?;
+            Some(DayDiff {
+                date: e.date,
+                load: e.load - b.load,
+                acwr_coupled: e.acwr_coupled.zip(b.acwr_coupled).map(|(x, y)| x - y),
+                tsb: e.tsb - b.tsb,
+                risk: e.risk.zip(b.risk).map(|(x, y)| x.p - y.p),
+            })
         })
         .collect()
 }
@@ -668,6 +913,21 @@ pub fn fingerprint(p: &Projection) -> String {
         opt(&mut h, d.risk.map(|r| r.p));
         opt(&mut h, d.risk.map(|r| r.low));
         opt(&mut h, d.risk.map(|r| r.high));
+        h.write(d.policy.action.label().as_bytes());
+        h.write(&d.policy.confidence.to_bits().to_le_bytes());
+        h.write(d.policy.withheld.map_or("", |a| a.label()).as_bytes());
+    }
+    // The detailed day's words: the same sentences on both sides.
+    if let Some(r) = &p.detail {
+        h.write(r.date.to_string().as_bytes());
+        h.write(r.coach_summary.as_bytes());
+        h.write(r.athlete_summary.as_bytes());
+        for reason in &r.reasons {
+            h.write(reason.coach.as_bytes());
+        }
+        for change in &r.what_would_change {
+            h.write(change.coach.as_bytes());
+        }
     }
     h.hex()
 }
@@ -721,6 +981,9 @@ mod tests {
             model: None,
             warnings: WarningOptions::default(),
             performance: None,
+            events: &[],
+            quality_findings: &[],
+            detail_day: None,
         }
     }
 
@@ -758,7 +1021,13 @@ mod tests {
             assert!(a.atl < b.atl);
         }
         let diff = compare(&before, &after);
-        assert!(diff.iter().all(|d| d.load < 0.0));
+        assert!(diff.iter().all(|d| d.is_some_and(|d| d.load < 0.0)));
+        // A plan made longer: the new days have no baseline to differ from.
+        let longer = steady_plan(date(2024, 2, 5), 21, 60.0);
+        let diff = compare(&before, &project(&input(&history, &longer)));
+        assert_eq!(diff.len(), 21);
+        assert!(diff[..14].iter().all(|d| d.is_some_and(|d| d.load == 0.0)));
+        assert!(diff[14..].iter().all(Option::is_none));
     }
 
     #[test]
@@ -787,7 +1056,20 @@ mod tests {
         }];
         let a = project(&input(&history, &plan));
         let b = project(&input(&history, &edited));
-        assert_eq!(a.days[..10], b.days[..10]);
+        let without_policy = |p: &Projection| {
+            p.days
+                .iter()
+                .map(|d| (d.date, d.load, d.acwr_coupled, d.tsb, d.monotony, d.strain))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(without_policy(&a)[..10], without_policy(&b)[..10]);
+        // The policy reads the week ahead: day 10 is in the planned week of days 4
+        // to 10, not of the days before.
+        assert_eq!(a.days[..4], b.days[..4]);
+        assert_ne!(
+            a.days[4].policy.adjustment.next_7_days_load,
+            b.days[4].policy.adjustment.next_7_days_load
+        );
         assert_ne!(a.days[10], b.days[10]);
         assert_ne!(fingerprint(&a), fingerprint(&b));
     }
@@ -890,6 +1172,130 @@ mod tests {
         );
         let after = plan.planned_load(date(2024, 3, 20));
         assert_eq!((after.today, after.next_7_days), (None, None));
+    }
+
+    fn actions(p: &Projection) -> Vec<crate::policy::Action> {
+        p.days.iter().map(|d| d.policy.action).collect()
+    }
+
+    #[test]
+    fn each_day_carries_the_policy_s_recommendation_as_if_the_plan_were_followed() {
+        use crate::policy::{Action, PolicyData};
+        // Four steady weeks, then a plan at double the load: the ratio read at
+        // d-1 passes 1.5 on the plan's fourth day (mean of 7 days over 28).
+        let history = daily(date(2024, 1, 1), 28, 50.0);
+        let plan = steady_plan(date(2024, 1, 29), 7, 100.0);
+        let p = project(&input(&history, &plan));
+        let got = actions(&p);
+        // The ratio at d-1 passes 1.5 after six days at double load: (6 x 100 +
+        // 50) / 7 over (6 x 100 + 22 x 50) / 28 = 1.53.
+        assert_eq!(got[..6], [Action::Maintain; 6], "{got:?}");
+        assert_eq!(got[6], Action::ReduceIntensity, "{got:?}");
+        // The same as the policy on the plan's sessions taken as records.
+        let mut done = history.clone();
+        done.extend(plan.sessions(&id()));
+        let day = plan.date(6);
+        let data = PolicyData::build(&id(), &done, &[], &[], day).unwrap();
+        let direct = crate::policy::recommend(
+            &crate::policy::PolicyInput {
+                plan: Some(plan.planned_load(day)),
+                ..data.input(day)
+            },
+            &crate::policy::PolicyOptions::default(),
+        );
+        let decided = &p.days[6].policy;
+        assert_eq!(
+            (
+                decided.action,
+                decided.confidence,
+                &decided.fired,
+                decided.adjustment
+            ),
+            (
+                direct.action,
+                direct.confidence,
+                &direct.fired,
+                direct.adjustment
+            )
+        );
+        assert_eq!(p.detail, None, "no day asked for in detail");
+        let detailed = project(&ProjectionInput {
+            detail_day: Some(day),
+            ..input(&history, &plan)
+        });
+        assert_eq!(detailed.detail.as_ref(), Some(&direct));
+        assert_eq!(detailed.days, p.days);
+        // Its adjustment reads the planned load of the day and the week.
+        assert_eq!(direct.adjustment.today_load, Some(70.0));
+        let text = explain(&plan, &p, &history);
+        assert!(
+            text.contains("the policy would recommend maintain on 6 days and reduce intensity on 1 day (from 2024-02-04)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn planned_rest_is_not_missing_data_but_a_short_history_or_an_open_injury_hold_to_review() {
+        use crate::policy::{Action, Check};
+        use crate::types::{EventKind, EventSeverity};
+        let history = daily(date(2024, 1, 1), 35, 50.0);
+        let rest = Plan::empty(date(2024, 2, 5), 14);
+        let p = project(&input(&history, &rest));
+        assert!(
+            p.days
+                .iter()
+                .all(|d| !d.policy.fired.iter().any(|f| f.check == Check::StaleData)),
+            "two weeks of planned rest are known days, not stale data"
+        );
+        // An injury reported two days before the plan is open for the plan's
+        // first days (seven days from the report) and then closes.
+        let events = [Event {
+            athlete_id: id(),
+            date: date(2024, 2, 3),
+            kind: EventKind::Injury,
+            severity: Some(EventSeverity::Minor),
+            body_part: None,
+            days_lost: None,
+        }];
+        let injured = project(&ProjectionInput {
+            events: &events,
+            ..input(&history, &rest)
+        });
+        let got = actions(&injured);
+        assert!(
+            got[..6].iter().all(|a| *a == Action::ManualReview),
+            "{got:?}"
+        );
+        assert!(
+            got[6..].iter().all(|a| *a != Action::ManualReview),
+            "{got:?}"
+        );
+        assert!(injured.days[0]
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("Guardrail:")));
+        assert!(injured.days[10]
+            .warnings
+            .iter()
+            .all(|w| !w.starts_with("Guardrail:")));
+        // Ten days of history: the history guardrail until 28 days are there.
+        let short = daily(date(2024, 1, 26), 10, 50.0);
+        let p = project(&input(&short, &steady_plan(date(2024, 2, 5), 28, 50.0)));
+        let first_free = p
+            .days
+            .iter()
+            .position(|d| {
+                !d.policy
+                    .fired
+                    .iter()
+                    .any(|f| f.check == Check::ShortHistory)
+            })
+            .unwrap();
+        assert_eq!(
+            p.days[first_free].date,
+            date(2024, 2, 23),
+            "28 days after 26 January"
+        );
     }
 
     #[test]

@@ -15,8 +15,11 @@ use std::path::PathBuf;
 
 use forma_core::model::artifact::TrainOptions;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
-use forma_core::plan::{fingerprint, project, ProjectionInput, WarningOptions};
+use forma_core::plan::{
+    fingerprint, history_findings, project, PlanBase, ProjectionInput, Scenario, WarningOptions,
+};
 use forma_core::pmdata::{convert_participant, norway, ParticipantFiles};
+use forma_core::policy::Action;
 use forma_core::types::AthleteId;
 
 fn fixtures() -> PathBuf {
@@ -85,6 +88,8 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         plan_case::wellness(),
         plan_case::plan(),
     );
+    let events = plan_case::events();
+    let findings = history_findings(&athlete, &sessions, &wellness, plan.start);
     let projection = project(&ProjectionInput {
         athlete: &athlete,
         sessions: &sessions,
@@ -93,12 +98,87 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         model: Some(&ModelArtifact::from_json(&json).expect("reads back")),
         warnings: WarningOptions::default(),
         performance: None,
+        events: &events,
+        quality_findings: &findings,
+        detail_day: Some(plan.date(10)),
     });
     assert_eq!(projection.days.len(), 28);
     assert!(
         projection.days.iter().all(|d| d.risk.is_some()),
         "every day scored"
     );
+    // The case reaches the policy's guardrail and its other branches.
+    let actions: Vec<Action> = projection.days.iter().map(|d| d.policy.action).collect();
+    assert_eq!(actions[..5], [Action::ManualReview; 5], "{actions:?}");
+    assert!(
+        actions[5..].iter().any(|a| *a != Action::ManualReview),
+        "{actions:?}"
+    );
+    let detail = projection.detail.as_ref().expect("day 10 in detail");
+    assert_eq!(detail.action, actions[10]);
+    assert!(!detail.reasons.is_empty() && !detail.what_would_change.is_empty());
+    // A base prepared once projects every edit as the one-shot projection does.
+    let model = ModelArtifact::from_json(&json).expect("reads back");
+    let base = PlanBase::new(
+        &athlete, &sessions, &wellness, &events, &findings, plan.start,
+    );
+    let mut edited = plan.clone();
+    for (i, minutes) in [(0usize, 20.0), (10, 95.0), (27, 0.0), (3, 200.0)] {
+        match edited.days[i].first_mut() {
+            Some(s) => s.minutes = Some(minutes),
+            None => edited.days[i].push(forma_core::plan::PlannedSession {
+                minutes: Some(minutes),
+                rpe: Some(6.0),
+                ..Default::default()
+            }),
+        }
+        let once = project(&ProjectionInput {
+            athlete: &athlete,
+            sessions: &sessions,
+            wellness: &wellness,
+            plan: &edited,
+            model: Some(&model),
+            warnings: WarningOptions::default(),
+            performance: None,
+            events: &events,
+            quality_findings: &findings,
+            detail_day: Some(edited.date(i)),
+        });
+        let reused = base.project(&Scenario {
+            plan: &edited,
+            model: Some(&model),
+            warnings: WarningOptions::default(),
+            performance: None,
+            detail_day: Some(edited.date(i)),
+        });
+        assert_eq!(reused, once, "edit of day {i}");
+    }
+    // A 7-day plan reads a shorter run of the prepared wellness.
+    let mut short = plan.clone();
+    short.days.truncate(7);
+    let scenario = Scenario {
+        plan: &short,
+        model: Some(&model),
+        warnings: WarningOptions::default(),
+        performance: None,
+        detail_day: None,
+    };
+    assert_eq!(
+        base.project(&scenario),
+        project(&ProjectionInput {
+            athlete: &athlete,
+            sessions: &sessions,
+            wellness: &wellness,
+            plan: &short,
+            model: Some(&model),
+            warnings: WarningOptions::default(),
+            performance: None,
+            events: &events,
+            quality_findings: &findings,
+            detail_day: None,
+        })
+    );
+
     let print = fingerprint(&projection);
     let model_file = fixtures().join("plan-model.json");
     let print_file = fixtures().join("plan-projection.txt");

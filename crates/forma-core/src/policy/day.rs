@@ -2,7 +2,7 @@
 //! vector of d, history, completeness, and which scorer can speak.
 
 use crate::features::{AthleteFeatures, FeatureSchema};
-use crate::metrics::{coupled_acwr, rolling_mean, MetricsOptions};
+use crate::metrics::{ratio, rolling_mean, MetricsOptions};
 use crate::model::ModelArtifact;
 use crate::types::epoch_day;
 
@@ -74,9 +74,17 @@ impl<'a> Day<'a> {
         };
         let mut ratio_baseline = None;
         if let Some(i) = n.checked_sub(1) {
-            view.acute = rolling_mean(&load, m.acute_days)[i];
-            view.chronic = rolling_mean(&load, m.chronic_days)[i];
-            let ratios = coupled_acwr(&load, m.acute_days, m.chronic_days);
+            // The coupled ratio from the same two rolling means
+            // ([`crate::metrics::coupled_acwr`], one pass each).
+            let acute = rolling_mean(&load, m.acute_days);
+            let chronic = rolling_mean(&load, m.chronic_days);
+            view.acute = acute[i];
+            view.chronic = chronic[i];
+            let ratios: Vec<Option<f64>> = acute
+                .iter()
+                .zip(&chronic)
+                .map(|(a, c)| ratio((*a)?, (*c)?))
+                .collect();
             view.ratio = ratios[i];
             view.last_21 = sum(&load[n.saturating_sub(21)..]);
             view.prior_21 = sum(&load[n.saturating_sub(28)..n.saturating_sub(7)]);
@@ -105,7 +113,7 @@ impl<'a> Day<'a> {
             .count();
         let completeness = observed_28 as f64 / 28.0;
 
-        let schema_len = FeatureSchema::default().len();
+        let schema_len = FeatureSchema::current().len();
         let mut previous = Vec::new();
         if let Some(f) = input.features {
             view.x = f
@@ -162,7 +170,7 @@ impl<'a> Scoring<'a> {
         let Some(artifact) = input.model else {
             return (Self::Prior, Some(FallbackReason::NoModel));
         };
-        let here = FeatureSchema::default();
+        let here = FeatureSchema::current();
         if artifact.schema.hash != here.hash || artifact.schema.len() != here.len() {
             return (Self::Prior, Some(FallbackReason::SchemaMismatch));
         }

@@ -5,7 +5,7 @@
 
 use forma_core::features::{value_index, VALUE_FEATURE_COUNT};
 use forma_core::policy::{
-    recommend, Direction, Factor, MeasuredBy, PolicyData, PolicyInput, PolicyOptions,
+    decide, recommend, Direction, Factor, MeasuredBy, PolicyData, PolicyInput, PolicyOptions,
 };
 use forma_core::types::{date_from_epoch_day, epoch_day};
 
@@ -101,12 +101,37 @@ fn every_reason_moves_the_models_risk_the_way_its_sentence_says() {
         let first = epoch_day(features.start);
         for d in (first + 40..=last).step_by(9) {
             let date = date_from_epoch_day(d);
-            let r = recommend(
-                &PolicyInput {
-                    model: Some(model),
-                    ..data.input(date)
-                },
-                &options,
+            let input = PolicyInput {
+                model: Some(model),
+                ..data.input(date)
+            };
+            let r = recommend(&input, &options);
+            // The decision alone is the recommendation's, field for field.
+            let decision = decide(&input, &options);
+            assert_eq!(
+                (
+                    decision.date,
+                    decision.action,
+                    decision.adjustment,
+                    decision.confidence,
+                    decision.confidence_basis
+                ),
+                (
+                    r.date,
+                    r.action,
+                    r.adjustment,
+                    r.confidence,
+                    r.confidence_basis
+                )
+            );
+            assert_eq!(
+                (
+                    decision.withheld,
+                    decision.risk,
+                    decision.completeness,
+                    &decision.fired
+                ),
+                (r.withheld, r.risk, r.completeness, &r.fired)
             );
             assert!(r.reasons.len() <= 3);
             let x = features.on(date).unwrap();

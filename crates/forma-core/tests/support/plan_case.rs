@@ -4,7 +4,10 @@
 //! 28-day plan after it.
 
 use forma_core::plan::{Plan, PlannedSession};
-use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Date, Session, WellnessEntry};
+use forma_core::types::{
+    date_from_epoch_day, epoch_day, AthleteId, Date, Event, EventKind, EventSeverity, Session,
+    WellnessEntry,
+};
 
 pub const DAYS: i32 = 730;
 
@@ -79,4 +82,17 @@ pub fn plan() -> Plan {
         load: None,
     });
     plan
+}
+
+/// A minor injury reported three days before the plan: open on the plan's first
+/// days, so the policy's guardrail fires there and not later.
+pub fn events() -> Vec<Event> {
+    vec![Event {
+        athlete_id: athlete(),
+        date: date_from_epoch_day(epoch_day(first_day()) + DAYS - 3),
+        kind: EventKind::Injury,
+        severity: Some(EventSeverity::Minor),
+        body_part: Some("left_calf".to_owned()),
+        days_lost: None,
+    }]
 }
