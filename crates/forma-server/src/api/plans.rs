@@ -2,7 +2,7 @@
 //! and the server's projection of any plan (`POST .../projection`), which the
 //! browser's own projection must equal.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::Method;
 use axum::Json;
 use forma_core::api::{AthletePlan, NewPlan, PlanProjection, SavedPlan};
@@ -135,11 +135,13 @@ fn valid(plan: &Plan) -> Result<(), AppError> {
     })
 }
 
-/// The projection of `plan` on the athlete's stored records with the active model.
+/// The projection of `plan` on the athlete's stored records with the active model,
+/// with the whole recommendation on `detail_day`.
 async fn project(
     state: &AppState,
     athlete: &AthleteId,
     plan: &Plan,
+    detail_day: Option<jiff::civil::Date>,
 ) -> Result<plan::Projection, AppError> {
     let data = records::athlete_data(&state.pool, athlete, None, None).await?;
     let model = match models::active(&state.pool).await? {
@@ -154,6 +156,7 @@ async fn project(
     let plan = plan.clone();
     let projected = tokio::task::spawn_blocking(move || {
         let fit = plan::fit_performance(&athlete, &sessions, &tests);
+        let findings = plan::history_findings(&athlete, &sessions, &data.wellness, plan.start);
         plan::project(&ProjectionInput {
             athlete: &athlete,
             sessions: &sessions,
@@ -162,6 +165,9 @@ async fn project(
             model: model.as_ref(),
             warnings: WarningOptions::default(),
             performance: fit.as_ref().map(|f| &f.params),
+            events: &data.events,
+            quality_findings: &findings,
+            detail_day,
         })
     })
     .await
@@ -169,14 +175,22 @@ async fn project(
     Ok(projected)
 }
 
+/// `?detail=YYYY-MM-DD`: the plan day given in full (default: the first).
+#[derive(Debug, serde::Deserialize)]
+struct ProjectionQuery {
+    detail: Option<String>,
+}
+
 async fn projection(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(query): Query<ProjectionQuery>,
     Json(plan): Json<Plan>,
 ) -> Result<Json<PlanProjection>, AppError> {
     let (athlete, _) = athlete(&state, &id).await?;
     valid(&plan)?;
-    let projection = project(&state, &athlete, &plan).await?;
+    let detail = super::query_date("detail", query.detail.as_deref())?.unwrap_or(plan.start);
+    let projection = project(&state, &athlete, &plan, Some(detail)).await?;
     Ok(Json(PlanProjection {
         fingerprint: plan::fingerprint(&projection),
         projection,
@@ -211,7 +225,7 @@ async fn save(
             message: "note: at most 2,000 characters".to_owned(),
         });
     }
-    let projection = project(&state, &athlete, &input.plan).await?;
+    let projection = project(&state, &athlete, &input.plan, None).await?;
     let history = records::athlete_data(&state.pool, &athlete, None, None)
         .await?
         .sessions

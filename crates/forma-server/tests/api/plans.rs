@@ -141,6 +141,7 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         plan.loads().iter().sum::<f64>() > 0.0,
         "p08 trained the week before"
     );
+    let findings = plan::history_findings(&athlete, &sessions, &data.wellness, plan.start);
     let expected = plan::project(&ProjectionInput {
         athlete: &athlete,
         sessions: &sessions,
@@ -149,6 +150,9 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         model: None,
         warnings: plan::WarningOptions::default(),
         performance: None,
+        events: &data.events,
+        quality_findings: &findings,
+        detail_day: Some(plan.start),
     });
 
     let answer: PlanProjection = server
@@ -185,6 +189,51 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         last(&lighter),
         last(&answer)
     );
+
+    // An injury reported today holds the plan's first week to manual review.
+    let injury = server
+        .client
+        .post(server.url("/api/athletes/p08/events"))
+        .json(&serde_json::json!({"date": "2020-03-31", "kind": "injury", "severity": "minor"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(injury.status(), StatusCode::CREATED);
+    let injured: PlanProjection = server
+        .client
+        .post(server.url("/api/athletes/p08/plan/projection"))
+        .json(&plan)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    let actions: Vec<_> = injured
+        .projection
+        .days
+        .iter()
+        .map(|d| d.policy.action)
+        .collect();
+    assert_eq!(
+        actions[..7],
+        [forma_core::policy::Action::ManualReview; 7],
+        "{actions:?}"
+    );
+    assert!(
+        answer.projection.days[..7].iter().all(|d| d.policy.action
+            != forma_core::policy::Action::ManualReview
+            || !d
+                .policy
+                .fired
+                .iter()
+                .any(|f| f.check == forma_core::policy::Check::OpenInjury)),
+        "no injury was open before"
+    );
+    assert!(injured.projection.days[0]
+        .warnings
+        .iter()
+        .any(|w| w.starts_with("Guardrail:") && w.contains("injur")));
     pool.close().await;
     let _ = server.stop().await;
 }
