@@ -13,7 +13,7 @@ use forma_core::api::{
 };
 use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
-use forma_core::types::WellnessEntry;
+use forma_core::types::{Event, WellnessEntry};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -252,6 +252,14 @@ pub async fn sessions(id: &str) -> Result<Vec<SessionRecord>, ApiFailure> {
 /// See [`ApiFailure`].
 pub async fn wellness(id: &str) -> Result<Vec<WellnessEntry>, ApiFailure> {
     get_json(&format!("/api/athletes/{id}/wellness")).await
+}
+
+/// `GET /api/athletes/{id}/events`: injury and illness reports.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn events(id: &str) -> Result<Vec<Event>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/events")).await
 }
 
 /// `GET /api/model/active`: the active risk model, checked as it is read (layout,

@@ -36,13 +36,49 @@ pub(crate) struct Canvas {
     pub(crate) root: DrawingArea<CanvasBackend, Shift>,
 }
 
+/// The canvas's CSS width. Reading it makes the browser lay out the page first,
+/// which a redraw in the middle of a page update would pay twice; the width is
+/// kept on the canvas with the window width it was read at, and read again only
+/// when the window's width has changed.
+fn css_width(canvas: &HtmlCanvasElement) -> f64 {
+    let window_width = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .unwrap_or(0.0)
+        .to_string();
+    let kept = canvas
+        .get_attribute("data-window-width")
+        .filter(|w| *w == window_width)
+        .and_then(|_| canvas.get_attribute("data-css-width"))
+        .and_then(|w| w.parse::<f64>().ok());
+    kept.unwrap_or_else(|| {
+        let width = f64::from(canvas.client_width());
+        // A canvas not laid out yet (width 0) is measured again next time.
+        if width > 0.0 {
+            let _ = canvas.set_attribute("data-css-width", &width.to_string());
+            let _ = canvas.set_attribute("data-window-width", &window_width);
+        }
+        width
+    })
+}
+
 pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String> {
     let scale = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
         .max(1.0);
-    let css_width = f64::from(canvas.client_width()).max(280.0);
-    canvas.set_width((css_width * scale).round() as u32);
-    canvas.set_height((css_height * scale).round() as u32);
+    let css_width = css_width(canvas).max(280.0);
+    let (width, height) = (
+        (css_width * scale).round() as u32,
+        (css_height * scale).round() as u32,
+    );
+    // Setting a canvas's size, even to the size it has, reallocates its pixels;
+    // a redraw at the same size only paints over them (`fill` below).
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or("this browser cannot draw on a canvas")?;
     let root = backend.into_drawing_area();

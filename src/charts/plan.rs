@@ -69,6 +69,7 @@ pub fn draw_plan(
         .label_style(font(scale, 11.0))
         .axis_desc_style(font(scale, 11.0))
         .light_line_style(RGBColor(236, 240, 239))
+        .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;
     chart
@@ -133,6 +134,7 @@ pub fn draw_plan(
         .label_style(font(scale, 11.0))
         .axis_desc_style(font(scale, 11.0))
         .light_line_style(RGBColor(236, 240, 239))
+        .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;
     chart
@@ -180,6 +182,7 @@ pub fn draw_plan(
         .label_style(font(scale, 11.0))
         .axis_desc_style(font(scale, 11.0))
         .light_line_style(RGBColor(236, 240, 239))
+        .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;
     let band: Vec<(f64, f64)> = edited

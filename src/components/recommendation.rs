@@ -140,6 +140,77 @@ fn ForAthlete(view: RecommendationView) -> impl IntoView {
     }
 }
 
+/// The recommendation's confidence, with what it rests on in its title.
+pub fn confidence_badge(r: &Recommendation) -> impl IntoView {
+    let basis = serde_json::to_value(r.confidence_basis)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .unwrap_or_default();
+    view! {
+        <span class="badge" data-testid="rec-confidence" title=format!("Confidence from {basis}; data completeness {}", percent(r.completeness))>
+            {format!("confidence {}", percent(r.confidence))}
+        </span>
+    }
+}
+
+/// A recommendation as a coach reads it: the action and what it changes, what
+/// was withheld, the summary, the model's risk, why (the rules that fired and the
+/// reasons with their direction), what would change it, and the versions.
+#[component]
+pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
+    let Recommendation {
+        action,
+        adjustment,
+        withheld,
+        risk,
+        reasons,
+        fired,
+        what_would_change,
+        policy_version,
+        model_version,
+        fallback,
+        coach_summary,
+        ..
+    } = recommendation;
+    view! {
+            <p class="rec-action" data-testid="rec-action">{action.label()}</p>
+        {adjustment_words(action, &adjustment).map(|w| view! { <p data-testid="rec-adjustment">{w}</p> })}
+        {withheld.map(|w| view! {
+            <p class="note">{format!("Withheld: {}. The data or the confidence could not carry an automatic change.", w.label().to_lowercase())}</p>
+        })}
+        <p class="note" data-testid="rec-summary">{coach_summary}</p>
+        {risk.map(|p| view! {
+            <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", percent(p))}</p>
+        })}
+        {fallback.map(|_| view! {
+            <p class="note" data-testid="rec-fallback">"The rule baseline answered: no active model, or it could not score this athlete today."</p>
+        })}
+        <h3>"Why"</h3>
+        <ul class="reasons" data-testid="rec-reasons">
+            {fired.into_iter().map(|f| view! { <li class="fired">{f.coach}</li> }).collect_view()}
+            {reasons
+                .into_iter()
+                .map(|reason| {
+                    let arrow = match reason.direction {
+                        forma_core::policy::Direction::RaisesRisk => "↑",
+                        forma_core::policy::Direction::LowersRisk => "↓",
+                    };
+                    view! { <li><span class="arrow" aria-hidden="true">{arrow}</span>" "{reason.coach}</li> }
+                })
+                .collect_view()}
+        </ul>
+        {(!what_would_change.is_empty()).then(|| view! {
+            <h3>"What would change it"</h3>
+            <ul class="reasons">
+                {what_would_change.into_iter().map(|s| view! { <li>{s.coach}</li> }).collect_view()}
+            </ul>
+        })}
+        <p class="note versions" data-testid="rec-versions">
+            {format!("Policy {policy_version}; model {}", model_version.unwrap_or_else(|| "none".to_owned()))}
+        </p>
+    }
+}
+
 #[component]
 fn ForCoach(
     athlete: String,
@@ -153,27 +224,8 @@ fn ForCoach(
         decision,
         ..
     } = view;
-    let Recommendation {
-        action,
-        adjustment,
-        confidence,
-        confidence_basis,
-        withheld,
-        risk,
-        completeness,
-        reasons,
-        fired,
-        what_would_change,
-        policy_version,
-        model_version,
-        fallback,
-        coach_summary,
-        ..
-    } = r;
-    let basis = serde_json::to_value(confidence_basis)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-        .unwrap_or_default();
+    let action = r.action;
+    let badge = confidence_badge(&r);
     let override_open = RwSignal::new(false);
     let chosen = RwSignal::new(None::<PolicyAction>);
     let code = RwSignal::new(String::new());
@@ -211,45 +263,9 @@ fn ForCoach(
         <section class="card recommendation" data-testid="recommendation">
             <div class="rec-head">
                 <h2>"Today's recommendation"</h2>
-                <span class="badge" data-testid="rec-confidence" title=format!("Confidence from {basis}; data completeness {}", percent(completeness))>
-                    {format!("confidence {}", percent(confidence))}
-                </span>
+                {badge}
             </div>
-            <p class="rec-action" data-testid="rec-action">{action.label()}</p>
-            {adjustment_words(action, &adjustment).map(|w| view! { <p data-testid="rec-adjustment">{w}</p> })}
-            {withheld.map(|w| view! {
-                <p class="note">{format!("Withheld: {}. The data or the confidence could not carry an automatic change.", w.label().to_lowercase())}</p>
-            })}
-            <p class="note" data-testid="rec-summary">{coach_summary}</p>
-            {risk.map(|p| view! {
-                <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", percent(p))}</p>
-            })}
-            {fallback.map(|_| view! {
-                <p class="note" data-testid="rec-fallback">"The rule baseline answered: no active model, or it could not score this athlete today."</p>
-            })}
-            <h3>"Why"</h3>
-            <ul class="reasons" data-testid="rec-reasons">
-                {fired.into_iter().map(|f| view! { <li class="fired">{f.coach}</li> }).collect_view()}
-                {reasons
-                    .into_iter()
-                    .map(|reason| {
-                        let arrow = match reason.direction {
-                            forma_core::policy::Direction::RaisesRisk => "↑",
-                            forma_core::policy::Direction::LowersRisk => "↓",
-                        };
-                        view! { <li><span class="arrow" aria-hidden="true">{arrow}</span>" "{reason.coach}</li> }
-                    })
-                    .collect_view()}
-            </ul>
-            {(!what_would_change.is_empty()).then(|| view! {
-                <h3>"What would change it"</h3>
-                <ul class="reasons">
-                    {what_would_change.into_iter().map(|s| view! { <li>{s.coach}</li> }).collect_view()}
-                </ul>
-            })}
-            <p class="note versions" data-testid="rec-versions">
-                {format!("Policy {policy_version}; model {}", model_version.unwrap_or_else(|| "none".to_owned()))}
-            </p>
+            <RecommendationDetails recommendation=r/>
             {decided.map(|d| view! { <p class="decided" data-testid="rec-decision">{d}</p> })}
             <div class="actions">
                 <button

@@ -9,9 +9,10 @@ use forma_core::api::{AthletePlan, AthleteProfile, AthleteStatus, NewPlan};
 use forma_core::model::ModelArtifact;
 use forma_core::plan::{
     self, apply_preset, copy_day, move_session, PerformanceTest, Plan, PlannedSession, Preset,
-    Projection, ProjectionInput, WarningOptions,
+    Projection, Scenario, WarningOptions,
 };
-use forma_core::types::{Session, WellnessEntry};
+use forma_core::policy::{Action as PolicyAction, Branch};
+use forma_core::types::{Event, Session, WellnessEntry};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -22,6 +23,7 @@ use crate::auth::use_auth;
 use crate::charts::plan::draw_plan;
 use crate::charts::window::number;
 use crate::components::page_header::PageHeader;
+use crate::components::recommendation::{confidence_badge, RecommendationDetails};
 use crate::components::sign_in_required::SignInRequired;
 
 /// `/plan`: the team's athletes, each linking to their plan.
@@ -84,6 +86,7 @@ struct PlanData {
     profile: AthleteProfile,
     sessions: Arc<Vec<Session>>,
     wellness: Arc<Vec<WellnessEntry>>,
+    events: Arc<Vec<Event>>,
     plan: AthletePlan,
     model: Option<Arc<ModelArtifact>>,
     tests: Vec<PerformanceTest>,
@@ -93,6 +96,7 @@ async fn load(id: String) -> Result<PlanData, ApiFailure> {
     let profile = api::athlete(&id).await?;
     let sessions = api::sessions(&id).await?;
     let wellness = api::wellness(&id).await?;
+    let events = api::events(&id).await?;
     let plan = api::athlete_plan(&id).await?;
     let model = api::active_model().await?;
     let tests = api::performance_tests(&id).await?;
@@ -101,6 +105,7 @@ async fn load(id: String) -> Result<PlanData, ApiFailure> {
         profile,
         sessions: Arc::new(sessions.into_iter().map(|r| r.session).collect()),
         wellness: Arc::new(wellness),
+        events: Arc::new(events),
         plan,
         model: model.map(Arc::new),
     })
@@ -214,6 +219,12 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     let timings = StoredValue::new(Vec::<f64>::new());
     let last_ms = RwSignal::new(None::<f64>);
     let p95_ms = RwSignal::new(None::<f64>);
+    // The same from the edit to the whole page painted, the table and the
+    // chosen day's recommendation (a frame behind) included.
+    let page_started = StoredValue::new(None::<f64>);
+    let page_timings = StoredValue::new(Vec::<f64>::new());
+    let page_ms = RwSignal::new(None::<f64>);
+    let page_p95_ms = RwSignal::new(None::<f64>);
     let note = RwSignal::new(
         data.plan
             .saved
@@ -223,10 +234,19 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     );
     let message = RwSignal::new(None::<String>);
 
-    let sessions = data.sessions.clone();
-    let wellness = data.wellness.clone();
     let model = data.model.clone();
-    let id_for_projection = athlete_id.clone();
+    // Everything that does not depend on the plan (the history before its start,
+    // the wellness and its readiness, injuries, data-quality findings) is
+    // prepared once; each edit projects only what the plan changes.
+    let start = plan.with_untracked(|p| p.start);
+    let base = plan::PlanBase::new(
+        &athlete_id,
+        &data.sessions,
+        &data.wellness,
+        &data.events,
+        &plan::history_findings(&athlete_id, &data.sessions, &data.wellness, start),
+        start,
+    );
     // The performance model reads only the past: fitted when the tests change,
     // used by every edit.
     let tests = RwSignal::new(data.tests.clone());
@@ -235,49 +255,115 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         let id = athlete_id.clone();
         Memo::new(move |_| tests.with(|t| plan::fit_performance(&id, &sessions, t)))
     };
+    // The plan day whose whole recommendation is shown (the first by default).
+    let detail_day = RwSignal::new(0usize);
     let project = Arc::new(
-        move |p: &Plan, params: Option<&forma_core::banister::BanisterParams>| -> Projection {
-            plan::project(&ProjectionInput {
-                athlete: &id_for_projection,
-                sessions: &sessions,
-                wellness: &wellness,
+        move |p: &Plan,
+              params: Option<&forma_core::banister::BanisterParams>,
+              detail: Option<usize>|
+              -> Projection {
+            base.project(&Scenario {
                 plan: p,
                 model: model.as_deref(),
                 warnings: WarningOptions::default(),
                 performance: params,
+                detail_day: detail.map(|i| p.date(i.min(p.days.len().saturating_sub(1)))),
             })
         },
     );
     let projection = {
         let project = project.clone();
-        Memo::new(move |_| fit.with(|f| plan.with(|p| project(p, f.as_ref().map(|f| &f.params)))))
+        Memo::new(move |_| {
+            let detail = detail_day.get();
+            fit.with(|f| plan.with(|p| project(p, f.as_ref().map(|f| &f.params), Some(detail))))
+        })
     };
     let baseline_projection = {
         let project = project.clone();
         Memo::new(move |_| {
-            fit.with(|f| baseline.with(|p| project(p, f.as_ref().map(|f| &f.params))))
+            fit.with(|f| baseline.with(|p| project(p, f.as_ref().map(|f| &f.params), None)))
         })
     };
+    let day_count = Memo::new(move |_| plan.with(|p| p.days.len()));
     let edit = move |change: &dyn Fn(&mut Plan)| {
         started.set_value(Some(now_ms()));
+        page_started.set_value(started.get_value());
         plan.update(|p| change(p));
     };
 
     let canvas = NodeRef::<Canvas>::new();
     let draw_error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        let edited = projection.get();
-        let before = baseline_projection.get();
-        if let Some(element) = canvas.get() {
-            draw_error.set(draw_plan(&element, &edited, &before).err());
-        }
+        projection.with(|edited| {
+            baseline_projection.with(|before| {
+                if let Some(element) = canvas.get() {
+                    draw_error.set(draw_plan(&element, edited, before).err());
+                }
+            })
+        });
         if let Some(t0) = started.get_value() {
-            let ms = now_ms() - t0;
             started.set_value(None);
-            timings.update_value(|t| t.push(ms));
-            last_ms.set(Some(ms));
-            p95_ms.set(timings.with_value(|t| p95(t)));
+            // The numbers, the tables and the policy card update in effects of
+            // their own, run as microtasks. After them the browser runs either
+            // the zero timeout or, when a frame is due, its animation frame
+            // first: whichever comes first ends the update, once the page is
+            // laid out again (forced here, as the frame would).
+            let done = StoredValue::new(false);
+            let finish = move || {
+                if done.get_value() {
+                    return;
+                }
+                done.set_value(true);
+                let _ = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.body())
+                    .map(|b| b.offset_height());
+                let ms = now_ms() - t0;
+                timings.update_value(|t| t.push(ms));
+                last_ms.set(Some(ms));
+                p95_ms.set(timings.with_value(|t| p95(t)));
+            };
+            request_animation_frame(finish);
+            set_timeout(finish, std::time::Duration::ZERO);
         }
+    });
+
+    // The day-by-day table and the chosen day's whole recommendation are the
+    // page's heaviest parts to lay out and paint; they follow the edit one frame
+    // behind (at the next animation frame), so the summary, the explanation and
+    // the chart come in the edit's own frame.
+    let settled = RwSignal::new(projection.get_untracked());
+    let settled_before = RwSignal::new(baseline_projection.get_untracked());
+    let frame_pending = StoredValue::new(false);
+    Effect::new(move |_| {
+        projection.track();
+        baseline_projection.track();
+        if frame_pending.get_value() {
+            return;
+        }
+        frame_pending.set_value(true);
+        request_animation_frame(move || {
+            frame_pending.set_value(false);
+            settled.set(projection.get_untracked());
+            settled_before.set(baseline_projection.get_untracked());
+            if let Some(t0) = page_started.get_value() {
+                page_started.set_value(None);
+                // After this frame's effects, layout and paint.
+                set_timeout(
+                    move || {
+                        let _ = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.body())
+                            .map(|b| b.offset_height());
+                        let ms = now_ms() - t0;
+                        page_timings.update_value(|t| t.push(ms));
+                        page_ms.set(Some(ms));
+                        page_p95_ms.set(page_timings.with_value(|t| p95(t)));
+                    },
+                    std::time::Duration::ZERO,
+                );
+            }
+        });
     });
 
     let history = data.sessions.clone();
@@ -336,7 +422,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         />
         <section class="card plan-head">
             <h2 data-testid="plan-athlete">{name}</h2>
-            <p class="note">
+            <p class="note" data-testid="plan-head-model">
                 {match has_model {
                     Some(v) => format!("Risk from the active model {v}, run in this browser. The shaded band is the spread of the forest's trees."),
                     None => "No active model: the plan shows load, ratio and form; risk appears once a model is active.".to_owned(),
@@ -402,14 +488,33 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                 <p class="error">{move || draw_error.get().unwrap_or_default()}</p>
             </Show>
             <p class="note timing">
-                "Last update "
+                "Last edit: summary, explanation and chart in "
                 <span data-testid="update-ms">{move || last_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
-                " ms, 95th percentile "
+                " ms (95th percentile "
                 <span data-testid="update-p95">{move || p95_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
-                " ms; fingerprint "
+                " ms), the whole page with the table in "
+                <span data-testid="page-ms">{move || page_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
+                " ms (95th percentile "
+                <span data-testid="page-p95">{move || page_p95_ms.get().map(|v| format!("{v:.1}")).unwrap_or_default()}</span>
+                " ms) over "
+                <span data-testid="update-count">
+                    {move || {
+                        last_ms.track();
+                        timings.with_value(Vec::len).to_string()
+                    }}
+                </span>
+                " edits"
+                <span hidden data-testid="page-count">
+                    {move || {
+                        page_ms.track();
+                        page_timings.with_value(Vec::len).to_string()
+                    }}
+                </span>
+                "; fingerprint "
                 <code data-testid="projection-fingerprint">{move || projection.with(plan::fingerprint)}</code>
             </p>
-            <ProjectionTable projection baseline_projection/>
+            <PolicyByDay projection=settled.into() baseline_projection=settled_before.into() chosen=detail_day/>
+            <ProjectionTable projection=settled.into() baseline_projection=settled_before.into()/>
         </section>
 
         <section class="card" data-testid="plan-grid-card">
@@ -419,7 +524,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                 <For
                     each=move || 0..plan.with(|p| p.days.len())
                     key=|i| *i
-                    children=move |day| view! { <DayCard day plan edit/> }
+                    children=move |day| view! { <DayCard day days=day_count plan edit/> }
                 />
             </div>
             {may_save.then(|| view! { <TestsForm athlete=athlete_id.to_string() tests/> })}
@@ -469,6 +574,22 @@ fn PlanSummary(
     let form = |p: &Projection| p.days.last().map(|d| d.tsb);
     let load = |p: &Projection| Some(p.days.iter().map(|d| d.load).sum::<f64>());
     let performance = |p: &Projection| p.days.last().and_then(|d| d.performance);
+    let caution = |p: &Projection| {
+        Some(
+            p.days
+                .iter()
+                .filter(|d| d.policy.action.branch() == Some(Branch::Caution))
+                .count() as f64,
+        )
+    };
+    let review = |p: &Projection| {
+        Some(
+            p.days
+                .iter()
+                .filter(|d| d.policy.action == PolicyAction::ManualReview)
+                .count() as f64,
+        )
+    };
     let cell = move |testid: &'static str,
                      f: fn(&Projection) -> Option<f64>,
                      digits: usize,
@@ -502,52 +623,203 @@ fn PlanSummary(
                     <tr><th scope="row">"Form on the last day"</th>{cell("summary-form", form, 1, false)}</tr>
                     <tr><th scope="row">"Mean risk"</th>{cell("summary-risk", risk, 1, true)}</tr>
                     <tr><th scope="row">"Performance on the last day"</th>{cell("summary-performance", performance, 1, false)}</tr>
+                    <tr><th scope="row">"Days the policy would ease off"</th>{cell("summary-caution", caution, 0, false)}</tr>
+                    <tr><th scope="row">"Days left to the coach (manual review)"</th>{cell("summary-review", review, 0, false)}</tr>
                 </tbody>
             </table>
         </div>
     }
 }
 
+/// The recommendation the policy would give on a chosen day of the plan (the
+/// first by default), in full, against the plan before the edits.
+#[component]
+fn PolicyByDay(
+    projection: Signal<Projection>,
+    baseline_projection: Signal<Projection>,
+    chosen: RwSignal<usize>,
+) -> impl IntoView {
+    let detail = move || projection.with(|p| p.detail.clone());
+    let count = Memo::new(move |_| projection.with(|p| p.days.len()));
+    let option = move |i: usize| {
+        let text = Memo::new(move |_| {
+            projection.with(|p| {
+                p.days
+                    .get(i)
+                    .map(|d| {
+                        format!(
+                            "{} {}: {}",
+                            d.date.strftime("%a"),
+                            d.date,
+                            d.policy.action.label().to_lowercase()
+                        )
+                    })
+                    .unwrap_or_default()
+            })
+        });
+        view! { <option value=i.to_string() selected=move || chosen.get() == i>{move || text.get()}</option> }
+    };
+    let options = move || view! { <For each=move || 0..count.get() key=|i| *i children=option/> };
+    view! {
+        <section class="plan-policy" data-testid="plan-policy">
+            <div class="rec-head">
+                <h3>"What the policy would recommend"</h3>
+                {move || detail().map(|r| confidence_badge(&r))}
+            </div>
+            <p class="note">
+                "As if the plan were followed up to the day before: the same guardrails, rules and model as today's recommendation, reading the plan's load for the day and its week."
+            </p>
+            <label class="inline">
+                "On "
+                <select
+                    data-testid="policy-day"
+                    on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            chosen.set(i);
+                        }
+                    }
+                >
+                    {options}
+                </select>
+            </label>
+            {move || {
+                let r = detail()?;
+                let before = baseline_projection.with(|b| {
+                    b.days.iter().find(|b| b.date == r.date).map(|b| b.policy.action)
+                });
+                let changed = before.filter(|b| *b != r.action).map(|b| {
+                    view! {
+                        <p class="note" data-testid="policy-before">
+                            {format!("Before the edits: {}.", b.label().to_lowercase())}
+                        </p>
+                    }
+                });
+                Some(view! {
+                    {changed}
+                    <RecommendationDetails recommendation=r/>
+                })
+            }}
+        </section>
+    }
+}
+
+/// One row of the day-by-day table, as text.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct RowText {
+    warned: bool,
+    day: String,
+    load: String,
+    load_change: String,
+    ratio: String,
+    ratio_change: String,
+    uncoupled: String,
+    ewma: String,
+    fitness: String,
+    fatigue: String,
+    form: String,
+    form_change: String,
+    monotony: String,
+    strain: String,
+    risk: String,
+    risk_change: String,
+    performance: String,
+    policy: String,
+    policy_was: String,
+    warnings: String,
+}
+
+/// Day `i` of `edited` against the same date in `before` ("new" where the plan
+/// before the edits had no such day).
+fn row_text(edited: &Projection, before: &Projection, i: usize) -> Option<RowText> {
+    let d = edited.days.get(i)?;
+    let b = before.days.iter().find(|b| b.date == d.date);
+    let change = |f: &dyn Fn(&plan::ProjectedDay) -> Option<String>| {
+        b.map_or_else(|| "new".to_owned(), |b| f(b).unwrap_or_default())
+    };
+    Some(RowText {
+        warned: !d.warnings.is_empty(),
+        day: format!("{} {}", d.date.strftime("%a"), d.date),
+        load: format!("{:.0}", d.load),
+        load_change: change(&|b| Some(signed(d.load - b.load, 0))),
+        ratio: number(d.acwr_coupled, 2),
+        ratio_change: change(&|b| {
+            d.acwr_coupled
+                .zip(b.acwr_coupled)
+                .map(|(x, y)| signed(x - y, 2))
+        }),
+        uncoupled: number(d.acwr_uncoupled, 2),
+        ewma: number(d.acwr_ewma, 2),
+        fitness: format!("{:.1}", d.ctl),
+        fatigue: format!("{:.1}", d.atl),
+        form: format!("{:.1}", d.tsb),
+        form_change: change(&|b| Some(signed(d.tsb - b.tsb, 1))),
+        monotony: number(d.monotony, 2),
+        strain: number(d.strain, 0),
+        risk: d.risk.map_or_else(
+            || "n/a".to_owned(),
+            |r| {
+                format!(
+                    "{:.1}% ({:.0}–{:.0})",
+                    r.p * 100.0,
+                    r.low * 100.0,
+                    r.high * 100.0
+                )
+            },
+        ),
+        risk_change: b
+            .and_then(|b| d.risk.zip(b.risk))
+            .map(|(x, y)| signed((x.p - y.p) * 100.0, 1))
+            .unwrap_or_default(),
+        performance: number(d.performance, 1),
+        policy: format!(
+            "{} ({:.0}%)",
+            d.policy.action.label(),
+            d.policy.confidence * 100.0
+        ),
+        policy_was: b
+            .map(|b| b.policy.action)
+            .filter(|a| *a != d.policy.action)
+            .map(|a| format!("was {}", a.label().to_lowercase()))
+            .unwrap_or_default(),
+        warnings: d.warnings.join(" "),
+    })
+}
+
+/// The day-by-day table. Each row is its own memo: an edit rewrites the text
+/// of the rows it changed (the days from the edited one on), not the table.
 #[component]
 fn ProjectionTable(
-    projection: Memo<Projection>,
-    baseline_projection: Memo<Projection>,
+    projection: Signal<Projection>,
+    baseline_projection: Signal<Projection>,
 ) -> impl IntoView {
-    let rows = move || {
-        let edited = projection.get();
-        let before = baseline_projection.get();
-        let diffs = plan::compare(&before, &edited);
-        edited
-            .days
-            .into_iter()
-            .zip(diffs)
-            .map(|(d, diff)| {
-                let risk = d
-                    .risk
-                    .map(|r| format!("{:.1}% ({:.0}–{:.0})", r.p * 100.0, r.low * 100.0, r.high * 100.0))
-                    .unwrap_or_else(|| "n/a".to_owned());
-                let risk_change = diff.risk.map(|r| signed(r * 100.0, 1)).unwrap_or_default();
-                let warned = !d.warnings.is_empty();
-                view! {
-                    <tr class=if warned { "warned" } else { "" }>
-                        <th scope="row">{format!("{} {}", d.date.strftime("%a"), d.date)}</th>
-                        <td>{format!("{:.0}", d.load)} <small>{signed(diff.load, 0)}</small></td>
-                        <td>{number(d.acwr_coupled, 2)} <small>{diff.acwr_coupled.map(|x| signed(x, 2)).unwrap_or_default()}</small></td>
-                        <td>{number(d.acwr_uncoupled, 2)}</td>
-                        <td>{number(d.acwr_ewma, 2)}</td>
-                        <td>{format!("{:.1}", d.ctl)}</td>
-                        <td>{format!("{:.1}", d.atl)}</td>
-                        <td>{format!("{:.1}", d.tsb)} <small>{signed(diff.tsb, 1)}</small></td>
-                        <td>{number(d.monotony, 2)}</td>
-                        <td>{number(d.strain, 0)}</td>
-                        <td>{risk} <small>{risk_change}</small></td>
-                        <td>{number(d.performance, 1)}</td>
-                        <td class="warnings">{d.warnings.join(" ")}</td>
-                    </tr>
-                }
-            })
-            .collect_view()
+    let count = Memo::new(move |_| projection.with(|p| p.days.len()));
+    let row = move |i: usize| {
+        let text = Memo::new(move |_| {
+            projection
+                .with(|e| baseline_projection.with(|b| row_text(e, b, i)))
+                .unwrap_or_default()
+        });
+        let cell = move |f: fn(&RowText) -> &String| move || text.with(|r| f(r).clone());
+        view! {
+            <tr class=move || if text.with(|r| r.warned) { "warned" } else { "" }>
+                <th scope="row">{cell(|r| &r.day)}</th>
+                <td>{cell(|r| &r.load)} <small>{cell(|r| &r.load_change)}</small></td>
+                <td>{cell(|r| &r.ratio)} <small>{cell(|r| &r.ratio_change)}</small></td>
+                <td>{cell(|r| &r.uncoupled)}</td>
+                <td>{cell(|r| &r.ewma)}</td>
+                <td>{cell(|r| &r.fitness)}</td>
+                <td>{cell(|r| &r.fatigue)}</td>
+                <td>{cell(|r| &r.form)} <small>{cell(|r| &r.form_change)}</small></td>
+                <td>{cell(|r| &r.monotony)}</td>
+                <td>{cell(|r| &r.strain)}</td>
+                <td>{cell(|r| &r.risk)} <small>{cell(|r| &r.risk_change)}</small></td>
+                <td>{cell(|r| &r.performance)}</td>
+                <td data-testid="day-policy">{cell(|r| &r.policy)} <small>{cell(|r| &r.policy_was)}</small></td>
+                <td class="warnings">{cell(|r| &r.warnings)}</td>
+            </tr>
+        }
     };
+    let rows = view! { <For each=move || 0..count.get() key=|i| *i children=row/> };
     view! {
         <details class="chart-table" open>
             <summary>"Day by day (changes against before the edits in small print)"</summary>
@@ -567,6 +839,7 @@ fn ProjectionTable(
                             <th scope="col">"Strain"</th>
                             <th scope="col">"Risk (tree spread)"</th>
                             <th scope="col">"Performance"</th>
+                            <th scope="col">"Policy (confidence)"</th>
                             <th scope="col">"Warnings"</th>
                         </tr>
                     </thead>
@@ -580,18 +853,17 @@ fn ProjectionTable(
 #[component]
 fn DayCard(
     day: usize,
+    days: Memo<usize>,
     plan: RwSignal<Plan>,
     edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let date = plan.with_untracked(|p| p.date(day));
-    let count = move || plan.with(|p| p.days.get(day).map_or(0, Vec::len));
-    let day_load = move || {
-        plan.with(|p| {
-            p.days.get(day).map_or(0.0, |s| {
-                s.iter().map(PlannedSession::planned_load).sum::<f64>()
-            })
-        })
-    };
+    // This day's sessions: its inputs update only when the day changes, not on
+    // every edit of the plan.
+    let sessions = Memo::new(move |_| plan.with(|p| p.days.get(day).cloned().unwrap_or_default()));
+    let count = move || sessions.with(Vec::len);
+    let day_load =
+        move || sessions.with(|s| s.iter().map(PlannedSession::planned_load).sum::<f64>());
     view! {
         <div class="plan-day" data-testid="plan-day" data-date=date.to_string()>
             <div class="plan-day-head">
@@ -601,7 +873,7 @@ fn DayCard(
             <For
                 each=move || 0..count()
                 key=|k| *k
-                children=move |k| view! { <SessionRow day k plan edit/> }
+                children=move |k| view! { <SessionRow day k sessions days plan edit/> }
             />
             <div class="plan-day-actions">
                 <button
@@ -632,14 +904,15 @@ fn DayCard(
 fn SessionRow(
     day: usize,
     k: usize,
+    sessions: Memo<Vec<PlannedSession>>,
+    days: Memo<usize>,
     plan: RwSignal<Plan>,
     edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let session = Memo::new(move |_| sessions.with(|s| s.get(k).cloned()));
     let get = move |f: fn(&PlannedSession) -> Option<f64>| {
-        plan.with(|p| {
-            p.days
-                .get(day)
-                .and_then(|d| d.get(k))
+        session.with(|s| {
+            s.as_ref()
                 .and_then(f)
                 .map(|v| v.to_string())
                 .unwrap_or_default()
@@ -653,14 +926,14 @@ fn SessionRow(
             }
         });
     };
-    let days = move || plan.with(|p| p.days.len());
+    let days = move || days.get();
     view! {
         <div class="plan-session" data-testid="plan-session">
             <input
                 class="sport"
                 aria-label="Sport"
                 placeholder="sport"
-                prop:value=move || plan.with(|p| p.days.get(day).and_then(|d| d.get(k)).and_then(|s| s.sport.clone()).unwrap_or_default())
+                prop:value=move || session.with(|s| s.as_ref().and_then(|s| s.sport.clone()).unwrap_or_default())
                 on:change=move |ev| {
                     let text = event_target_value(&ev);
                     edit(&move |p: &mut Plan| {
@@ -700,7 +973,7 @@ fn SessionRow(
                     min="0"
                     inputmode="decimal"
                     data-testid="session-load"
-                    placeholder=move || plan.with(|p| p.days.get(day).and_then(|d| d.get(k)).map(|s| format!("{:.0}", s.planned_load())).unwrap_or_default())
+                    placeholder=move || session.with(|s| s.as_ref().map(|s| format!("{:.0}", s.planned_load())).unwrap_or_default())
                     prop:value=move || get(|s| s.load)
                     on:input=move |ev| set(|s, v| s.load = v, event_target_value(&ev))
                 />

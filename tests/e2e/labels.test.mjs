@@ -2,22 +2,18 @@
 // made while the server is stopped arriving exactly once after it restarts.
 //
 // The restart test runs its own `forma serve` (another port, another data folder),
-// so stopping it disturbs no other test: FORMA_BIN names the binary and
-// FORMA_DIST_DIR the built app (cargo xtask test sets both).
+// so stopping it disturbs no other test (support/server.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { launch, openPage, screenshot, screenshotDir, viewports } from './support/browser.mjs';
+import { formaBin, freePort, startServer } from './support/server.mjs';
 import { SignInPage, demo } from './pages/sign-in.mjs';
 import { LabelsPage, parseCsv } from './pages/labels.mjs';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let browser;
 before(async () => {
@@ -154,55 +150,6 @@ test('a coach labels a range of days on the athlete page and takes it back', asy
 });
 
 // --- Stopping and restarting a server of our own -------------------------------
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => done(port));
-    });
-  });
-}
-
-const formaBin = () => process.env.FORMA_BIN ?? join(root, 'target', 'debug', 'forma');
-
-function startServer({ port, dataDir }) {
-  const bin = formaBin();
-  const dist = process.env.FORMA_DIST_DIR ?? join(root, 'dist');
-  const demoData = process.env.FORMA_DEMO_DATA ?? join(root, '..', 'shared', 'data', 'pmdata');
-  assert.ok(existsSync(bin), `no forma binary at ${bin}: set FORMA_BIN`);
-  assert.ok(existsSync(join(dist, 'index.html')), `no built app in ${dist}: set FORMA_DIST_DIR`);
-  const child = spawn(
-    bin,
-    ['serve', '--port', String(port), '--data-dir', dataDir, '--dist-dir', dist, '--demo-data', demoData, '--no-first-model'],
-    { env: { ...process.env, RUST_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const ready = new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error('forma serve did not start within 180 s')), 180_000);
-    let seen = '';
-    child.stdout.on('data', (chunk) => {
-      seen += chunk.toString();
-      if (seen.includes('Forma is serving on')) {
-        clearTimeout(timer);
-        done();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`forma serve exited with ${code} before it served`));
-    });
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  return {
-    ready,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 test('the server stops mid-way, labelling goes on, and after the restart every label arrives exactly once', async () => {
   const started = Date.now();

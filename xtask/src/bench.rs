@@ -4,6 +4,8 @@
 //! - `forma metrics` on 1,000 athletes x 3 years of daily sessions, whole process,
 //!   against the same columns computed with the `acwr` package and pandas.
 //! - forma-core's metrics alone on the same data (`cargo bench -p forma-core`).
+//! - A what-if plan edit (two years of history, 28 days planned) in headless
+//!   Chromium: projection with the model and policy, and the chart.
 //! - The injury and illness model on 100,000 synthetic rows: one fit, the whole
 //!   training with backtests, scoring a row, the artifact's size
 //!   (`cargo bench -p forma-core --bench training`).
@@ -169,6 +171,46 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
     writeln!(
         report,
         "## forma-core in wasm, headless Chromium (release)\n\n{lines}"
+    )?;
+
+    // The what-if plan (issue 10): two years of history, a 28-day plan, each edit
+    // projected with the model and the policy and the chart redrawn, in headless
+    // Chromium (release). The whole page's figure is the end-to-end test's
+    // (tests/e2e/plan-two-years.test.mjs, written to target/e2e).
+    let plan = output_of(
+        command("cargo")
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "forma-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "plan_browser",
+                "--",
+                "--nocapture",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER),
+    )
+    .context("the plan timing run failed")?;
+    let lines: String = plan
+        .lines()
+        .filter(|line| line.contains("plan edit") || line.contains("of which"))
+        .map(|line| format!("- {}\n", line.trim()))
+        .collect();
+    writeln!(
+        report,
+        "## What-if plan edit in wasm, headless Chromium (release)\n\n{}",
+        if lines.is_empty() {
+            "- no timing line printed\n"
+        } else {
+            &lines
+        }
     )?;
 
     server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;

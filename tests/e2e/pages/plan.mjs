@@ -23,6 +23,21 @@ export class PlanPage extends Shell {
     return JSON.parse(await this.page.getByTestId('plan-json').textContent());
   }
 
+  // Types `value` into a session's minutes and waits for that edit's timings:
+  // the projection changes first; the summary and chart time is taken once the
+  // page is laid out, the whole page's (the table a frame behind) once painted.
+  async editAndTime(input, value) {
+    const count = (id) => this.page.getByTestId(id).textContent().then(Number);
+    const before = await this.fingerprint();
+    const [updates, pages] = [await count('update-count'), await count('page-count')];
+    await input.fill(String(value));
+    await this.page.waitForFunction((b) => document.querySelector('[data-testid=projection-fingerprint]').textContent !== b, before);
+    const after = (id, n) => this.page.waitForFunction(({ id, n }) => Number(document.querySelector(`[data-testid=${id}]`).textContent) > n, { id, n });
+    await after('update-count', updates);
+    await after('page-count', pages);
+    return { update: await this.updateMs(), page: Number(await this.page.getByTestId('page-ms').textContent()) };
+  }
+
   async updateMs() {
     return Number(await this.page.getByTestId('update-ms').textContent());
   }
@@ -38,4 +53,25 @@ export class PlanPage extends Shell {
   message() {
     return this.page.getByTestId('plan-message');
   }
+}
+
+// Median, 95th percentile (nearest rank) and maximum of each timing of
+// `editAndTime`'s results.
+export function timingSummary(results) {
+  const summary = {};
+  for (const key of ['update', 'page']) {
+    const sorted = results.map((r) => r[key]).sort((a, b) => a - b);
+    summary[key] = {
+      median: sorted[Math.floor(sorted.length / 2)],
+      p95: sorted[Math.ceil(0.95 * sorted.length) - 1],
+      max: sorted.at(-1),
+    };
+  }
+  return { edits: results.length, ...summary };
+}
+
+export function timingWords({ edits, update, page }) {
+  const f = (x) => x.toFixed(1);
+  return `summary, explanation and chart: median ${f(update.median)} ms, p95 ${f(update.p95)} ms, max ${f(update.max)} ms; `
+    + `whole page with the table: median ${f(page.median)} ms, p95 ${f(page.p95)} ms over ${edits} edits`;
 }

@@ -2,12 +2,14 @@
 import { baseUrl } from '../support/browser.mjs';
 
 export class Shell {
-  constructor(page) {
+  // `origin`: a server of the test's own (support/server.mjs), else FORMA_URL's.
+  constructor(page, origin = baseUrl) {
     this.page = page;
+    this.origin = origin;
   }
 
   async goto(path) {
-    await this.page.goto(`${baseUrl}${path}`);
+    await this.page.goto(`${this.origin}${path}`);
     // The app has mounted when its header is on the page.
     await this.page.locator('header.shell-header').waitFor();
     await this.page.locator('main h1, main [data-testid]').first().waitFor();
