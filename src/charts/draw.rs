@@ -38,8 +38,10 @@ pub(crate) struct Canvas {
 
 /// The canvas's CSS width. Reading it makes the browser lay out the page first,
 /// which a redraw in the middle of a page update would pay twice; the width is
-/// kept on the canvas with the window width it was read at, and read again only
-/// when the window's width has changed.
+/// kept on the canvas with the window width it was read at, and read again when
+/// the window's width has changed. A kept width is also checked after the next
+/// frame, when the page is laid out anyway (a scroll bar that came or went
+/// changes the width, not the window's): the next redraw then uses the new one.
 fn css_width(canvas: &HtmlCanvasElement) -> f64 {
     let window_width = web_sys::window()
         .and_then(|w| w.inner_width().ok())
@@ -51,6 +53,20 @@ fn css_width(canvas: &HtmlCanvasElement) -> f64 {
         .filter(|w| *w == window_width)
         .and_then(|_| canvas.get_attribute("data-css-width"))
         .and_then(|w| w.parse::<f64>().ok());
+    if kept.is_some() {
+        let canvas = canvas.clone();
+        leptos::prelude::request_animation_frame(move || {
+            leptos::prelude::set_timeout(
+                move || {
+                    let width = f64::from(canvas.client_width());
+                    if width > 0.0 {
+                        let _ = canvas.set_attribute("data-css-width", &width.to_string());
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        });
+    }
     kept.unwrap_or_else(|| {
         let width = f64::from(canvas.client_width());
         // A canvas not laid out yet (width 0) is measured again next time.

@@ -3,6 +3,8 @@
 //! the browser with forma-core and the active model (fetched once), drawn against
 //! the plan as it was before the edits, with no request to the server.
 
+use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use forma_core::api::{AthletePlan, AthleteProfile, AthleteStatus, NewPlan};
@@ -152,6 +154,14 @@ pub fn AthletePlanPage() -> impl IntoView {
     }
 }
 
+/// Lays the page out now, as the next frame would.
+fn lay_out() {
+    let _ = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+        .map(|b| b.offset_height());
+}
+
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
@@ -285,6 +295,13 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         })
     };
     let day_count = Memo::new(move |_| plan.with(|p| p.days.len()));
+    // A plan made shorter than the chosen day: its last day is the one shown.
+    Effect::new(move |_| {
+        let n = day_count.get();
+        if detail_day.get_untracked() >= n {
+            detail_day.set(n.saturating_sub(1));
+        }
+    });
     let edit = move |change: &dyn Fn(&mut Plan)| {
         started.set_value(Some(now_ms()));
         page_started.set_value(started.get_value());
@@ -294,6 +311,9 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let draw_error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
+        // Every edit ends here, one that leaves the projection as it was too (a
+        // renamed sport), so its time is never carried to a later change.
+        plan.track();
         projection.with(|edited| {
             baseline_projection.with(|before| {
                 if let Some(element) = canvas.get() {
@@ -308,22 +328,21 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
             // the zero timeout or, when a frame is due, its animation frame
             // first: whichever comes first ends the update, once the page is
             // laid out again (forced here, as the frame would).
-            let done = StoredValue::new(false);
+            // Not reactive state: the callbacks may outlive this run of the
+            // effect (a second edit within the frame), or the page.
+            let done = Rc::new(Cell::new(false));
             let finish = move || {
-                if done.get_value() {
+                if done.replace(true) {
                     return;
                 }
-                done.set_value(true);
-                let _ = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.body())
-                    .map(|b| b.offset_height());
+                lay_out();
                 let ms = now_ms() - t0;
-                timings.update_value(|t| t.push(ms));
-                last_ms.set(Some(ms));
-                p95_ms.set(timings.with_value(|t| p95(t)));
+                if timings.try_update_value(|t| t.push(ms)).is_some() {
+                    last_ms.try_set(Some(ms));
+                    p95_ms.try_set(timings.try_with_value(|t| p95(t)).flatten());
+                }
             };
-            request_animation_frame(finish);
+            request_animation_frame(finish.clone());
             set_timeout(finish, std::time::Duration::ZERO);
         }
     });
@@ -336,29 +355,34 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     let settled_before = RwSignal::new(baseline_projection.get_untracked());
     let frame_pending = StoredValue::new(false);
     Effect::new(move |_| {
+        plan.track();
         projection.track();
         baseline_projection.track();
         if frame_pending.get_value() {
             return;
         }
         frame_pending.set_value(true);
+        // The page may be gone by the next frame: every read and write tries.
         request_animation_frame(move || {
-            frame_pending.set_value(false);
-            settled.set(projection.get_untracked());
-            settled_before.set(baseline_projection.get_untracked());
-            if let Some(t0) = page_started.get_value() {
-                page_started.set_value(None);
+            frame_pending.try_set_value(false);
+            if let (Some(edited), Some(before)) = (
+                projection.try_get_untracked(),
+                baseline_projection.try_get_untracked(),
+            ) {
+                settled.try_set(edited);
+                settled_before.try_set(before);
+            }
+            if let Some(t0) = page_started.try_get_value().flatten() {
+                page_started.try_set_value(None);
                 // After this frame's effects, layout and paint.
                 set_timeout(
                     move || {
-                        let _ = web_sys::window()
-                            .and_then(|w| w.document())
-                            .and_then(|d| d.body())
-                            .map(|b| b.offset_height());
+                        lay_out();
                         let ms = now_ms() - t0;
-                        page_timings.update_value(|t| t.push(ms));
-                        page_ms.set(Some(ms));
-                        page_p95_ms.set(page_timings.with_value(|t| p95(t)));
+                        if page_timings.try_update_value(|t| t.push(ms)).is_some() {
+                            page_ms.try_set(Some(ms));
+                            page_p95_ms.try_set(page_timings.try_with_value(|t| p95(t)).flatten());
+                        }
                     },
                     std::time::Duration::ZERO,
                 );
@@ -673,6 +697,7 @@ fn PolicyByDay(
                 "On "
                 <select
                     data-testid="policy-day"
+                    prop:value=move || chosen.get().to_string()
                     on:change=move |ev| {
                         if let Ok(i) = event_target_value(&ev).parse::<usize>() {
                             chosen.set(i);

@@ -132,7 +132,8 @@ test('two years of history and a 28-day plan: every edit is projected and drawn 
     }, { id: ATHLETE, body: edited });
     assert.equal(await plan.fingerprint(), served.fingerprint, 'browser and server differ');
     assert.equal(served.projection.days.length, 28);
-    assert.ok(served.projection.days.every((d) => d.risk && d.policy), 'every day scored and decided');
+    assert.ok(served.projection.days.every((d) => d.risk !== null), 'every day scored');
+    assert.equal(served.projection.detail?.date, edited.start, 'the first day given in full');
 
     const summary = timingSummary(times);
     mkdirSync(screenshotDir, { recursive: true });
@@ -141,7 +142,7 @@ test('two years of history and a 28-day plan: every edit is projected and drawn 
       JSON.stringify({ history_days: DAYS, plan_days: 28, ...summary, times }),
     );
     console.log(`two years of history, 28-day plan: ${timingWords(summary)}`);
-    assert.ok(times.every((t) => t.update > 0 && t.page >= t.update), 'every edit was timed');
+    assert.ok(times.every((t) => t.update > 0 && t.page > 0), 'every edit was timed');
     await screenshot(page, 'plan-two-years-desktop');
     assert.deepEqual(problems, []);
   } finally {

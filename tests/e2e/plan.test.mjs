@@ -148,7 +148,7 @@ test('an edit updates the numbers and the chart within a frame, with no request 
   writeFileSync(join(screenshotDir, 'plan-timing.json'), JSON.stringify({ athlete: ATHLETE, ...summary, times }));
   console.log(`plan edit (${ATHLETE}): ${timingWords(summary)}`);
   assert.deepEqual(requests.filter((u) => u.includes('/api/')), [], 'edits asked the server');
-  assert.ok(times.every((t) => t.update > 0 && t.page >= t.update), 'every edit was timed');
+  assert.ok(times.every((t) => t.update > 0 && t.page > 0), 'every edit was timed');
   await close();
 });
 

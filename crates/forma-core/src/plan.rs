@@ -436,6 +436,10 @@ pub fn fit_performance(
 /// report ([`crate::overview::quality_report`]) as of the day before the plan,
 /// the day today's recommendation reads. The same on the server and in the
 /// browser, computed once per page since it does not depend on the plan.
+///
+/// A short history is left out: the policy checks the history's length on each
+/// projected day itself, and the plan's days lengthen it (a 10-day history is
+/// enough by the plan's 18th day).
 pub fn history_findings(
     athlete: &AthleteId,
     sessions: &[Session],
@@ -446,6 +450,9 @@ pub fn history_findings(
     crate::overview::quality_report(athlete, sessions, wellness, today)
         .map(|q| q.findings)
         .unwrap_or_default()
+        .into_iter()
+        .filter(|f| f.check != crate::quality::Check::ShortHistory)
+        .collect()
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -1278,9 +1285,23 @@ mod tests {
             .warnings
             .iter()
             .all(|w| !w.starts_with("Guardrail:")));
-        // Ten days of history: the history guardrail until 28 days are there.
+        // Ten days of history: the history guardrail until 28 days are there, then
+        // the policy decides (the history's quality report, which calls ten days
+        // an error, does not hold the later days back).
         let short = daily(date(2024, 1, 26), 10, 50.0);
-        let p = project(&input(&short, &steady_plan(date(2024, 2, 5), 28, 50.0)));
+        let findings = history_findings(&id(), &short, &[], date(2024, 2, 5));
+        let report = crate::overview::quality_report(&id(), &short, &[], date(2024, 2, 4)).unwrap();
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.check == crate::quality::Check::ShortHistory),
+            "the report itself says the history is short"
+        );
+        let p = project(&ProjectionInput {
+            quality_findings: &findings,
+            ..input(&short, &steady_plan(date(2024, 2, 5), 28, 50.0))
+        });
         let first_free = p
             .days
             .iter()
@@ -1295,6 +1316,13 @@ mod tests {
             p.days[first_free].date,
             date(2024, 2, 23),
             "28 days after 26 January"
+        );
+        assert!(
+            p.days[first_free..]
+                .iter()
+                .all(|d| d.policy.action != Action::ManualReview),
+            "{:?}",
+            actions(&p)
         );
     }
 

@@ -13,6 +13,7 @@ mod plan_case;
 
 use std::path::PathBuf;
 
+use forma_core::features::{athlete_features, athlete_features_with, WellnessPart};
 use forma_core::model::artifact::TrainOptions;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 use forma_core::plan::{
@@ -117,6 +118,47 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
     let detail = projection.detail.as_ref().expect("day 10 in detail");
     assert_eq!(detail.action, actions[10]);
     assert!(!detail.reasons.is_empty() && !detail.what_would_change.is_empty());
+    // The features read with the wellness part prepared for the longest plan are
+    // those built afresh.
+    let mut done = sessions.clone();
+    done.extend(plan.sessions(&athlete));
+    let known: Vec<_> = wellness
+        .iter()
+        .filter(|w| w.date <= plan.start)
+        .cloned()
+        .collect();
+    let part = WellnessPart::build(
+        &athlete,
+        &known,
+        plan_case::first_day(),
+        plan_case::DAYS as usize + 28,
+    );
+    let fresh = athlete_features(&athlete, &done, &known, Some(plan.end())).expect("features");
+    let prepared = athlete_features_with(&athlete, &done, &known, Some(plan.end()), Some(&part))
+        .expect("features");
+    assert_eq!(prepared.rows.len(), fresh.rows.len());
+    for (i, (a, b)) in prepared.rows.iter().zip(&fresh.rows).enumerate() {
+        assert!(
+            a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "day {i} differs"
+        );
+    }
+
+    // ... and the part is what they read: one built from no wellness gives others.
+    let empty = WellnessPart::build(
+        &athlete,
+        &[],
+        plan_case::first_day(),
+        plan_case::DAYS as usize + 28,
+    );
+    let without = athlete_features_with(&athlete, &done, &known, Some(plan.end()), Some(&empty))
+        .expect("features");
+    assert!(without
+        .rows
+        .iter()
+        .zip(&fresh.rows)
+        .any(|(a, b)| a.iter().zip(b).any(|(x, y)| x.to_bits() != y.to_bits())));
+
     // A base prepared once projects every edit as the one-shot projection does.
     let model = ModelArtifact::from_json(&json).expect("reads back");
     let base = PlanBase::new(

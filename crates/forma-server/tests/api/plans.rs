@@ -190,6 +190,41 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         last(&answer)
     );
 
+    // The whole recommendation of the plan's first day, or of the day asked for;
+    // none for a day outside the plan, and a bad date is named.
+    assert_eq!(
+        answer.projection.detail.as_ref().map(|r| r.date),
+        Some(plan.start)
+    );
+    let ask = |query: &'static str| {
+        server
+            .client
+            .post(server.url(&format!("/api/athletes/p08/plan/projection{query}")))
+            .json(&plan)
+            .send()
+    };
+    let day5: PlanProjection = ask("?detail=2020-04-05")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    let detail = day5.projection.detail.expect("day 5 in full");
+    assert_eq!(detail.date, plan.date(4));
+    assert_eq!(detail.action, day5.projection.days[4].policy.action);
+    assert_eq!(day5.projection.days, answer.projection.days);
+    let outside: PlanProjection = ask("?detail=2021-01-01")
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    assert_eq!(outside.projection.detail, None);
+    let bad = ask("?detail=April").await.expect("request");
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: forma_core::api::ApiError = bad.json().await.expect("error");
+    assert_eq!(error.field.as_deref(), Some("detail"));
+
     // An injury reported today holds the plan's first week to manual review.
     let injury = server
         .client
