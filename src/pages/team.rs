@@ -282,7 +282,12 @@ fn TeamRow(row: Row, recommendation: Option<TeamRecommendation>) -> impl IntoVie
         view! {
             <div class="rec-cell" data-testid="team-rec">
                 <strong>{r.action.label()}</strong>
-                {format!(" · {:.0}%{decided}", r.confidence * 100.0)}
+                {if r.action == forma_core::policy::Action::ManualReview {
+                    // No automatic action, so no confidence in one to show.
+                    format!(" · for the coach{decided}")
+                } else {
+                    format!(" · {:.0}%{decided}", r.confidence * 100.0)
+                }}
                 {r.top_reason.map(|reason| view! { <div class="rec-reason">{reason}</div> })}
             </div>
         }
