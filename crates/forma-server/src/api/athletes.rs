@@ -10,10 +10,10 @@ use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
 use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
-use forma_core::types::{parse_date, AthleteId, Event, WellnessEntry};
+use forma_core::types::{parse_date, Event, WellnessEntry};
 use serde::Deserialize;
 
-use super::Endpoint;
+use super::{athlete_profile as profile, Endpoint};
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};
 use crate::auth::CurrentUser;
@@ -66,26 +66,6 @@ pub struct Range {
     as_of: Option<String>,
 }
 
-async fn profile(state: &AppState, id: &str) -> Result<(AthleteId, AthleteProfile), AppError> {
-    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
-    let athlete_id: AthleteId = id.parse().map_err(|_| not_found())?;
-    let profile = athletes::athlete(&state.pool, id)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((athlete_id, profile))
-}
-
-async fn team_as_of(
-    state: &AppState,
-    profile: &AthleteProfile,
-) -> Result<jiff::civil::Date, AppError> {
-    let team = athletes::team(&state.pool, &profile.team_id).await?;
-    Ok(super::as_of(
-        team.and_then(|team| team.as_of),
-        &profile.time_zone,
-    ))
-}
-
 async fn details(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -104,7 +84,7 @@ async fn series(
     let from = super::query_date("from", range.from.as_deref())?;
     let to = match super::query_date("to", range.to.as_deref())? {
         Some(to) => to,
-        None => team_as_of(&state, &profile).await?,
+        None => crate::recommend::today_of(&state, &profile).await?,
     };
     if from.is_some_and(|from| from > to) {
         return Err(AppError::Invalid {
@@ -154,7 +134,7 @@ async fn quality(
     let (athlete, profile) = profile(&state, &id).await?;
     let as_of = match super::query_date("as_of", range.as_of.as_deref())? {
         Some(day) => day,
-        None => team_as_of(&state, &profile).await?,
+        None => crate::recommend::today_of(&state, &profile).await?,
     };
     let data = records::athlete_data(&state.pool, &athlete, None, Some(as_of)).await?;
     let sessions: Vec<_> = data

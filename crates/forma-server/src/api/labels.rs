@@ -70,12 +70,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 async fn athlete_id(state: &AppState, id: &str) -> Result<AthleteId, AppError> {
-    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
-    let athlete: AthleteId = id.parse().map_err(|_| not_found())?;
-    athletes::athlete(&state.pool, id)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok(athlete)
+    Ok(super::athlete_profile(state, id).await?.0)
 }
 
 /// `GET /api/athletes/{id}/labels`: the labels that count, by day and time.

@@ -121,6 +121,26 @@ pub fn query_date(field: &str, value: Option<&str>) -> Result<Option<Date>, AppE
         .transpose()
 }
 
+/// The athlete `id` names, with their profile; 404 when there is none (the
+/// authorization layer has already refused athletes the user may not see).
+pub(crate) async fn athlete_profile(
+    state: &crate::app::AppState,
+    id: &str,
+) -> Result<
+    (
+        forma_core::types::AthleteId,
+        forma_core::api::AthleteProfile,
+    ),
+    AppError,
+> {
+    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
+    let athlete_id: forma_core::types::AthleteId = id.parse().map_err(|_| not_found())?;
+    let profile = crate::store::athletes::athlete(&state.pool, id)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok((athlete_id, profile))
+}
+
 /// The day figures are computed for: the team's fixed day when it has one, else
 /// today in the athlete's time zone.
 pub fn as_of(team_as_of: Option<Date>, time_zone: &str) -> Date {

@@ -106,14 +106,10 @@ async fn add_test(
     Ok((axum::http::StatusCode::CREATED, Json(test)))
 }
 
+/// The athlete and the first day a new plan starts on (the day after their today).
 async fn athlete(state: &AppState, id: &str) -> Result<(AthleteId, jiff::civil::Date), AppError> {
-    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
-    let athlete_id: AthleteId = id.parse().map_err(|_| not_found())?;
-    let profile = athletes::athlete(&state.pool, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let team = athletes::team(&state.pool, &profile.team_id).await?;
-    let today = super::as_of(team.and_then(|t| t.as_of), &profile.time_zone);
+    let (athlete_id, profile) = super::athlete_profile(state, id).await?;
+    let today = crate::recommend::today_of(state, &profile).await?;
     Ok((athlete_id, date_from_epoch_day(epoch_day(today) + 1)))
 }
 

@@ -48,9 +48,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 async fn profile(state: &AppState, id: &str) -> Result<forma_core::api::AthleteProfile, AppError> {
-    athletes::athlete(&state.pool, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("athlete `{id}`")))
+    Ok(super::athlete_profile(state, id).await?.1)
 }
 
 async fn today(
