@@ -159,11 +159,35 @@ fn month(m: i8) -> &'static str {
     ][(m.clamp(1, 12) - 1) as usize]
 }
 
-type Chart<'a> = ChartContext<
+pub(crate) type Chart<'a> = ChartContext<
     'a,
     CanvasBackend,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// The grid every chart here draws: horizontal lines only, in the shared fonts
+/// and light colour, `y_labels` labels on the y axis and none on x (a chart that
+/// labels days sets them on the result).
+pub(crate) fn grid<'a, 'b>(
+    chart: &'b mut Chart<'a>,
+    scale: f64,
+    y_labels: usize,
+) -> plotters::chart::MeshStyle<
+    'a,
+    'b,
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::types::RangedCoordf64,
+    CanvasBackend,
+> {
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
+        .x_labels(0)
+        .y_labels(y_labels)
+        .label_style(font(scale, 11.0))
+        .axis_desc_style(font(scale, 11.0))
+        .light_line_style(RGBColor(236, 240, 239));
+    mesh
+}
 
 /// Shades the days with nothing recorded, so missing data never looks like rest.
 fn shade_unobserved(chart: &mut Chart<'_>, observed: &[bool], y: (f64, f64)) -> Result<(), String> {
@@ -310,14 +334,8 @@ pub fn draw_load(
         .y_label_area_size(left_area)
         .build_cartesian_2d(0.0..n as f64, 0.0..load_max)
         .map_err(|e| e.to_string())?;
-    top.configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(5)
+    grid(&mut top, scale, 5)
         .y_desc("Load")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut top, observed, (0.0, load_max))?;
@@ -350,16 +368,10 @@ pub fn draw_load(
         .y_label_area_size(left_area)
         .build_cartesian_2d(0.0..n as f64, 0.0..ratio_max)
         .map_err(|e| e.to_string())?;
-    bottom
-        .configure_mesh()
-        .disable_x_mesh()
+    grid(&mut bottom, scale, 4)
         .x_labels(6)
         .x_label_formatter(&date_labels(series, range.start))
-        .y_labels(4)
         .y_desc("Ratio")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut bottom, observed, (0.0, ratio_max))?;
@@ -415,14 +427,9 @@ pub fn draw_pmc(
         .y_label_area_size(left_area)
         .build_cartesian_2d(0.0..n as f64, low.min(-1.0)..high)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    grid(&mut chart, scale, 5)
         .x_labels(6)
         .x_label_formatter(&date_labels(series, range.start))
-        .y_labels(5)
-        .label_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(
@@ -472,16 +479,10 @@ pub fn draw_readiness(
         .y_label_area_size(left_area)
         .build_cartesian_2d(0.0..n as f64, 0.0..12.0)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    grid(&mut chart, scale, 4)
         .x_labels(6)
         .x_label_formatter(&date_labels(series, range.start))
-        .y_labels(4)
         .y_desc("Score / hours")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut chart, &series.observed[range.clone()], (0.0, 12.0))?;

@@ -7,7 +7,7 @@ use forma_core::plan::Projection;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::draw::{font, prepare, px};
+use super::draw::{font, grid, prepare, px};
 
 const EDITED: RGBColor = RGBColor(74, 144, 196);
 const BASELINE: RGBColor = RGBColor(120, 130, 135);
@@ -60,15 +60,8 @@ pub fn draw_plan(
         .y_label_area_size(left)
         .build_cartesian_2d(0.0..n, 0.0..load_max)
         .map_err(|e| map_err(&e))?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(4)
+    grid(&mut chart, scale, 4)
         .y_desc("Load")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;
@@ -125,15 +118,8 @@ pub fn draw_plan(
         .y_label_area_size(left)
         .build_cartesian_2d(0.0..n, 0.0..ratio_max)
         .map_err(|e| map_err(&e))?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(3)
+    grid(&mut chart, scale, 3)
         .y_desc("Ratio")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;
@@ -171,17 +157,11 @@ pub fn draw_plan(
         .y_label_area_size(left)
         .build_cartesian_2d(0.0..n, 0.0..risk_max)
         .map_err(|e| map_err(&e))?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    grid(&mut chart, scale, 3)
         .x_labels(edited.days.len().min(8))
         .x_label_formatter(&day_label(edited))
-        .y_labels(3)
         .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
         .y_desc("Risk")
-        .label_style(font(scale, 11.0))
-        .axis_desc_style(font(scale, 11.0))
-        .light_line_style(RGBColor(236, 240, 239))
         .max_light_lines(1)
         .draw()
         .map_err(|e| map_err(&e))?;

@@ -11,9 +11,8 @@ use forma_core::api::{AthletePlan, AthleteProfile, AthleteStatus, NewPlan};
 use forma_core::model::ModelArtifact;
 use forma_core::plan::{
     self, apply_preset, copy_day, move_session, PerformanceTest, Plan, PlannedSession, Preset,
-    Projection, Scenario, WarningOptions,
+    Projection, Scenario, Summary, WarningOptions,
 };
-use forma_core::policy::{Action as PolicyAction, Branch};
 use forma_core::types::{Event, Session, WellnessEntry};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -177,15 +176,6 @@ pub fn p95(times: &[f64]) -> Option<f64> {
     sorted.sort_by(f64::total_cmp);
     let rank = ((0.95 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     Some(sorted[rank - 1])
-}
-
-/// The mean of the defined, finite values.
-pub fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let (sum, n) = values
-        .flatten()
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
 }
 
 fn parse_number(text: &str) -> Option<f64> {
@@ -593,29 +583,10 @@ fn PlanSummary(
     projection: Memo<Projection>,
     baseline_projection: Memo<Projection>,
 ) -> impl IntoView {
-    let ratio = |p: &Projection| mean(p.days.iter().map(|d| d.acwr_coupled));
-    let risk = |p: &Projection| mean(p.days.iter().map(|d| d.risk.map(|r| r.p)));
-    let form = |p: &Projection| p.days.last().map(|d| d.tsb);
-    let load = |p: &Projection| Some(p.days.iter().map(|d| d.load).sum::<f64>());
-    let performance = |p: &Projection| p.days.last().and_then(|d| d.performance);
-    let caution = |p: &Projection| {
-        Some(
-            p.days
-                .iter()
-                .filter(|d| d.policy.action.branch() == Some(Branch::Caution))
-                .count() as f64,
-        )
-    };
-    let review = |p: &Projection| {
-        Some(
-            p.days
-                .iter()
-                .filter(|d| d.policy.action == PolicyAction::ManualReview)
-                .count() as f64,
-        )
-    };
+    let edited = Memo::new(move |_| projection.with(Projection::summary));
+    let before = Memo::new(move |_| baseline_projection.with(Projection::summary));
     let cell = move |testid: &'static str,
-                     f: fn(&Projection) -> Option<f64>,
+                     f: fn(&Summary) -> Option<f64>,
                      digits: usize,
                      pct: bool| {
         let show = move |v: Option<f64>| match (v, pct) {
@@ -623,11 +594,11 @@ fn PlanSummary(
             (v, _) => number(v, digits),
         };
         view! {
-            <td data-testid=testid data-value=move || projection.with(|p| f(p).map(|v| v.to_string()).unwrap_or_default())>
-                {move || show(projection.with(f))}
+            <td data-testid=testid data-value=move || edited.with(|s| f(s).map(|v| v.to_string()).unwrap_or_default())>
+                {move || show(edited.with(f))}
             </td>
-            <td data-testid=format!("{testid}-before") data-value=move || baseline_projection.with(|p| f(p).map(|v| v.to_string()).unwrap_or_default())>
-                {move || show(baseline_projection.with(f))}
+            <td data-testid=format!("{testid}-before") data-value=move || before.with(|s| f(s).map(|v| v.to_string()).unwrap_or_default())>
+                {move || show(before.with(f))}
             </td>
         }
     };
@@ -642,13 +613,13 @@ fn PlanSummary(
                     </tr>
                 </thead>
                 <tbody>
-                    <tr><th scope="row">"Total load"</th>{cell("summary-load", load, 0, false)}</tr>
-                    <tr><th scope="row">"Mean acute:chronic ratio"</th>{cell("summary-ratio", ratio, 2, false)}</tr>
-                    <tr><th scope="row">"Form on the last day"</th>{cell("summary-form", form, 1, false)}</tr>
-                    <tr><th scope="row">"Mean risk"</th>{cell("summary-risk", risk, 1, true)}</tr>
-                    <tr><th scope="row">"Performance on the last day"</th>{cell("summary-performance", performance, 1, false)}</tr>
-                    <tr><th scope="row">"Days the policy would ease off"</th>{cell("summary-caution", caution, 0, false)}</tr>
-                    <tr><th scope="row">"Days left to the coach (manual review)"</th>{cell("summary-review", review, 0, false)}</tr>
+                    <tr><th scope="row">"Total load"</th>{cell("summary-load", |s| Some(s.total_load), 0, false)}</tr>
+                    <tr><th scope="row">"Mean acute:chronic ratio"</th>{cell("summary-ratio", |s| s.mean_ratio, 2, false)}</tr>
+                    <tr><th scope="row">"Form on the last day"</th>{cell("summary-form", |s| s.last_form, 1, false)}</tr>
+                    <tr><th scope="row">"Mean risk"</th>{cell("summary-risk", |s| s.mean_risk, 1, true)}</tr>
+                    <tr><th scope="row">"Performance on the last day"</th>{cell("summary-performance", |s| s.last_performance, 1, false)}</tr>
+                    <tr><th scope="row">"Days the policy would ease off"</th>{cell("summary-caution", |s| Some(s.caution_days as f64), 0, false)}</tr>
+                    <tr><th scope="row">"Days left to the coach (manual review)"</th>{cell("summary-review", |s| Some(s.review_days as f64), 0, false)}</tr>
                 </tbody>
             </table>
         </div>
@@ -753,31 +724,25 @@ struct RowText {
     warnings: String,
 }
 
-/// Day `i` of `edited` against the same date in `before` ("new" where the plan
-/// before the edits had no such day).
-fn row_text(edited: &Projection, before: &Projection, i: usize) -> Option<RowText> {
-    let d = edited.days.get(i)?;
-    let b = before.days.iter().find(|b| b.date == d.date);
-    let change = |f: &dyn Fn(&plan::ProjectedDay) -> Option<String>| {
-        b.map_or_else(|| "new".to_owned(), |b| f(b).unwrap_or_default())
+/// One projected day with its difference from the plan before the edits
+/// ([`plan::compare`]; "new" where that plan had no such day).
+fn row_text(d: &plan::ProjectedDay, diff: Option<&plan::DayDiff>) -> RowText {
+    let change = |f: &dyn Fn(&plan::DayDiff) -> Option<String>| {
+        diff.map_or_else(|| "new".to_owned(), |x| f(x).unwrap_or_default())
     };
-    Some(RowText {
+    RowText {
         warned: !d.warnings.is_empty(),
         day: format!("{} {}", d.date.strftime("%a"), d.date),
         load: format!("{:.0}", d.load),
-        load_change: change(&|b| Some(signed(d.load - b.load, 0))),
+        load_change: change(&|x| Some(signed(x.load, 0))),
         ratio: number(d.acwr_coupled, 2),
-        ratio_change: change(&|b| {
-            d.acwr_coupled
-                .zip(b.acwr_coupled)
-                .map(|(x, y)| signed(x - y, 2))
-        }),
+        ratio_change: change(&|x| x.acwr_coupled.map(|v| signed(v, 2))),
         uncoupled: number(d.acwr_uncoupled, 2),
         ewma: number(d.acwr_ewma, 2),
         fitness: format!("{:.1}", d.ctl),
         fatigue: format!("{:.1}", d.atl),
         form: format!("{:.1}", d.tsb),
-        form_change: change(&|b| Some(signed(d.tsb - b.tsb, 1))),
+        form_change: change(&|x| Some(signed(x.tsb, 1))),
         monotony: number(d.monotony, 2),
         strain: number(d.strain, 0),
         risk: d.risk.map_or_else(
@@ -791,9 +756,9 @@ fn row_text(edited: &Projection, before: &Projection, i: usize) -> Option<RowTex
                 )
             },
         ),
-        risk_change: b
-            .and_then(|b| d.risk.zip(b.risk))
-            .map(|(x, y)| signed((x.p - y.p) * 100.0, 1))
+        risk_change: diff
+            .and_then(|x| x.risk)
+            .map(|r| signed(r * 100.0, 1))
             .unwrap_or_default(),
         performance: number(d.performance, 1),
         policy: format!(
@@ -801,13 +766,12 @@ fn row_text(edited: &Projection, before: &Projection, i: usize) -> Option<RowTex
             d.policy.action.label(),
             d.policy.confidence * 100.0
         ),
-        policy_was: b
-            .map(|b| b.policy.action)
-            .filter(|a| *a != d.policy.action)
+        policy_was: diff
+            .and_then(|x| x.policy_was)
             .map(|a| format!("was {}", a.label().to_lowercase()))
             .unwrap_or_default(),
         warnings: d.warnings.join(" "),
-    })
+    }
 }
 
 /// The day-by-day table. Each row is its own memo: an edit rewrites the text
@@ -818,11 +782,18 @@ fn ProjectionTable(
     baseline_projection: Signal<Projection>,
 ) -> impl IntoView {
     let count = Memo::new(move |_| projection.with(|p| p.days.len()));
+    let diffs =
+        Memo::new(move |_| projection.with(|e| baseline_projection.with(|b| plan::compare(b, e))));
     let row = move |i: usize| {
         let text = Memo::new(move |_| {
-            projection
-                .with(|e| baseline_projection.with(|b| row_text(e, b, i)))
-                .unwrap_or_default()
+            projection.with(|p| {
+                diffs.with(|x| {
+                    p.days
+                        .get(i)
+                        .map(|d| row_text(d, x.get(i).and_then(Option::as_ref)))
+                        .unwrap_or_default()
+                })
+            })
         });
         let cell = move |f: fn(&RowText) -> &String| move || text.with(|r| f(r).clone());
         view! {

@@ -346,6 +346,54 @@ pub struct Projection {
     pub detail: Option<Recommendation>,
 }
 
+/// A projection in a few figures, as the Plan page compares two plans.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Projected load over the plan.
+    pub total_load: f64,
+    /// Mean coupled ratio of the days where it is finite.
+    pub mean_ratio: Option<f64>,
+    /// Form (TSB) on the last day.
+    pub last_form: Option<f64>,
+    /// Mean model risk of the scored days.
+    pub mean_risk: Option<f64>,
+    /// Modelled performance on the last day.
+    pub last_performance: Option<f64>,
+    /// Days the policy would ease off (reduce intensity, swap session, extend
+    /// recovery).
+    pub caution_days: usize,
+    /// Days the policy leaves to the coach (manual review).
+    pub review_days: usize,
+}
+
+/// The mean of the defined, finite values.
+fn mean_of(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let (sum, n) = values
+        .flatten()
+        .filter(|v| v.is_finite())
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+impl Projection {
+    /// The projection in a few figures.
+    pub fn summary(&self) -> Summary {
+        let last = self.days.last();
+        let count = |f: &dyn Fn(crate::policy::Action) -> bool| {
+            self.days.iter().filter(|d| f(d.policy.action)).count()
+        };
+        Summary {
+            total_load: self.days.iter().map(|d| d.load).sum(),
+            mean_ratio: mean_of(self.days.iter().map(|d| d.acwr_coupled)),
+            last_form: last.map(|d| d.tsb),
+            mean_risk: mean_of(self.days.iter().map(|d| d.risk.map(|r| r.p))),
+            last_performance: last.and_then(|d| d.performance),
+            caution_days: count(&|a| a.branch() == Some(crate::policy::Branch::Caution)),
+            review_days: count(&|a| a == crate::policy::Action::ManualReview),
+        }
+    }
+}
+
 /// Warning thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct WarningOptions {
@@ -869,6 +917,8 @@ pub struct DayDiff {
     pub acwr_coupled: Option<f64>,
     pub tsb: f64,
     pub risk: Option<f64>,
+    /// The baseline's policy action, when the edits changed it.
+    pub policy_was: Option<crate::policy::Action>,
 }
 
 /// Day-by-day differences between `edited` and `baseline`: one per edited day,
@@ -886,6 +936,7 @@ pub fn compare(baseline: &Projection, edited: &Projection) -> Vec<Option<DayDiff
                 acwr_coupled: e.acwr_coupled.zip(b.acwr_coupled).map(|(x, y)| x - y),
                 tsb: e.tsb - b.tsb,
                 risk: e.risk.zip(b.risk).map(|(x, y)| x.p - y.p),
+                policy_was: Some(b.policy.action).filter(|a| *a != e.policy.action),
             })
         })
         .collect()
@@ -1234,6 +1285,23 @@ mod tests {
         assert_eq!(detailed.days, p.days);
         // Its adjustment reads the planned load of the day and the week.
         assert_eq!(direct.adjustment.today_load, Some(70.0));
+        // Against a steady plan, only the day the policy eases off differs.
+        let steady = project(&input(&history, &steady_plan(date(2024, 1, 29), 7, 50.0)));
+        let was: Vec<Option<Action>> = compare(&steady, &p)
+            .iter()
+            .map(|d| d.and_then(|d| d.policy_was))
+            .collect();
+        assert_eq!(was[..6], [None; 6]);
+        assert_eq!(was[6], Some(Action::Maintain));
+        let summary = p.summary();
+        assert_eq!((summary.caution_days, summary.review_days), (1, 0));
+        assert_eq!(summary.total_load, 700.0);
+        assert_eq!(summary.mean_risk, None, "no model");
+        let ratios: Vec<f64> = p.days.iter().filter_map(|d| d.acwr_coupled).collect();
+        assert_eq!(
+            summary.mean_ratio,
+            Some(ratios.iter().sum::<f64>() / ratios.len() as f64)
+        );
         let text = explain(&plan, &p, &history);
         assert!(
             text.contains("the policy would recommend maintain on 6 days and reduce intensity on 1 day (from 2024-02-04)"),

@@ -123,6 +123,25 @@ async fn a_bad_plan_is_refused_naming_the_field_and_nothing_is_stored() {
     let _ = server.stop().await;
 }
 
+/// The server's projection of `plan` for p08, with `query` (such as `?detail=DAY`).
+async fn projection_of(server: &TestServer, plan: &Plan, query: &str) -> reqwest::Response {
+    server
+        .client
+        .post(server.url(&format!("/api/athletes/p08/plan/projection{query}")))
+        .json(plan)
+        .send()
+        .await
+        .expect("request")
+}
+
+async fn projected(server: &TestServer, plan: &Plan, query: &str) -> PlanProjection {
+    projection_of(server, plan, query)
+        .await
+        .json()
+        .await
+        .expect("projection")
+}
+
 #[tokio::test]
 async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
     let server = TestServer::start_with_demo().await;
@@ -155,16 +174,7 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         detail_day: Some(plan.start),
     });
 
-    let answer: PlanProjection = server
-        .client
-        .post(server.url("/api/athletes/p08/plan/projection"))
-        .json(&plan)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("projection");
+    let answer = projected(&server, &plan, "").await;
     assert_eq!(
         answer.projection, expected,
         "no model is active in this server"
@@ -172,16 +182,7 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
     assert_eq!(answer.fingerprint, plan::fingerprint(&expected));
 
     let deload = apply_preset(&plan, Preset::Deload, &sessions);
-    let lighter: PlanProjection = server
-        .client
-        .post(server.url("/api/athletes/p08/plan/projection"))
-        .json(&deload)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("projection");
+    let lighter = projected(&server, &deload, "").await;
     let last = |p: &PlanProjection| p.projection.days.last().and_then(|d| d.acwr_coupled);
     assert!(
         last(&lighter) < last(&answer),
@@ -196,31 +197,14 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         answer.projection.detail.as_ref().map(|r| r.date),
         Some(plan.start)
     );
-    let ask = |query: &'static str| {
-        server
-            .client
-            .post(server.url(&format!("/api/athletes/p08/plan/projection{query}")))
-            .json(&plan)
-            .send()
-    };
-    let day5: PlanProjection = ask("?detail=2020-04-05")
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("projection");
+    let day5 = projected(&server, &plan, "?detail=2020-04-05").await;
     let detail = day5.projection.detail.expect("day 5 in full");
     assert_eq!(detail.date, plan.date(4));
     assert_eq!(detail.action, day5.projection.days[4].policy.action);
     assert_eq!(day5.projection.days, answer.projection.days);
-    let outside: PlanProjection = ask("?detail=2021-01-01")
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("projection");
+    let outside = projected(&server, &plan, "?detail=2021-01-01").await;
     assert_eq!(outside.projection.detail, None);
-    let bad = ask("?detail=April").await.expect("request");
+    let bad = projection_of(&server, &plan, "?detail=April").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let error: forma_core::api::ApiError = bad.json().await.expect("error");
     assert_eq!(error.field.as_deref(), Some("detail"));
@@ -234,16 +218,7 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         .await
         .expect("request");
     assert_eq!(injury.status(), StatusCode::CREATED);
-    let injured: PlanProjection = server
-        .client
-        .post(server.url("/api/athletes/p08/plan/projection"))
-        .json(&plan)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("projection");
+    let injured = projected(&server, &plan, "").await;
     let actions: Vec<_> = injured
         .projection
         .days
