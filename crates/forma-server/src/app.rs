@@ -21,6 +21,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth::limiter::LoginLimiter;
 use crate::config::ServeConfig;
 use crate::error::AppError;
+use crate::proxy::TrustedProxies;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -30,6 +31,8 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// Mark the session cookie `Secure` even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// The proxies whose `X-Forwarded-For` is believed (see [`crate::proxy`]).
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// Computed series answers, by athlete, data version and window.
     pub series_cache: Arc<crate::series_cache::SeriesCache>,
     /// One model training at a time.
@@ -39,11 +42,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: SqlitePool, secure_cookies: bool) -> AppState {
+    pub fn new(pool: SqlitePool, config: &ServeConfig) -> AppState {
         AppState {
             pool,
             limiter: Arc::new(LoginLimiter::default()),
-            secure_cookies,
+            secure_cookies: config.secure_cookies,
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             series_cache: Arc::default(),
             training: crate::training::TrainingGate::default(),
             models: Arc::default(),
@@ -82,7 +86,7 @@ impl Application {
         let has_demo = crate::store::athletes::team(&pool, crate::demo::TEAM_ID)
             .await?
             .is_some();
-        let state = AppState::new(pool.clone(), config.secure_cookies);
+        let state = AppState::new(pool.clone(), config);
         if config.train_first_model {
             tokio::spawn(crate::training::first_model(
                 pool.clone(),
@@ -121,7 +125,7 @@ impl Application {
     /// # Errors
     /// When the socket fails while serving.
     pub async fn run_until(self, shutdown: ShutdownSignal) -> anyhow::Result<()> {
-        // The peer address feeds the per-address sign-in limiter.
+        // The peer address is the client's, or that of a trusted proxy (crate::proxy).
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -138,6 +142,7 @@ impl Application {
 pub fn router(state: AppState, dist_dir: &Path) -> Router {
     let api = crate::api::router(&state)
         .fallback(api_not_found)
+        .layer(middleware::from_fn(crate::api::extract::json_errors))
         .with_state(state);
     let index = dist_dir.join("index.html");
     if !index.is_file() {

@@ -3,6 +3,8 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 
+use crate::proxy::TrustedProxies;
+
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
@@ -23,6 +25,9 @@ pub struct ServeConfig {
     /// When no model is stored, train one on the stored data in the background
     /// after start-up and make it active, so a fresh install has a model.
     pub train_first_model: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (empty: the socket's
+    /// peer is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for ServeConfig {
@@ -35,6 +40,7 @@ impl Default for ServeConfig {
             demo_data: None,
             secure_cookies: false,
             train_first_model: true,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

@@ -39,6 +39,12 @@ pub enum AppError {
     /// An upload over the size limit.
     #[error("too large: {0}")]
     TooLarge(String),
+    /// A body in a format this call does not take (not JSON).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// A method the address does not take.
+    #[error("method not allowed: {0}")]
+    MethodNotAllowed(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -111,6 +117,18 @@ impl IntoResponse for AppError {
             AppError::TooLarge(message) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message, None)
             }
+            AppError::UnsupportedMediaType(message) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                message,
+                None,
+            ),
+            AppError::MethodNotAllowed(message) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                message,
+                None,
+            ),
             AppError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");
                 (

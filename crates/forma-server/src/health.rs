@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::Method;
-use axum::Json;
 use forma_core::api::{DatabaseHealth, Health, HealthStatus};
 
+use crate::api::extract::Json;
 use crate::api::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::Policy;

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod import;
+pub mod proxy;
 pub mod recommend;
 pub mod series_cache;
 pub mod store;

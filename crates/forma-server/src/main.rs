@@ -177,6 +177,15 @@ struct ServeArgs {
     /// Do not train a first risk model when none is stored.
     #[arg(long)]
     no_first_model: bool,
+    /// A reverse proxy (address or CIDR range) whose X-Forwarded-For header names
+    /// the client; repeat it or separate with commas. Without it the socket's peer
+    /// is the client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "FORMA_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<forma_server::proxy::ProxyRange>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -292,6 +301,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         demo_data: (!args.no_demo).then_some(args.demo_data),
         secure_cookies: args.secure_cookies,
         train_first_model: !args.no_first_model,
+        trusted_proxies: forma_server::proxy::TrustedProxies::new(args.trusted_proxies),
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;

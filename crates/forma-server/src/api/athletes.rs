@@ -1,10 +1,9 @@
 //! One athlete: details, the daily series, the quality report, the lists of
 //! sessions, wellness and events, and writes of each.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use bytes::Bytes;
 use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
 use forma_core::labels::LabelCode;
@@ -13,6 +12,7 @@ use forma_core::quality::QualityReport;
 use forma_core::types::{parse_date, Event, WellnessEntry};
 use serde::Deserialize;
 
+use super::extract::{Json, Path, Query};
 use super::{athlete_profile as profile, Endpoint};
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};

@@ -1,12 +1,12 @@
 //! `GET /api/audit?athlete=A`: every change to an athlete's data, for their coaches
 //! and admins.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::Method;
-use axum::Json;
 use forma_core::api::AuditEntry;
 use serde::Deserialize;
 
+use super::extract::{Json, Query};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source};

@@ -8,14 +8,15 @@ use argon2::Argon2;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use forma_core::api::{LoginRequest, SignedInUser};
 
+use super::extract::Json;
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::Policy;
-use crate::auth::{self, ClientIp, CurrentUser};
+use crate::auth::{self, CurrentUser};
 use crate::error::AppError;
+use crate::proxy::ClientAddress;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::{auth_sessions, users};
 
@@ -54,7 +55,7 @@ fn verify(password: &str, hash: &str) -> bool {
 /// CSRF token). Too many failures for the email or the address answer 429.
 async fn login(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    ClientAddress { ip, .. }: ClientAddress,
     headers: HeaderMap,
     Json(input): Json<LoginRequest>,
 ) -> Result<Response, AppError> {

@@ -2,12 +2,12 @@
 //! upload of canonical CSV files, each imported in its own transaction; and
 //! `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files of one athlete.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
-use axum::Json;
 use forma_core::api::ImportReport;
 use serde::Deserialize;
 
+use super::extract::{Json, Path, Query};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};

@@ -7,10 +7,9 @@
 //! queue is for a team's coaches and admins; the export holds the labels of the
 //! teams the caller coaches (every team for an admin).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use forma_core::labels::{
     self, athlete_queue, rank, Label, LabelFormat, LabelQueue, NewLabel, QueueInput,
     VOCABULARY_VERSION,
@@ -18,6 +17,7 @@ use forma_core::labels::{
 use forma_core::types::AthleteId;
 use serde::Deserialize;
 
+use super::extract::{Json, Path, Query};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};

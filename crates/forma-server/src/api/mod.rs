@@ -5,6 +5,7 @@
 pub mod athletes;
 pub mod audit;
 pub mod auth;
+pub mod extract;
 pub mod imports;
 pub mod labels;
 pub mod models;
@@ -12,6 +13,8 @@ pub mod plans;
 pub mod recommendations;
 pub mod teams;
 pub mod users;
+
+use std::convert::Infallible;
 
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
@@ -31,6 +34,8 @@ pub struct Endpoint {
     pub method: Method,
     pub path: &'static str,
     pub policy: Policy,
+    /// The largest request body the route accepts, in bytes.
+    pub body_limit: usize,
     handler: MethodRouter<AppState>,
 }
 
@@ -47,13 +52,14 @@ impl Endpoint {
             method,
             path,
             policy,
+            body_limit: extract::BODY_LIMIT,
             handler: on(filter, handler),
         }
     }
 
-    /// Accepts request bodies up to `bytes` (uploads).
+    /// Accepts request bodies up to `bytes` (uploads) instead of [`extract::BODY_LIMIT`].
     pub fn body_limit(mut self, bytes: usize) -> Endpoint {
-        self.handler = self.handler.layer(DefaultBodyLimit::max(bytes));
+        self.body_limit = bytes;
         self
     }
 }
@@ -87,7 +93,8 @@ pub fn route_table() -> Vec<(Method, &'static str, Policy)> {
         .collect()
 }
 
-/// Every route of the table, each behind the authorization layer with its policy.
+/// Every route of the table, each behind the authorization layer with its policy,
+/// with its body limit, and answering every failure in the API's error shape.
 pub fn router(state: &AppState) -> Router<AppState> {
     endpoints()
         .into_iter()
@@ -100,7 +107,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 endpoint.path,
                 endpoint
                     .handler
-                    .layer(middleware::from_fn_with_state(guard, authorize)),
+                    .layer::<_, Infallible>(middleware::from_fn_with_state(guard, authorize))
+                    .layer::<_, Infallible>(DefaultBodyLimit::max(endpoint.body_limit))
+                    .layer::<_, Infallible>(middleware::from_fn(extract::json_errors))
+                    .layer::<_, Infallible>(axum::Extension(extract::BodyLimit(
+                        endpoint.body_limit,
+                    ))),
             )
         })
 }

@@ -14,12 +14,12 @@
 //!   (`202 Accepted`; `409` while one runs); the new version is stored, not
 //!   activated.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use forma_core::api::ModelRegistry;
 
+use super::extract::{Json, Path};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::Policy;

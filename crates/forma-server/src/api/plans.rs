@@ -2,14 +2,14 @@
 //! and the server's projection of any plan (`POST .../projection`), which the
 //! browser's own projection must equal.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::Method;
-use axum::Json;
 use forma_core::api::{AthletePlan, NewPlan, PlanProjection, SavedPlan};
 use forma_core::model::ModelArtifact;
 use forma_core::plan::{self, PerformanceTest, Plan, ProjectionInput, WarningOptions};
 use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId};
 
+use super::extract::{Json, Path, Query};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};

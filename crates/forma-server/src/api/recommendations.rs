@@ -2,14 +2,14 @@
 //! team's column, the coach's decision (accept, or override with an action, a
 //! reason code from the label vocabulary and a note; audited), and the history.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::Json;
 use forma_core::api::{
     DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
 use forma_core::labels::LabelCode;
 
+use super::extract::{Json, Path};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source, Write};

@@ -1,11 +1,11 @@
 //! Teams and their athletes' latest status: the data of the team page.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
-use axum::Json;
 use forma_core::api::{AthleteStatus, TeamSummary};
 use forma_core::overview;
 
+use super::extract::{Json, Path};
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::{Policy, Source};

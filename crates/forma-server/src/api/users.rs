@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::Json;
 use forma_core::api::{NewAccount, UserAccount};
 
+use super::extract::Json;
 use super::Endpoint;
 use crate::app::AppState;
 use crate::auth::policy::Policy;

@@ -7,9 +7,7 @@ pub mod accounts;
 pub mod limiter;
 pub mod policy;
 
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use forma_core::api::{Role, UserAccount};
@@ -81,24 +79,6 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
             .get::<CurrentUser>()
             .cloned()
             .ok_or_else(|| AppError::Unauthenticated(NOT_SIGNED_IN.to_owned()))
-    }
-}
-
-/// The client's address as the socket saw it (not `X-Forwarded-For`, which a client
-/// can forge), when the server was started with connection info.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(address)| address.ip()),
-        ))
     }
 }
 

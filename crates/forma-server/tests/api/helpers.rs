@@ -37,6 +37,19 @@ impl TestServer {
         .await
     }
 
+    /// As [`TestServer::start_with_demo`], with `configure` changing the configuration.
+    pub async fn start_with_demo_configured(
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> TestServer {
+        TestServer::start_configured(
+            tempfile::tempdir().expect("temp data dir"),
+            Some(pmdata_dir()),
+            false,
+            configure,
+        )
+        .await
+    }
+
     /// As [`TestServer::start_with_demo`], and waits until the first risk model,
     /// trained on the demo team at start-up, is active. Returns its version id.
     pub async fn start_with_demo_and_model() -> (TestServer, String) {
@@ -81,9 +94,18 @@ impl TestServer {
         demo_data: Option<std::path::PathBuf>,
         train_first_model: bool,
     ) -> TestServer {
+        TestServer::start_configured(data_dir, demo_data, train_first_model, |_| {}).await
+    }
+
+    async fn start_configured(
+        data_dir: tempfile::TempDir,
+        demo_data: Option<std::path::PathBuf>,
+        train_first_model: bool,
+        configure: impl FnOnce(&mut ServeConfig),
+    ) -> TestServer {
         let dist_dir = tempfile::tempdir().expect("temp dist dir");
         write_app(dist_dir.path());
-        let config = ServeConfig {
+        let mut config = ServeConfig {
             port: 0,
             data_dir: data_dir.path().to_path_buf(),
             dist_dir: dist_dir.path().to_path_buf(),
@@ -91,6 +113,7 @@ impl TestServer {
             train_first_model,
             ..ServeConfig::default()
         };
+        configure(&mut config);
         let app = Application::build(&config).await.expect("server starts");
         let app_has_demo = app.has_demo();
         let address = app.local_addr().expect("bound address");

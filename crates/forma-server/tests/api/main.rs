@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod athletes;
+mod errors;
 mod health;
 mod helpers;
 mod imports;

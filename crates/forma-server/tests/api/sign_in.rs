@@ -274,3 +274,59 @@ async fn without_a_session_the_api_answers_401_but_health_and_the_app_stay_open(
     );
     let _ = server.stop().await;
 }
+
+/// The addresses recorded for sign-ins, oldest first.
+async fn audited_sign_in_addresses(server: &TestServer) -> Vec<Option<String>> {
+    let pool = server.pool().await;
+    let rows: Vec<(Option<String>,)> =
+        sqlx::query_as("SELECT after_json FROM audit_log WHERE action = 'sign_in' ORDER BY at, id")
+            .fetch_all(&pool)
+            .await
+            .expect("audit rows");
+    pool.close().await;
+    rows.into_iter()
+        .map(|(after,)| {
+            let after: serde_json::Value =
+                serde_json::from_str(&after.unwrap_or_default()).unwrap_or_default();
+            after["ip"].as_str().map(str::to_owned)
+        })
+        .collect()
+}
+
+async fn sign_in_forwarded_for(server: &TestServer, forwarded_for: &str) {
+    let response = server
+        .anonymous
+        .post(server.url("/api/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&serde_json::json!({"email": DEMO_COACH.0, "password": DEMO_COACH.1}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn x_forwarded_for_names_the_client_only_behind_a_trusted_proxy() {
+    let untrusting = TestServer::start_with_demo().await;
+    sign_in_forwarded_for(&untrusting, "203.0.113.9").await;
+    let addresses = audited_sign_in_addresses(&untrusting).await;
+    assert_eq!(
+        addresses.last().cloned().flatten().as_deref(),
+        Some("127.0.0.1"),
+        "a client cannot choose its address: {addresses:?}"
+    );
+
+    let behind_proxy = TestServer::start_with_demo_configured(|config| {
+        config.trusted_proxies =
+            forma_server::proxy::TrustedProxies::new(vec!["127.0.0.1".parse().expect("range")]);
+    })
+    .await;
+    // The client forged the first entry; the proxy appended the address it saw.
+    sign_in_forwarded_for(&behind_proxy, "198.51.100.1, 203.0.113.9").await;
+    let addresses = audited_sign_in_addresses(&behind_proxy).await;
+    assert_eq!(
+        addresses.last().cloned().flatten().as_deref(),
+        Some("203.0.113.9"),
+        "{addresses:?}"
+    );
+}
