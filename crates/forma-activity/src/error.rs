@@ -82,6 +82,21 @@ pub enum ActivityError {
         /// What is missing.
         detail: String,
     },
+
+    /// A value no recorded activity can have (a day-long timer run for a week,
+    /// 9,000 km, a heart rate of 400): Forma's ranges are those of its other
+    /// ways in (`forma_core::bounds`).
+    #[error("{file} records {field} {value}, which Forma does not accept: expected {accepted}")]
+    OutOfRange {
+        /// The uploaded file name.
+        file: String,
+        /// Which value, such as `duration_min`.
+        field: String,
+        /// The value as read.
+        value: String,
+        /// What is accepted, with the unit.
+        accepted: String,
+    },
 }
 
 impl ActivityError {
@@ -95,7 +110,8 @@ impl ActivityError {
             | Self::NotAnActivity { file, .. }
             | Self::NoTimestamps { file, .. }
             | Self::NoDuration { file, .. }
-            | Self::EmptyTrack { file, .. } => file,
+            | Self::EmptyTrack { file, .. }
+            | Self::OutOfRange { file, .. } => file,
         }
     }
 }

@@ -58,7 +58,9 @@ pub use trimp::{trimp, Sex, MAX_SAMPLE_GAP_S};
 ///
 /// Returns an [`ActivityError`] naming the file when it is empty, not a FIT,
 /// TCX or GPX file, damaged, not a recorded activity (a workout plan, a route,
-/// settings), has no timestamps, records no passing time, or has no track.
+/// settings), has no timestamps, records no passing time, has no track, or
+/// records a duration, distance or heart rate outside Forma's ranges
+/// (`forma_core::bounds`: at most 1440 minutes, 1500 km, 20 to 250 bpm).
 ///
 /// ```
 /// use forma_activity::{parse, ActivityError};
@@ -68,9 +70,10 @@ pub use trimp::{trimp, Sex, MAX_SAMPLE_GAP_S};
 /// assert!(err.to_string().contains("ride.fit"));
 /// ```
 pub fn parse(file_name: &str, bytes: &[u8]) -> Result<ActivitySummary, ActivityError> {
-    match ActivityFormat::detect(file_name, bytes)? {
+    let summary = match ActivityFormat::detect(file_name, bytes)? {
         ActivityFormat::Fit => fit::parse(file_name, bytes),
         ActivityFormat::Tcx => tcx::parse(file_name, bytes),
         ActivityFormat::Gpx => gpx::parse(file_name, bytes),
-    }
+    }?;
+    summary.within_bounds(file_name)
 }

@@ -109,6 +109,34 @@ pub struct ActivitySummary {
     pub device: Option<String>,
 }
 
+impl ActivitySummary {
+    /// The summary when its duration, distance and heart rates are within the
+    /// ranges every other way into Forma accepts ([`forma_core::bounds`]).
+    pub(crate) fn within_bounds(self, file: &str) -> Result<Self, crate::ActivityError> {
+        use forma_core::bounds::{self, Bound};
+        let check = |bound: Bound, value: Option<f64>, shown: &dyn Fn(f64) -> String| match value {
+            Some(x) if !bound.contains(x) => Err(crate::ActivityError::OutOfRange {
+                file: file.to_owned(),
+                field: bound.field.to_owned(),
+                value: shown(x),
+                accepted: bound.accepted.to_owned(),
+            }),
+            _ => Ok(()),
+        };
+        check(bounds::DURATION_MIN, Some(self.duration_s / 60.0), &|m| {
+            format!("{m:.0} minutes")
+        })?;
+        check(bounds::DISTANCE_KM, self.distance_km, &|km| {
+            format!("{km:.1} km")
+        })?;
+        check(bounds::AVG_HR, self.avg_hr, &|bpm| format!("{bpm:.0} bpm"))?;
+        check(bounds::AVG_HR.named("max_hr"), self.max_hr, &|bpm| {
+            format!("{bpm:.0} bpm")
+        })?;
+        Ok(self)
+    }
+}
+
 /// A distance in metres as kilometres, treating zero or less as "no distance".
 pub(crate) fn km_from_m(metres: Option<f64>) -> Option<f64> {
     metres.filter(|m| *m > 0.0).map(|m| m / 1000.0)

@@ -914,3 +914,67 @@ fn a_tcx_workout_file_is_a_plan_not_an_activity() {
         "intervals.tcx contains a workout plan, not a recorded activity"
     );
 }
+
+fn two_point_gpx(from: (&str, &str), to: (&str, &str)) -> Vec<u8> {
+    format!(
+        r#"<gpx version="1.1" creator="t"><trk><type>running</type><trkseg>
+  <trkpt lat="0.0" lon="{}"><time>{}</time></trkpt>
+  <trkpt lat="0.0" lon="{}"><time>{}</time></trkpt>
+</trkseg></trk></gpx>"#,
+        from.0, from.1, to.0, to.1
+    )
+    .into_bytes()
+}
+
+/// The ranges are forma_core::bounds's, the same as for JSON and CSV.
+#[test]
+fn an_activity_beyond_a_day_or_1500_km_is_refused_with_the_value_and_the_range() {
+    let day = two_point_gpx(
+        ("0.0", "2024-05-01T00:00:00Z"),
+        ("0.001", "2024-05-02T00:00:00Z"),
+    );
+    let summary = parse("day.gpx", &day).expect("exactly 1440 minutes is accepted");
+    assert_eq!(summary.duration_s, 86_400.0);
+
+    let longer = two_point_gpx(
+        ("0.0", "2024-05-01T00:00:00Z"),
+        ("0.001", "2024-05-02T00:01:00Z"),
+    );
+    let error = parse("week.gpx", &longer).unwrap_err();
+    assert!(
+        matches!(&error, ActivityError::OutOfRange { field, .. } if field == "duration_min"),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "week.gpx records duration_min 1441 minutes, which Forma does not accept: expected a duration from 0 to 1440 minutes (24 hours)"
+    );
+
+    // 20 degrees of longitude on the equator: about 2224 km in an hour.
+    let far = two_point_gpx(
+        ("0.0", "2024-05-01T06:00:00Z"),
+        ("20.0", "2024-05-01T07:00:00Z"),
+    );
+    let error = parse("far.gpx", &far).unwrap_err();
+    assert!(error.to_string().contains("1500 km"), "{error}");
+    assert_eq!(error.file(), "far.gpx");
+}
+
+/// Devices write 255 and up for "no reading" (the parsers drop those); what is
+/// left above Forma's 250 bpm is refused.
+#[test]
+fn a_tcx_average_heart_rate_above_250_is_refused() {
+    let tcx = br#"<?xml version="1.0"?>
+<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">
+<Activities><Activity Sport="Running"><Id>2024-05-01T06:00:00Z</Id>
+<Lap StartTime="2024-05-01T06:00:00Z"><TotalTimeSeconds>1800</TotalTimeSeconds>
+<DistanceMeters>5000</DistanceMeters><AverageHeartRateBpm><Value>252</Value></AverageHeartRateBpm>
+<Track><Trackpoint><Time>2024-05-01T06:00:00Z</Time></Trackpoint>
+<Trackpoint><Time>2024-05-01T06:30:00Z</Time></Trackpoint></Track></Lap>
+</Activity></Activities></TrainingCenterDatabase>"#;
+    let error = parse("hot.tcx", tcx).unwrap_err();
+    assert!(
+        error.to_string().contains("avg_hr 252 bpm") && error.to_string().contains("20 to 250 bpm"),
+        "{error}"
+    );
+}

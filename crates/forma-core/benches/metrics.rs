@@ -14,6 +14,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use forma_core::bounds::DateWindow;
 use forma_core::canonical::BadRows;
 use forma_core::metrics::{DailyMetrics, MetricsOptions};
 use forma_core::pipeline::{build_series, read_inputs, read_series, CsvFile};
@@ -43,8 +44,10 @@ fn main() -> ExitCode {
         name: &source,
         text: &text,
     };
-    let (read_direct, _) = measure(|| read_series(sessions, None, BadRows::Fail, None));
-    let (parse, inputs) = measure(|| read_inputs(&text, None, BadRows::Fail));
+    let (read_direct, _) =
+        measure(|| read_series(sessions, None, BadRows::Fail, DateWindow::default(), None));
+    let (parse, inputs) =
+        measure(|| read_inputs(&text, None, BadRows::Fail, DateWindow::default()));
     let inputs = match inputs {
         Ok(inputs) => inputs,
         Err(e) => {

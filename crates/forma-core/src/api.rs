@@ -4,9 +4,10 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{self, DateWindow};
 use crate::readiness::HrvStatus;
 use crate::types::{
-    parse_date, AthleteId, Event, EventKind, EventSeverity, Session, ValueError, WellnessEntry,
+    AthleteId, Event, EventKind, EventSeverity, Session, ValueError, WellnessEntry,
 };
 
 /// `GET /api/health`: whether the server is up and its database answers.
@@ -246,53 +247,37 @@ pub struct NewEvent {
     pub days_lost: Option<u32>,
 }
 
-fn check_range(
-    field: &'static str,
-    value: Option<f64>,
-    min: f64,
-    max: f64,
-    accepted: &'static str,
-) -> Result<Option<f64>, ValueError> {
-    match value {
-        Some(x) if !(x.is_finite() && x >= min && x <= max) => {
-            Err(ValueError::new(field, &x.to_string(), accepted))
-        }
-        other => Ok(other),
+/// The text when it is not blank, checked against its limit.
+fn optional_text(
+    text: Option<String>,
+    limit: bounds::TextLimit,
+) -> Result<Option<String>, ValueError> {
+    let text = text.filter(|text| !text.trim().is_empty());
+    if let Some(text) = &text {
+        limit.check(text)?;
     }
-}
-
-/// The accepted ranges, the same as the canonical CSV importer's.
-mod accepted {
-    pub const MINUTES: &str = "a duration in minutes from 0 to 1440, or empty";
-    pub const RPE: &str = "an RPE from 0 to 10 (CR-10 scale), or empty";
-    pub const LOAD: &str = "a load of 0 or more, or empty to use RPE x duration_min";
-    pub const DISTANCE: &str = "a distance in km from 0 to 10000, or empty";
-    pub const HEART_RATE: &str = "a heart rate from 20 to 250 bpm, or empty";
-    pub const SCALE: &str = "a number from 0 to 10, or empty";
-    pub const SLEEP: &str = "hours of sleep from 0 to 24, or empty";
-    pub const HRV: &str = "an rMSSD in milliseconds from 1 to 500, or empty";
+    Ok(text)
 }
 
 impl NewSession {
-    /// Checks every field and makes the session, with load = RPE x minutes when no
-    /// load is given (Foster 2001).
+    /// Checks every field against [`crate::bounds`] (the date against `dates`) and
+    /// makes the session, with load = RPE x minutes when no load is given (Foster
+    /// 2001).
     ///
     /// # Errors
     /// The first field out of its range, naming it and what is accepted.
-    pub fn into_session(self, athlete_id: AthleteId) -> Result<Session, ValueError> {
+    pub fn into_session(
+        self,
+        athlete_id: AthleteId,
+        dates: DateWindow,
+    ) -> Result<Session, ValueError> {
         if let Some(id) = &self.id {
             check_client_id(id)?;
         }
-        let date = parse_date(&self.date)?;
-        let duration_min = check_range(
-            "duration_min",
-            self.duration_min,
-            0.0,
-            1440.0,
-            accepted::MINUTES,
-        )?;
-        let rpe = check_range("rpe", self.rpe, 0.0, 10.0, accepted::RPE)?;
-        let load = check_range("load", self.load, 0.0, f64::MAX, accepted::LOAD)?;
+        let date = dates.parse("date", &self.date)?;
+        let duration_min = bounds::DURATION_MIN.check_optional(self.duration_min)?;
+        let rpe = bounds::RPE.check_optional(self.rpe)?;
+        let load = bounds::LOAD.check_optional(self.load)?;
         let load = match (load, rpe, duration_min) {
             (Some(load), _, _) => load,
             (None, Some(rpe), Some(minutes)) => rpe * minutes,
@@ -307,18 +292,12 @@ impl NewSession {
         Ok(Session {
             athlete_id,
             date,
-            sport: self.sport.filter(|sport| !sport.trim().is_empty()),
+            sport: optional_text(self.sport, bounds::SPORT)?,
             duration_min,
             rpe,
             load,
-            distance_km: check_range(
-                "distance_km",
-                self.distance_km,
-                0.0,
-                10_000.0,
-                accepted::DISTANCE,
-            )?,
-            avg_hr: check_range("avg_hr", self.avg_hr, 20.0, 250.0, accepted::HEART_RATE)?,
+            distance_km: bounds::DISTANCE_KM.check_optional(self.distance_km)?,
+            avg_hr: bounds::AVG_HR.check_optional(self.avg_hr)?,
             source: Some("forma".to_owned()),
         })
     }
@@ -345,7 +324,7 @@ pub fn check_client_id(id: &str) -> Result<(), ValueError> {
 }
 
 impl NewWellness {
-    /// Checks every field and makes the day's entry.
+    /// Checks every field against [`crate::bounds`] and makes the day's entry.
     ///
     /// # Errors
     /// The first field out of its range, naming it and what is accepted.
@@ -354,51 +333,43 @@ impl NewWellness {
         athlete_id: AthleteId,
         date: Date,
     ) -> Result<WellnessEntry, ValueError> {
-        let scale = |field, value| check_range(field, value, 0.0, 10.0, accepted::SCALE);
+        let scale = |field, value| bounds::WELLNESS_SCALE.named(field).check_optional(value);
         Ok(WellnessEntry {
             athlete_id,
             date,
-            sleep_h: check_range("sleep_h", self.sleep_h, 0.0, 24.0, accepted::SLEEP)?,
+            sleep_h: bounds::SLEEP_H.check_optional(self.sleep_h)?,
             sleep_quality: scale("sleep_quality", self.sleep_quality)?,
             fatigue: scale("fatigue", self.fatigue)?,
             soreness: scale("soreness", self.soreness)?,
             stress: scale("stress", self.stress)?,
             mood: scale("mood", self.mood)?,
             readiness: scale("readiness", self.readiness)?,
-            hrv_rmssd_ms: check_range(
-                "hrv_rmssd_ms",
-                self.hrv_rmssd_ms,
-                1.0,
-                500.0,
-                accepted::HRV,
-            )?,
-            resting_hr: check_range(
-                "resting_hr",
-                self.resting_hr,
-                20.0,
-                250.0,
-                accepted::HEART_RATE,
-            )?,
+            hrv_rmssd_ms: bounds::HRV_RMSSD_MS.check_optional(self.hrv_rmssd_ms)?,
+            resting_hr: bounds::RESTING_HR.check_optional(self.resting_hr)?,
         })
     }
 }
 
 impl NewEvent {
-    /// Checks every field and makes the event.
+    /// Checks every field against [`crate::bounds`] (the date against `dates`) and
+    /// makes the event.
     ///
     /// # Errors
     /// The first field that cannot be read, naming it and what is accepted.
-    pub fn into_event(self, athlete_id: AthleteId) -> Result<Event, ValueError> {
+    pub fn into_event(self, athlete_id: AthleteId, dates: DateWindow) -> Result<Event, ValueError> {
+        if let Some(days) = self.days_lost {
+            bounds::DAYS_LOST.check(f64::from(days))?;
+        }
         Ok(Event {
             athlete_id,
-            date: parse_date(&self.date)?,
+            date: dates.parse("date", &self.date)?,
             kind: self.kind.parse::<EventKind>()?,
             severity: self
                 .severity
                 .filter(|severity| !severity.is_empty())
                 .map(|severity| severity.parse::<EventSeverity>())
                 .transpose()?,
-            body_part: self.body_part.filter(|part| !part.trim().is_empty()),
+            body_part: optional_text(self.body_part, bounds::BODY_PART)?,
             days_lost: self.days_lost,
         })
     }

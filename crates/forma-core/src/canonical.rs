@@ -6,13 +6,19 @@
 //! - sessions: `athlete_id,date,sport,duration_min,rpe,load,distance_km,avg_hr,source`
 //! - wellness: `athlete_id,date,sleep_h,sleep_quality,fatigue,soreness,stress,mood,readiness,hrv_rmssd_ms,resting_hr`
 //! - events: `athlete_id,date,kind,severity,body_part,days_lost`
+//!
+//! Every value is checked against its range in [`crate::bounds`] (dates against
+//! the caller's [`DateWindow`]), and a header that names a column twice is
+//! refused, naming the column. Text cells are written so that a spreadsheet never
+//! runs them as formulas (see [`crate::csv_text`]).
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::csv_text::{write_cell, write_number, Reader};
+use crate::bounds::{self, Bound, DateWindow, TextLimit};
+use crate::csv_text::{duplicate_column, unescape_cell, write_cell, write_number, Reader};
 use crate::series::SessionLoad;
 use crate::types::{
     epoch_day, parse_date, parse_number, AthleteId, Event, EventKind, EventSeverity, Session,
@@ -69,12 +75,15 @@ pub enum BadRows {
 pub struct Parsed<T> {
     /// The rows that were read.
     pub records: Vec<T>,
+    /// The line each record was read from, in the same order.
+    pub lines: Vec<usize>,
     /// The rows left out, each with its error (empty in fail mode).
     pub skipped: Vec<CsvError>,
 }
 
 struct Table<'a> {
     file: &'a str,
+    dates: DateWindow,
     /// Header cells as written, for the missing-column error.
     head: Vec<Cow<'a, str>>,
     head_line: usize,
@@ -96,6 +105,7 @@ impl<'a> Table<'a> {
         text: &'a str,
         required: &[&str],
         header: &str,
+        dates: DateWindow,
     ) -> Result<Self, CsvError> {
         let mut reader = Reader::new(text);
         let mut head = Vec::new();
@@ -108,8 +118,18 @@ impl<'a> Table<'a> {
                 accepted: format!("a header row such as `{header}`"),
             });
         };
+        if let Some(twice) = duplicate_column(&head) {
+            return Err(CsvError {
+                file: file.to_owned(),
+                line: head_line,
+                column: twice.name.clone(),
+                value: head.join(","),
+                accepted: twice.accepted(),
+            });
+        }
         let table = Self {
             file,
+            dates,
             rows: text.len() / (head.iter().map(|c| c.len() + 1).sum::<usize>().max(8) / 2),
             head,
             head_line,
@@ -129,9 +149,9 @@ impl<'a> Table<'a> {
         Ok(table)
     }
 
-    /// The column's index; the last one when the header repeats a name.
+    /// The column's index (a header names each column once).
     fn position(&self, name: &str) -> Option<usize> {
-        self.head.iter().rposition(|c| c.trim() == name)
+        self.head.iter().position(|c| c.trim() == name)
     }
 
     fn column(&self, name: &'static str) -> Column {
@@ -147,8 +167,16 @@ impl<'a> Table<'a> {
         row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
     ) -> Result<Parsed<T>, CsvError> {
         let mut records = Vec::with_capacity(self.rows);
-        let skipped = self.for_each(bad, row, |t| records.push(t))?;
-        Ok(Parsed { records, skipped })
+        let mut lines = Vec::with_capacity(self.rows);
+        let skipped = self.for_each(bad, row, |line, t| {
+            lines.push(line);
+            records.push(t);
+        })?;
+        Ok(Parsed {
+            records,
+            lines,
+            skipped,
+        })
     }
 
     /// Reads every row with `row` and hands each record to `keep`, returning
@@ -157,7 +185,7 @@ impl<'a> Table<'a> {
         mut self,
         bad: BadRows,
         mut row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
-        mut keep: impl FnMut(T),
+        mut keep: impl FnMut(usize, T),
     ) -> Result<Vec<CsvError>, CsvError> {
         let mut skipped = Vec::new();
         let mut cells = Vec::with_capacity(self.head.len());
@@ -166,9 +194,10 @@ impl<'a> Table<'a> {
                 file: self.file,
                 line,
                 cells: &cells,
+                dates: &self.dates,
             };
             match row(&r) {
-                Ok(t) => keep(t),
+                Ok(t) => keep(line, t),
                 Err(e) if bad == BadRows::Skip => skipped.push(e),
                 Err(e) => return Err(e),
             }
@@ -181,6 +210,7 @@ struct Row<'r, 'a> {
     file: &'r str,
     line: usize,
     cells: &'r [Cow<'a, str>],
+    dates: &'r DateWindow,
 }
 
 /// `cell` without surrounding white space; checks the common untrimmed case first.
@@ -204,12 +234,13 @@ impl<'a> Row<'_, 'a> {
         (!c.is_empty()).then_some(c)
     }
 
-    /// As [`Row::cell`], still borrowed from the file when it was not quoted.
+    /// As [`Row::cell`], still borrowed from the file when it was not quoted, and
+    /// without the `'` that [`write_cell`] puts before text that looks like a formula.
     #[inline(always)]
     fn text(&self, column: Column) -> Option<Cow<'a, str>> {
         let trimmed: Cow<'a, str> = match self.cells.get(column.index?)? {
-            Cow::Borrowed(c) => Cow::Borrowed(trim(c)),
-            Cow::Owned(c) => Cow::Owned(trim(c).to_owned()),
+            Cow::Borrowed(c) => Cow::Borrowed(unescape_cell(trim(c))),
+            Cow::Owned(c) => Cow::Owned(unescape_cell(trim(c)).to_owned()),
         };
         (!trimmed.is_empty()).then_some(trimmed)
     }
@@ -220,7 +251,7 @@ impl<'a> Row<'_, 'a> {
             line: self.line,
             column: column.name.to_owned(),
             value: e.value,
-            accepted: e.accepted.to_owned(),
+            accepted: e.accepted.into_owned(),
         }
     }
 
@@ -247,15 +278,28 @@ impl<'a> Row<'_, 'a> {
             .transpose()
     }
 
+    /// The cell as a number within `bound`, `None` when empty.
     #[inline(always)]
-    fn number(
+    fn number(&self, column: Column, bound: Bound) -> Result<Option<f64>, CsvError> {
+        self.optional(column, |c| {
+            parse_number(column.name, c, bound.min, bound.max, bound.accepted)
+        })
+    }
+
+    /// As [`Row::text`], no longer than `limit`.
+    fn limited_text(
         &self,
         column: Column,
-        min: f64,
-        max: f64,
-        accepted: &'static str,
-    ) -> Result<Option<f64>, CsvError> {
-        self.optional(column, |c| parse_number(column.name, c, min, max, accepted))
+        limit: TextLimit,
+    ) -> Result<Option<Cow<'a, str>>, CsvError> {
+        let text = self.text(column);
+        if let Some(text) = &text {
+            limit
+                .named(column.name)
+                .check(text)
+                .map_err(|e| self.error(column, e))?;
+        }
+        Ok(text)
     }
 
     /// The athlete id, checked but still borrowed when it was not quoted.
@@ -268,8 +312,11 @@ impl<'a> Row<'_, 'a> {
         Ok(id)
     }
 
+    /// The day, written YYYY-MM-DD, within the file's [`DateWindow`].
     fn date(&self, column: Column) -> Result<jiff::civil::Date, CsvError> {
-        self.required(column, "a date written YYYY-MM-DD", parse_date)
+        self.required(column, "a date written YYYY-MM-DD", |c| {
+            self.dates.check(column.name, parse_date(c)?)
+        })
     }
 }
 
@@ -297,27 +344,37 @@ impl Key {
     }
 }
 
-const SCALE: &str = "a number from 0 to 10, or an empty cell";
-
-/// Parses canonical sessions CSV text. `file` names the file in errors. An empty
-/// `load` cell means RPE x minutes.
+/// Parses canonical sessions CSV text. `file` names the file in errors; every
+/// date must lie in `dates`. An empty `load` cell means RPE x minutes.
 ///
 /// # Errors
-/// The first unreadable cell in [`BadRows::Fail`] mode, or a missing header.
+/// The first unreadable cell in [`BadRows::Fail`] mode, or a missing or repeated
+/// header column.
 ///
 /// ```
+/// use forma_core::bounds::DateWindow;
 /// use forma_core::canonical::{parse_sessions, BadRows};
+/// let dates = DateWindow::new(jiff::civil::date(2020, 3, 31));
 /// let text = "athlete_id,date,duration_min,rpe,load\np01,2020-01-02,60,5,\n";
-/// let parsed = parse_sessions("sessions.csv", text, BadRows::Fail).unwrap();
+/// let parsed = parse_sessions("sessions.csv", text, BadRows::Fail, dates).unwrap();
 /// assert_eq!(parsed.records[0].load, 300.0);
 ///
 /// let bad = "athlete_id,date,duration_min,rpe,load\np01,2020-01-02,60,11,\n";
-/// let err = parse_sessions("sessions.csv", bad, BadRows::Fail).unwrap_err();
+/// let err = parse_sessions("sessions.csv", bad, BadRows::Fail, dates).unwrap_err();
 /// assert_eq!(err.to_string(),
 ///     "sessions.csv, line 2, column rpe: `11` is not valid: expected an RPE from 0 to 10 (CR-10 scale)");
+///
+/// let twice = "athlete_id,date,load,load\np01,2020-01-02,60,70\n";
+/// let err = parse_sessions("sessions.csv", twice, BadRows::Fail, dates).unwrap_err();
+/// assert_eq!(err.column, "load");
 /// ```
-pub fn parse_sessions(file: &str, text: &str, bad: BadRows) -> Result<Parsed<Session>, CsvError> {
-    let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER)?;
+pub fn parse_sessions(
+    file: &str,
+    text: &str,
+    bad: BadRows,
+    dates: DateWindow,
+) -> Result<Parsed<Session>, CsvError> {
+    let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER, dates)?;
     let columns = SessionColumns::new(&table);
     table.parse(bad, |row| {
         let r = columns.read(row)?;
@@ -350,9 +407,10 @@ pub(crate) fn read_session_days<'a>(
     file: &'a str,
     text: &'a str,
     bad: BadRows,
-    keep: impl FnMut(SessionDay<'a>),
+    dates: DateWindow,
+    mut keep: impl FnMut(SessionDay<'a>),
 ) -> Result<Vec<CsvError>, CsvError> {
-    let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER)?;
+    let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER, dates)?;
     let columns = SessionColumns::new(&table);
     table.for_each(
         bad,
@@ -367,7 +425,7 @@ pub(crate) fn read_session_days<'a>(
                 },
             })
         },
-        keep,
+        |_, day| keep(day),
     )
 }
 
@@ -412,19 +470,9 @@ impl SessionColumns {
     fn read<'a>(&self, row: &Row<'_, 'a>) -> Result<SessionRow<'a>, CsvError> {
         let athlete_id = row.athlete_id(self.key.athlete_id)?;
         let date = row.date(self.key.date)?;
-        let duration_min = row.number(
-            self.duration_min,
-            0.0,
-            1440.0,
-            "a duration in minutes from 0 to 1440, or an empty cell",
-        )?;
-        let rpe = row.number(self.rpe, 0.0, 10.0, "an RPE from 0 to 10 (CR-10 scale)")?;
-        let given = row.number(
-            self.load,
-            f64::MIN,
-            f64::MAX,
-            "a number, or an empty cell to use RPE x duration_min",
-        )?;
+        let duration_min = row.number(self.duration_min, bounds::DURATION_MIN)?;
+        let rpe = row.number(self.rpe, bounds::RPE)?;
+        let given = row.number(self.load, bounds::LOAD)?;
         let load = match (given, rpe, duration_min) {
             (Some(l), _, _) => l,
             (None, Some(r), Some(m)) => r * m,
@@ -442,23 +490,13 @@ impl SessionColumns {
         Ok(SessionRow {
             athlete_id,
             date,
-            sport: row.text(self.sport),
+            sport: row.limited_text(self.sport, bounds::SPORT)?,
             duration_min,
             rpe,
             load,
-            distance_km: row.number(
-                self.distance_km,
-                0.0,
-                10_000.0,
-                "a distance in km from 0 to 10000, or an empty cell",
-            )?,
-            avg_hr: row.number(
-                self.avg_hr,
-                20.0,
-                250.0,
-                "a heart rate from 20 to 250 bpm, or an empty cell",
-            )?,
-            source: row.text(self.source),
+            distance_km: row.number(self.distance_km, bounds::DISTANCE_KM)?,
+            avg_hr: row.number(self.avg_hr, bounds::AVG_HR)?,
+            source: row.limited_text(self.source, bounds::SOURCE)?,
         })
     }
 }
@@ -471,8 +509,9 @@ pub fn parse_wellness(
     file: &str,
     text: &str,
     bad: BadRows,
+    dates: DateWindow,
 ) -> Result<Parsed<WellnessEntry>, CsvError> {
-    let table = Table::new(file, text, &["athlete_id", "date"], WELLNESS_HEADER)?;
+    let table = Table::new(file, text, &["athlete_id", "date"], WELLNESS_HEADER, dates)?;
     let key = Key::new(&table);
     let scales = [
         "sleep_quality",
@@ -491,28 +530,19 @@ pub fn parse_wellness(
     table.parse(bad, |row| {
         let (athlete_id, date) = key.owned(row)?;
         let [sleep_quality, fatigue, soreness, stress, mood, readiness] = scales;
+        let scale = bounds::WELLNESS_SCALE;
         Ok(WellnessEntry {
             athlete_id,
             date,
-            sleep_h: row.number(sleep_h, 0.0, 24.0, "hours from 0 to 24, or an empty cell")?,
-            sleep_quality: row.number(sleep_quality, 0.0, 10.0, SCALE)?,
-            fatigue: row.number(fatigue, 0.0, 10.0, SCALE)?,
-            soreness: row.number(soreness, 0.0, 10.0, SCALE)?,
-            stress: row.number(stress, 0.0, 10.0, SCALE)?,
-            mood: row.number(mood, 0.0, 10.0, SCALE)?,
-            readiness: row.number(readiness, 0.0, 10.0, SCALE)?,
-            hrv_rmssd_ms: row.number(
-                hrv_rmssd_ms,
-                1.0,
-                500.0,
-                "an rMSSD from 1 to 500 ms, or an empty cell",
-            )?,
-            resting_hr: row.number(
-                resting_hr,
-                20.0,
-                200.0,
-                "a resting heart rate from 20 to 200 bpm, or an empty cell",
-            )?,
+            sleep_h: row.number(sleep_h, bounds::SLEEP_H)?,
+            sleep_quality: row.number(sleep_quality, scale)?,
+            fatigue: row.number(fatigue, scale)?,
+            soreness: row.number(soreness, scale)?,
+            stress: row.number(stress, scale)?,
+            mood: row.number(mood, scale)?,
+            readiness: row.number(readiness, scale)?,
+            hrv_rmssd_ms: row.number(hrv_rmssd_ms, bounds::HRV_RMSSD_MS)?,
+            resting_hr: row.number(resting_hr, bounds::RESTING_HR)?,
         })
     })
 }
@@ -521,8 +551,19 @@ pub fn parse_wellness(
 ///
 /// # Errors
 /// As [`parse_sessions`].
-pub fn parse_events(file: &str, text: &str, bad: BadRows) -> Result<Parsed<Event>, CsvError> {
-    let table = Table::new(file, text, &["athlete_id", "date", "kind"], EVENTS_HEADER)?;
+pub fn parse_events(
+    file: &str,
+    text: &str,
+    bad: BadRows,
+    dates: DateWindow,
+) -> Result<Parsed<Event>, CsvError> {
+    let table = Table::new(
+        file,
+        text,
+        &["athlete_id", "date", "kind"],
+        EVENTS_HEADER,
+        dates,
+    )?;
     let key = Key::new(&table);
     let (kind, severity, body_part, days_lost) = (
         table.column("kind"),
@@ -537,11 +578,14 @@ pub fn parse_events(file: &str, text: &str, bad: BadRows) -> Result<Parsed<Event
             date,
             kind: row.required(kind, "`injury` or `illness`", str::parse::<EventKind>)?,
             severity: row.optional(severity, str::parse::<EventSeverity>)?,
-            body_part: row.text(body_part).map(Cow::into_owned),
+            body_part: row
+                .limited_text(body_part, bounds::BODY_PART)?
+                .map(Cow::into_owned),
             days_lost: row.optional(days_lost, |c| {
-                c.parse::<u32>().map_err(|_| {
-                    ValueError::new("days_lost", c, "a whole number of days, or an empty cell")
-                })
+                c.parse::<u32>()
+                    .ok()
+                    .filter(|days| bounds::DAYS_LOST.contains(f64::from(*days)))
+                    .ok_or_else(|| ValueError::new("days_lost", c, bounds::DAYS_LOST.accepted))
             })?,
         })
     })
@@ -631,31 +675,39 @@ pub fn write_events(events: &[Event]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
 
     #[test]
     fn sessions_round_trip_through_canonical_csv() {
         let text = "athlete_id,date,sport,duration_min,rpe,load,distance_km,avg_hr,source\n\
                     p01,2020-01-02,\"running, easy\",45,6,,7.5,141,pmsys\n\
                     p02,2020-01-03,,,,120.5,,,fit\n";
-        let parsed = parse_sessions("s.csv", text, BadRows::Fail).unwrap();
+        let parsed = parse_sessions("s.csv", text, BadRows::Fail, DateWindow::default()).unwrap();
         assert_eq!(parsed.records.len(), 2);
         assert_eq!(parsed.records[0].load, 270.0);
         assert_eq!(parsed.records[0].sport.as_deref(), Some("running, easy"));
-        let again =
-            parse_sessions("s.csv", &write_sessions(&parsed.records), BadRows::Fail).unwrap();
+        let again = parse_sessions(
+            "s.csv",
+            &write_sessions(&parsed.records),
+            BadRows::Fail,
+            DateWindow::default(),
+        )
+        .unwrap();
         assert_eq!(again.records, parsed.records);
     }
 
     #[test]
     fn a_bad_row_names_file_line_column_value_and_what_is_accepted() {
         let text = "athlete_id,date,rpe,duration_min\np01,2020-13-01,5,30\np01,2020-01-02,5,\n";
-        let err = parse_sessions("team.csv", text, BadRows::Fail).unwrap_err();
+        let err =
+            parse_sessions("team.csv", text, BadRows::Fail, DateWindow::default()).unwrap_err();
         assert_eq!(err.line, 2);
         assert_eq!(err.column, "date");
         assert_eq!(err.value, "2020-13-01");
         assert!(err.to_string().contains("YYYY-MM-DD"), "{err}");
 
-        let parsed = parse_sessions("team.csv", text, BadRows::Skip).unwrap();
+        let parsed =
+            parse_sessions("team.csv", text, BadRows::Skip, DateWindow::default()).unwrap();
         assert!(parsed.records.is_empty());
         assert_eq!(parsed.skipped.len(), 2);
         assert_eq!(parsed.skipped[1].column, "load");
@@ -664,10 +716,16 @@ mod tests {
 
     #[test]
     fn a_missing_header_column_is_named() {
-        let err = parse_sessions("s.csv", "athlete,date\n", BadRows::Skip).unwrap_err();
+        let err = parse_sessions(
+            "s.csv",
+            "athlete,date\n",
+            BadRows::Skip,
+            DateWindow::default(),
+        )
+        .unwrap_err();
         assert_eq!(err.column, "athlete_id");
         assert_eq!(err.line, 1);
-        let err = parse_wellness("w.csv", "", BadRows::Fail).unwrap_err();
+        let err = parse_wellness("w.csv", "", BadRows::Fail, DateWindow::default()).unwrap_err();
         assert!(err.accepted.contains("header"));
     }
 
@@ -675,21 +733,158 @@ mod tests {
     fn wellness_and_events_round_trip() {
         let w = "athlete_id,date,sleep_h,sleep_quality,fatigue,soreness,stress,mood,readiness,hrv_rmssd_ms,resting_hr\n\
                  p01,2020-01-02,7.5,3,2,,3,4,8,62.3,51\n";
-        let parsed = parse_wellness("w.csv", w, BadRows::Fail).unwrap();
+        let parsed = parse_wellness("w.csv", w, BadRows::Fail, DateWindow::default()).unwrap();
         assert_eq!(parsed.records[0].soreness, None);
         assert_eq!(parsed.records[0].hrv_rmssd_ms, Some(62.3));
         assert_eq!(write_wellness(&parsed.records), w);
 
         let e = "athlete_id,date,kind,severity,body_part,days_lost\np01,2020-01-02,injury,minor,left_knee,3\np01,2020-01-09,illness,,,\n";
-        let parsed = parse_events("e.csv", e, BadRows::Fail).unwrap();
+        let parsed = parse_events("e.csv", e, BadRows::Fail, DateWindow::default()).unwrap();
         assert_eq!(parsed.records[0].days_lost, Some(3));
         assert_eq!(write_events(&parsed.records), e);
         let bad = parse_events(
             "e.csv",
             "athlete_id,date,kind\np01,2020-01-02,flu\n",
             BadRows::Fail,
+            DateWindow::default(),
         )
         .unwrap_err();
         assert!(bad.accepted.contains("`injury` or `illness`"));
+    }
+
+    /// Every numeric column at each end of its range, then one step past it.
+    #[test]
+    fn each_column_accepts_its_limits_and_refuses_one_past_them_naming_line_column_and_range() {
+        let dates = DateWindow::new(date(2020, 3, 31));
+        let sessions = [
+            ("duration_min", bounds::DURATION_MIN),
+            ("rpe", bounds::RPE),
+            ("load", bounds::LOAD),
+            ("distance_km", bounds::DISTANCE_KM),
+            ("avg_hr", bounds::AVG_HR),
+        ];
+        for (column, bound) in sessions {
+            for (value, ok) in [
+                (bound.min, true),
+                (bound.max, true),
+                (bound.min - 1.0, false),
+                (bound.max + 1.0, false),
+            ] {
+                let text = if column == "load" {
+                    format!("athlete_id,date,load\np01,2020-01-02,{value}\n")
+                } else {
+                    format!("athlete_id,date,load,{column}\np01,2020-01-02,100,{value}\n")
+                };
+                let parsed = parse_sessions("s.csv", &text, BadRows::Fail, dates);
+                match parsed {
+                    Ok(_) if ok => {}
+                    Err(e) if !ok => {
+                        assert_eq!((e.line, e.column.as_str()), (2, column), "{e}");
+                        assert_eq!(e.accepted, bound.accepted, "{e}");
+                    }
+                    other => panic!("{column} = {value}: {other:?}"),
+                }
+            }
+        }
+        let wellness = [
+            ("sleep_h", bounds::SLEEP_H),
+            ("fatigue", bounds::WELLNESS_SCALE),
+            ("readiness", bounds::WELLNESS_SCALE),
+            ("hrv_rmssd_ms", bounds::HRV_RMSSD_MS),
+            ("resting_hr", bounds::RESTING_HR),
+        ];
+        for (column, bound) in wellness {
+            for (value, ok) in [(bound.max, true), (bound.max + 1.0, false)] {
+                let text = format!("athlete_id,date,{column}\np01,2020-01-02,{value}\n");
+                let parsed = parse_wellness("w.csv", &text, BadRows::Fail, dates);
+                assert_eq!(parsed.is_ok(), ok, "{column} = {value}: {parsed:?}");
+                if let Err(e) = parsed {
+                    assert_eq!((e.line, e.column.as_str()), (2, column));
+                }
+            }
+        }
+        let days = |n: &str| {
+            parse_events(
+                "e.csv",
+                &format!("athlete_id,date,kind,days_lost\np01,2020-01-02,injury,{n}\n"),
+                BadRows::Fail,
+                dates,
+            )
+        };
+        assert_eq!(days("3650").unwrap().records[0].days_lost, Some(3650));
+        assert_eq!(days("3651").unwrap_err().column, "days_lost");
+    }
+
+    #[test]
+    fn a_load_of_1e308_and_a_day_outside_the_window_are_refused() {
+        let dates = DateWindow::new(date(2020, 3, 31));
+        let read = |row: &str| {
+            parse_sessions(
+                "s.csv",
+                &format!("athlete_id,date,load\n{row}\n"),
+                BadRows::Fail,
+                dates,
+            )
+        };
+        let e = read("p01,2020-01-02,1e308").unwrap_err();
+        assert_eq!((e.column.as_str(), e.value.as_str()), ("load", "1e308"));
+        for day in ["0000-01-01", "1899-12-31", "2030-04-01", "9999-12-31"] {
+            let e = read(&format!("p01,{day},100")).unwrap_err();
+            assert_eq!((e.line, e.column.as_str()), (2, "date"), "{e}");
+            assert!(e.accepted.contains("1900-01-01 to 2030-03-31"), "{e}");
+        }
+        assert!(read("p01,1900-01-01,100").is_ok());
+        assert!(read("p01,2030-03-31,100").is_ok());
+    }
+
+    #[test]
+    fn a_long_text_cell_and_a_repeated_column_are_refused_by_name() {
+        let dates = DateWindow::default();
+        let long = format!(
+            "athlete_id,date,load,sport\np01,2020-01-02,1,{}\n",
+            "x".repeat(65)
+        );
+        let e = parse_sessions("s.csv", &long, BadRows::Fail, dates).unwrap_err();
+        assert_eq!(e.column, "sport");
+        assert!(e.accepted.contains("64 characters"), "{e}");
+        let e = parse_events(
+            "e.csv",
+            &format!(
+                "athlete_id,date,kind,body_part\np01,2020-01-02,injury,{}\n",
+                "k".repeat(65)
+            ),
+            BadRows::Skip,
+            dates,
+        )
+        .unwrap();
+        assert_eq!(e.skipped[0].column, "body_part");
+
+        let twice = "athlete_id,date,load,rpe,load\np01,2020-01-02,1,5,2\n";
+        let e = parse_sessions("s.csv", twice, BadRows::Skip, dates).unwrap_err();
+        assert_eq!((e.line, e.column.as_str()), (1, "load"));
+        assert!(e.accepted.contains("column 3 and column 5"), "{e}");
+        let e =
+            parse_wellness("w.csv", "athlete_id,date,date\n", BadRows::Fail, dates).unwrap_err();
+        assert_eq!(e.column, "date");
+    }
+
+    #[test]
+    fn text_that_looks_like_a_formula_reads_back_as_written() {
+        let sessions = [Session {
+            athlete_id: "p01".parse().unwrap(),
+            date: date(2020, 1, 2),
+            sport: Some("=1+1".to_owned()),
+            duration_min: None,
+            rpe: None,
+            load: 5.0,
+            distance_km: None,
+            avg_hr: None,
+            source: Some("@source".to_owned()),
+        }];
+        let text = write_sessions(&sessions);
+        assert!(text.contains(",'=1+1,"), "{text}");
+        let read = parse_sessions("s.csv", &text, BadRows::Fail, DateWindow::default()).unwrap();
+        assert_eq!(read.records, sessions);
+        assert_eq!(read.lines, [2]);
     }
 }

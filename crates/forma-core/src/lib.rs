@@ -2,6 +2,7 @@
 //! (server, command line, training) and in the browser (what-if plans).
 //!
 //! - [`types`]: athletes, sessions, wellness, events, parsed at the boundary.
+//! - [`bounds`]: the accepted range of every number, text and date, one definition each.
 //! - [`canonical`]: the canonical CSV files in and out.
 //! - [`pmdata`]: the PMData layout converted to canonical records.
 //! - [`series`]: one athlete's continuous daily series.
@@ -19,6 +20,7 @@
 
 pub mod api;
 pub mod banister;
+pub mod bounds;
 pub mod canonical;
 mod csv_text;
 pub mod features;

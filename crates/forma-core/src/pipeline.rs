@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::DateWindow;
 use crate::canonical::{parse_sessions, parse_wellness, read_session_days, BadRows, CsvError};
 use crate::csv_text::Reader;
 use crate::metrics::{DailyMetrics, MetricsOptions, METRICS_HEADER};
@@ -21,6 +22,9 @@ use crate::types::{epoch_day, AthleteId, Session, WellnessEntry};
 pub struct InputOptions {
     /// Fail on the first bad row (default) or skip bad rows and report them.
     pub bad_rows: BadRows,
+    /// The days a row may fall on (the command line gives today's window).
+    #[serde(skip)]
+    pub dates: DateWindow,
     /// Run every athlete's series to this day instead of their last day with data.
     pub end: Option<Date>,
 }
@@ -54,15 +58,16 @@ pub fn read_inputs(
     sessions_csv: &str,
     wellness_csv: Option<&str>,
     bad_rows: BadRows,
+    dates: DateWindow,
 ) -> Result<Inputs, CsvError> {
-    let sessions = parse_sessions("sessions.csv", sessions_csv, bad_rows)?;
+    let sessions = parse_sessions("sessions.csv", sessions_csv, bad_rows, dates)?;
     let mut inputs = Inputs {
         sessions: sessions.records,
         wellness: Vec::new(),
         skipped: sessions.skipped,
     };
     if let Some(text) = wellness_csv {
-        let wellness = parse_wellness("wellness.csv", text, bad_rows)?;
+        let wellness = parse_wellness("wellness.csv", text, bad_rows, dates)?;
         inputs.wellness = wellness.records;
         inputs.skipped.extend(wellness.skipped);
     }
@@ -100,9 +105,10 @@ pub fn read_series(
     sessions: CsvFile<'_>,
     wellness: Option<CsvFile<'_>>,
     bad_rows: BadRows,
+    dates: DateWindow,
     end: Option<Date>,
 ) -> Result<SeriesRead, CsvError> {
-    let rows = read_athlete_rows(sessions, wellness, bad_rows, end)?;
+    let rows = read_athlete_rows(sessions, wellness, bad_rows, dates, end)?;
     let athletes = rows.len();
     let build = |first: usize, end: usize| -> Vec<DailySeries> {
         (first..end).filter_map(|i| rows.series(i)).collect()
@@ -210,11 +216,12 @@ pub fn read_athlete_rows(
     sessions: CsvFile<'_>,
     wellness: Option<CsvFile<'_>>,
     bad_rows: BadRows,
+    dates: DateWindow,
     end: Option<Date>,
 ) -> Result<AthleteRows, CsvError> {
-    let (mut athletes, mut skipped) = read_session_rows(sessions, bad_rows, cores())?;
+    let (mut athletes, mut skipped) = read_session_rows(sessions, bad_rows, dates, cores())?;
     if let Some(file) = wellness {
-        let parsed = parse_wellness(file.name, file.text, bad_rows)?;
+        let parsed = parse_wellness(file.name, file.text, bad_rows, dates)?;
         skipped.extend(parsed.skipped);
         for w in parsed.records {
             let day = epoch_day(w.date);
@@ -259,6 +266,7 @@ fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
 fn read_session_rows<'a>(
     file: CsvFile<'a>,
     bad_rows: BadRows,
+    dates: DateWindow,
     threads: usize,
 ) -> Result<(Athletes<'a>, Vec<CsvError>), CsvError> {
     let mut athletes = Athletes::default();
@@ -266,7 +274,7 @@ fn read_session_rows<'a>(
     // machine holds up the rest for less.
     let pieces = (threads > 1).then(|| RowPieces::split(file.text, threads * 8));
     let Some(pieces) = pieces.flatten() else {
-        let skipped = read_session_days(file.name, file.text, bad_rows, |row| {
+        let skipped = read_session_days(file.name, file.text, bad_rows, dates, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
         })?;
         return Ok((athletes, skipped));
@@ -280,13 +288,13 @@ fn read_session_rows<'a>(
             if k >= pieces.len() {
                 return read;
             }
-            read.push((k, pieces.read(k, &mut text, file.name, bad_rows)));
+            read.push((k, pieces.read(k, &mut text, file.name, bad_rows, dates)));
         }
     };
     let read = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads).map(|_| scope.spawn(read_pieces)).collect();
         // The first piece, header and all, borrows its athlete ids from the file.
-        let first = read_session_days(file.name, pieces.first(), bad_rows, |row| {
+        let first = read_session_days(file.name, pieces.first(), bad_rows, dates, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
         });
         let mut read = read_pieces();
@@ -373,13 +381,20 @@ impl<'a> RowPieces<'a> {
     /// Reads piece `k` (not the first) after a copy of the header in `text`,
     /// and gives line numbers as counted in the whole text.
     #[inline]
-    fn read(&self, k: usize, text: &mut String, file: &str, bad_rows: BadRows) -> PieceRead {
+    fn read(
+        &self,
+        k: usize,
+        text: &mut String,
+        file: &str,
+        bad_rows: BadRows,
+        dates: DateWindow,
+    ) -> PieceRead {
         let (start, end) = (self.starts[k], self.starts[k + 1]);
         text.clear();
         text.push_str(self.header);
         text.push_str(&self.text[start..end]);
         let mut athletes = Athletes::default();
-        let result = read_session_days(file, text, bad_rows, |row| {
+        let result = read_session_days(file, text, bad_rows, dates, |row| {
             athletes.get(row.athlete_id).sessions.push(row.session);
         });
         // Only a piece with a bad row needs to count the lines before it.
@@ -510,6 +525,7 @@ pub fn metrics_csv(
             text,
         }),
         input.bad_rows,
+        input.dates,
         input.end,
     )?;
     Ok(MetricsCsv {
@@ -542,7 +558,7 @@ pub fn quality_reports(
     options: &QualityOptions,
     input: &InputOptions,
 ) -> Result<Vec<QualityReport>, CsvError> {
-    let inputs = read_inputs(sessions_csv, wellness_csv, input.bad_rows)?;
+    let inputs = read_inputs(sessions_csv, wellness_csv, input.bad_rows, input.dates)?;
     Ok(build_series(&inputs, input.end)
         .iter()
         .map(|s| quality::check(s, options))
@@ -567,7 +583,7 @@ mod tests {
             (BadRows::Skip, None),
             (BadRows::Skip, Some(jiff::civil::date(2020, 1, 20))),
         ] {
-            let inputs = read_inputs(sessions, Some(wellness), bad).unwrap();
+            let inputs = read_inputs(sessions, Some(wellness), bad, DateWindow::default()).unwrap();
             let read = read_series(
                 CsvFile {
                     name: "sessions.csv",
@@ -578,6 +594,7 @@ mod tests {
                     text: wellness,
                 }),
                 bad,
+                DateWindow::default(),
                 end,
             )
             .unwrap();
@@ -595,6 +612,7 @@ mod tests {
                     text: wellness,
                 }),
                 bad,
+                DateWindow::default(),
                 end,
             )
             .unwrap();
@@ -615,6 +633,7 @@ mod tests {
             },
             None,
             BadRows::Fail,
+            DateWindow::default(),
             None,
         );
         assert_eq!(fail.unwrap_err().line, 6);
@@ -646,7 +665,7 @@ mod tests {
             name: "sessions.csv",
             text,
         };
-        let (athletes, skipped) = read_session_rows(file, bad, parts)?;
+        let (athletes, skipped) = read_session_rows(file, bad, DateWindow::default(), parts)?;
         let rows = athletes
             .list
             .into_iter()
@@ -675,7 +694,8 @@ mod tests {
             let bad = large_sessions(&rows);
             let whole = rows_and_errors(&bad, BadRows::Fail, 1).unwrap_err();
             assert_eq!(rows_and_errors(&bad, BadRows::Fail, 3).unwrap_err(), whole);
-            let parsed = parse_sessions("sessions.csv", &bad, BadRows::Fail).unwrap_err();
+            let parsed = parse_sessions("sessions.csv", &bad, BadRows::Fail, DateWindow::default())
+                .unwrap_err();
             assert_eq!(parsed, whole);
         }
     }

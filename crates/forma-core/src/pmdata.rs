@@ -18,6 +18,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use crate::bounds::{self, Bound};
 use crate::canonical::CsvError;
 use crate::csv_text::{self, Record};
 use crate::types::{
@@ -72,6 +73,15 @@ impl<'a> File<'a> {
         } else {
             rows.remove(0).cells
         };
+        if let Some(twice) = csv_text::duplicate_column(&header) {
+            return Err(CsvError {
+                file: name.to_owned(),
+                line: 1,
+                column: twice.name.clone(),
+                value: header.join(","),
+                accepted: twice.accepted(),
+            });
+        }
         for column in required {
             if !header.iter().any(|h| h == column) {
                 return Err(CsvError {
@@ -101,7 +111,7 @@ impl<'a> File<'a> {
             line: row.line,
             column: column.to_owned(),
             value: e.value,
-            accepted: e.accepted.to_owned(),
+            accepted: e.accepted.into_owned(),
         }
     }
 
@@ -127,12 +137,13 @@ impl<'a> File<'a> {
         &self,
         row: &Record,
         column: &'static str,
-        max: f64,
-        accepted: &'static str,
+        bound: Bound,
     ) -> Result<Option<f64>, CsvError> {
         self.cell(row, column)
             .map(|c| {
-                crate::types::parse_number(column, c, 0.0, max, accepted)
+                bound
+                    .named(column)
+                    .parse(c)
                     .map_err(|e| self.error(row, column, e))
             })
             .transpose()
@@ -187,8 +198,8 @@ fn convert_srpe(
     for row in &f.rows {
         let session = (|| {
             let date = f.local_date(row, "end_date_time", tz)?;
-            let rpe = f.number(row, "perceived_exertion", 10.0, "an RPE from 0 to 10")?;
-            let minutes = f.number(row, "duration_min", 1440.0, "minutes from 0 to 1440")?;
+            let rpe = f.number(row, "perceived_exertion", bounds::RPE)?;
+            let minutes = f.number(row, "duration_min", bounds::DURATION_MIN)?;
             let (Some(rpe), Some(minutes)) = (rpe, minutes) else {
                 let column = if rpe.is_none() {
                     "perceived_exertion"
@@ -204,7 +215,15 @@ fn convert_srpe(
             Ok(Session {
                 athlete_id: id.clone(),
                 date,
-                sport: f.cell(row, "activity_names").and_then(sport_name),
+                sport: match f.cell(row, "activity_names").and_then(sport_name) {
+                    Some(sport) => {
+                        bounds::SPORT
+                            .check(&sport)
+                            .map_err(|e| f.error(row, "activity_names", e))?;
+                        Some(sport)
+                    }
+                    None => None,
+                },
                 duration_min: Some(minutes),
                 rpe: Some(rpe),
                 load: rpe * minutes,
@@ -240,7 +259,7 @@ fn convert_wellness(
     out: &mut Converted,
 ) -> Result<(), CsvError> {
     let f = File::new("pmsys/wellness.csv", text, &["effective_time_frame"])?;
-    const SCALE: &str = "a number from 0 to 10, or an empty cell";
+    let scale = bounds::WELLNESS_SCALE;
     let mut rows: Vec<(Timestamp, &Record)> = Vec::with_capacity(f.rows.len());
     for row in &f.rows {
         let stamp = f.cell(row, "effective_time_frame").unwrap_or("");
@@ -262,13 +281,13 @@ fn convert_wellness(
     for (t, row) in rows {
         let parsed = (|| {
             Ok::<_, CsvError>([
-                f.number(row, "sleep_duration_h", 24.0, "hours from 0 to 24")?,
-                f.number(row, "sleep_quality", 10.0, SCALE)?,
-                f.number(row, "fatigue", 10.0, SCALE)?,
-                f.number(row, "soreness", 10.0, SCALE)?,
-                f.number(row, "stress", 10.0, SCALE)?,
-                f.number(row, "mood", 10.0, SCALE)?,
-                f.number(row, "readiness", 10.0, SCALE)?,
+                f.number(row, "sleep_duration_h", bounds::SLEEP_H)?,
+                f.number(row, "sleep_quality", scale)?,
+                f.number(row, "fatigue", scale)?,
+                f.number(row, "soreness", scale)?,
+                f.number(row, "stress", scale)?,
+                f.number(row, "mood", scale)?,
+                f.number(row, "readiness", scale)?,
             ])
         })();
         let items = match parsed {
@@ -340,13 +359,9 @@ fn convert_resting_hr(
         let Some(bpm) = item["value"]["value"].as_f64().filter(|v| *v > 0.0) else {
             continue;
         };
-        if !(20.0..=200.0).contains(&bpm) {
-            out.skipped.push(error(
-                i + 1,
-                "value",
-                bpm.to_string(),
-                "a resting heart rate from 20 to 200 bpm",
-            ));
+        if let Err(e) = bounds::RESTING_HR.check(bpm) {
+            out.skipped
+                .push(error(i + 1, "value", e.value, &e.accepted));
             continue;
         }
         days.entry(date)
@@ -396,6 +411,10 @@ fn convert_injuries(
                 ));
                 continue;
             };
+            if let Err(e) = bounds::BODY_PART.check(body_part) {
+                out.skipped.push(f.error(row, "injuries", e));
+                continue;
+            }
             match severity.parse::<EventSeverity>() {
                 Ok(severity) => out.events.push(Event {
                     athlete_id: id.clone(),

@@ -2,6 +2,7 @@
 //! went wrong. Raw text becomes these types at the boundary (`FromStr`,
 //! `TryFrom`), so the rest of the crate never sees an unchecked value.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -18,15 +19,16 @@ pub struct ValueError {
     /// The text as given.
     pub value: String,
     /// What the field accepts, in words.
-    pub accepted: &'static str,
+    pub accepted: Cow<'static, str>,
 }
 
 impl ValueError {
-    pub(crate) fn new(field: &'static str, value: &str, accepted: &'static str) -> Self {
+    /// An error for `field`: `value` as given, and what would be accepted.
+    pub fn new(field: &'static str, value: &str, accepted: &'static str) -> Self {
         Self {
             field,
             value: value.to_owned(),
-            accepted,
+            accepted: Cow::Borrowed(accepted),
         }
     }
 }
@@ -43,8 +45,9 @@ impl fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
-/// An athlete's identifier: 1 to 64 characters from `A-Z a-z 0-9 - _ .`, so it
-/// is safe in a CSV cell, a file name and a URL.
+/// An athlete's identifier: 1 to 64 characters from `A-Z a-z 0-9 - _ .`, the
+/// first a letter or digit, so it is safe in a CSV cell (a spreadsheet reads
+/// nothing in it as a formula), a file name and a URL.
 ///
 /// ```
 /// use forma_core::types::AthleteId;
@@ -57,7 +60,7 @@ impl std::error::Error for ValueError {}
 pub struct AthleteId(String);
 
 const ATHLETE_ID_ACCEPTED: &str =
-    "1 to 64 characters, each a letter, digit, '-', '_' or '.' (for example p01)";
+    "1 to 64 characters, each a letter, digit, '-', '_' or '.', starting with a letter or digit (for example p01)";
 
 impl AthleteId {
     /// The identifier as text.
@@ -67,8 +70,8 @@ impl AthleteId {
 
     /// Checks `s` without copying it, for readers that keep borrowing the text.
     pub(crate) fn check(s: &str) -> Result<(), ValueError> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
+        let ok = s.len() <= 64
+            && s.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         if ok {
@@ -387,7 +390,7 @@ mod tests {
 
     #[test]
     fn athlete_id_rejects_spaces_commas_and_empty_text_and_says_what_is_accepted() {
-        for bad in ["", "a b", "a,b", &"x".repeat(65)] {
+        for bad in ["", "a b", "a,b", &"x".repeat(65), "-1+2", ".p01"] {
             let err = bad.parse::<AthleteId>().unwrap_err();
             assert!(err.to_string().contains("letter, digit"), "{err}");
         }

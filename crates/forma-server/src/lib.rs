@@ -20,3 +20,13 @@ pub mod training;
 
 pub use app::{Application, ShutdownSignal};
 pub use config::ServeConfig;
+
+/// The days a record may fall on today ([`forma_core::bounds::DateWindow`]): from
+/// 1900 to ten years after today's date in UTC (a time zone's day either way
+/// makes no difference to a ten-year window).
+pub fn record_dates() -> forma_core::bounds::DateWindow {
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    forma_core::bounds::DateWindow::new(today)
+}

@@ -107,7 +107,7 @@ fn a_bad_row_stops_with_file_line_column_value_and_leaves_existing_output_alone(
         "line 3",
         "duration_min",
         "sixty",
-        "minutes from 0 to 1440",
+        "from 0 to 1440 minutes",
     ] {
         assert!(
             stderr.contains(expected),

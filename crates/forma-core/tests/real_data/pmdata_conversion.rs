@@ -1,5 +1,6 @@
 //! Every PMData participant converts, and the totals match SOURCE.txt.
 
+use forma_core::bounds::DateWindow;
 use forma_core::canonical::{
     parse_events, parse_sessions, parse_wellness, write_events, write_sessions, write_wellness,
     BadRows,
@@ -60,17 +61,26 @@ fn converted_pmdata_round_trips_through_canonical_csv_and_runs_end_to_end() {
     let s_csv = write_sessions(&sessions);
     let w_csv = write_wellness(&wellness);
     assert_eq!(
-        parse_sessions("s", &s_csv, BadRows::Fail).unwrap().records,
+        parse_sessions("s", &s_csv, BadRows::Fail, DateWindow::default())
+            .unwrap()
+            .records,
         sessions
     );
     assert_eq!(
-        parse_wellness("w", &w_csv, BadRows::Fail).unwrap().records,
+        parse_wellness("w", &w_csv, BadRows::Fail, DateWindow::default())
+            .unwrap()
+            .records,
         wellness
     );
     assert_eq!(
-        parse_events("e", &write_events(&events), BadRows::Fail)
-            .unwrap()
-            .records,
+        parse_events(
+            "e",
+            &write_events(&events),
+            BadRows::Fail,
+            DateWindow::default()
+        )
+        .unwrap()
+        .records,
         events
     );
 

@@ -9,7 +9,7 @@ use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
 use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
-use forma_core::types::{parse_date, Event, WellnessEntry};
+use forma_core::types::{Event, WellnessEntry};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
@@ -203,9 +203,10 @@ async fn add_session(
     Path(id): Path<String>,
     Json(input): Json<NewSession>,
 ) -> Result<(StatusCode, Json<SessionRecord>), AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
+    let (athlete, profile) = profile(&state, &id).await?;
     let session_id = input.id.clone().unwrap_or_else(new_id);
-    let session = input.into_session(athlete.clone())?;
+    let dates = crate::record_dates().born_in(profile.birth_year);
+    let session = input.into_session(athlete.clone(), dates)?;
     let mut tx = state.pool.begin().await?;
     let added = records::insert_session(&mut tx, &session_id, &session, None).await?;
     let stored = SessionRecord {
@@ -246,8 +247,10 @@ async fn put_wellness(
     Path((id, date)): Path<(String, String)>,
     Json(input): Json<NewWellness>,
 ) -> Result<Json<WellnessEntry>, AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
-    let date = parse_date(&date)?;
+    let (athlete, profile) = profile(&state, &id).await?;
+    let date = crate::record_dates()
+        .born_in(profile.birth_year)
+        .parse("date", &date)?;
     let entry = input.into_entry(athlete.clone(), date)?;
     let mut tx = state.pool.begin().await?;
     let (outcome, before) = records::upsert_wellness(&mut tx, &entry).await?;
@@ -278,8 +281,9 @@ async fn add_event(
     Path(id): Path<String>,
     Json(input): Json<NewEvent>,
 ) -> Result<(StatusCode, Json<Event>), AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
-    let event = input.into_event(athlete.clone())?;
+    let (athlete, profile) = profile(&state, &id).await?;
+    let dates = crate::record_dates().born_in(profile.birth_year);
+    let event = input.into_event(athlete.clone(), dates)?;
     let event_id = new_id();
     let mut tx = state.pool.begin().await?;
     records::insert_event(&mut tx, &event_id, &event, None).await?;

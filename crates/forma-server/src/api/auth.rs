@@ -59,6 +59,10 @@ async fn login(
     headers: HeaderMap,
     Json(input): Json<LoginRequest>,
 ) -> Result<Response, AppError> {
+    // No account has a longer email or password; refused before any is kept in
+    // the limiter's memory or hashed.
+    forma_core::bounds::EMAIL.check(input.email.trim())?;
+    forma_core::bounds::PASSWORD.check(&input.password)?;
     let email = input.email.trim().to_lowercase();
     let email_key = format!("email:{email}");
     let mut keys = vec![email_key.clone()];

@@ -91,13 +91,18 @@ async fn create(
     Path(id): Path<String>,
     Json(input): Json<NewLabel>,
 ) -> Result<(StatusCode, Json<Label>), AppError> {
-    let athlete = athlete_id(&state, &id).await?;
+    let (athlete, profile) = super::athlete_profile(&state, &id).await?;
     let label = input.into_label(
         athlete.clone(),
         &user.account.email,
         &user.account.display_name,
         &now(),
     )?;
+    let dates = crate::record_dates().born_in(profile.birth_year);
+    dates.check("date", label.date)?;
+    if let Some(end) = label.end_date {
+        dates.check("end_date", end)?;
+    }
     let mut tx = state.pool.begin().await?;
     if let Some(existing) = stored::by_id(&mut tx, &label.id).await? {
         if existing.athlete_id != athlete {

@@ -125,6 +125,7 @@ async fn saved(
 }
 
 fn valid(plan: &Plan) -> Result<(), AppError> {
+    crate::record_dates().check("plan.start", plan.start)?;
     plan.validate().map_err(|e| AppError::Invalid {
         field: format!("plan.{}", e.field),
         message: format!("plan.{e}"),
@@ -215,11 +216,8 @@ async fn save(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    if note.is_some_and(|n| n.chars().count() > 2000) {
-        return Err(AppError::Invalid {
-            field: "note".to_owned(),
-            message: "note: at most 2,000 characters".to_owned(),
-        });
+    if let Some(note) = note {
+        forma_core::bounds::PLAN_NOTE.check(note)?;
     }
     let projection = project(&state, &athlete, &input.plan, None).await?;
     let history = records::athlete_data(&state.pool, &athlete, None, None)

@@ -120,8 +120,8 @@ async fn decide(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    if note.is_some_and(|n| n.chars().count() > 1000) {
-        return Err(invalid("note", "note: at most 1,000 characters".to_owned()));
+    if let Some(note) = note {
+        forma_core::bounds::DECISION_NOTE.check(note)?;
     }
     let (action, reason_code) = match input.decision.as_str() {
         "accept" => (recommended, None),

@@ -1,6 +1,7 @@
 //! Creating accounts, for the admin API and `forma user add` alike: one set of rules.
 
 use forma_core::api::{NewAccount, Role, UserAccount};
+use forma_core::bounds;
 
 use crate::error::AppError;
 use crate::store::audit::{self, Actor, Change};
@@ -29,6 +30,11 @@ pub async fn create(
     input: &NewAccount,
     actor: &Actor,
 ) -> Result<UserAccount, AppError> {
+    bounds::EMAIL.check(input.email.trim())?;
+    bounds::PASSWORD.check(&input.password)?;
+    if let Some(name) = &input.display_name {
+        bounds::DISPLAY_NAME.check(name.trim())?;
+    }
     let email = input.email.trim().to_lowercase();
     let well_formed = email
         .split_once('@')

@@ -103,7 +103,13 @@ fn read_rows(
         name: &sessions_name,
         text: &sessions_text,
     };
-    Ok(pipeline::read_athlete_rows(sessions, wellness, bad, None)?)
+    Ok(pipeline::read_athlete_rows(
+        sessions,
+        wellness,
+        bad,
+        crate::record_dates(),
+        None,
+    )?)
 }
 
 /// As [`read_text`], reading a large file a part per core: copying it is most of
@@ -152,8 +158,13 @@ fn read_in_parts(_path: &Path) -> Option<String> {
 
 /// Reads the canonical files, naming each by the path the user gave in any error.
 fn read_inputs(sessions: &Path, wellness: Option<&Path>, bad: BadRows) -> anyhow::Result<Inputs> {
-    let parsed =
-        canonical::parse_sessions(&sessions.display().to_string(), &read_text(sessions)?, bad)?;
+    let dates = crate::record_dates();
+    let parsed = canonical::parse_sessions(
+        &sessions.display().to_string(),
+        &read_text(sessions)?,
+        bad,
+        dates,
+    )?;
     let mut inputs = Inputs {
         sessions: parsed.records,
         wellness: Vec::new(),
@@ -161,7 +172,7 @@ fn read_inputs(sessions: &Path, wellness: Option<&Path>, bad: BadRows) -> anyhow
     };
     if let Some(path) = wellness {
         let parsed =
-            canonical::parse_wellness(&path.display().to_string(), &read_text(path)?, bad)?;
+            canonical::parse_wellness(&path.display().to_string(), &read_text(path)?, bad, dates)?;
         inputs.wellness = parsed.records;
         inputs.skipped.extend(parsed.skipped);
     }

@@ -85,9 +85,25 @@ pub async fn import_activities(
         rejected: Vec::new(),
     };
     let mut sessions = Vec::new();
+    let dates = crate::record_dates().born_in(athlete.birth_year);
     for file in files {
         match forma_activity::parse(&file.name, &file.bytes) {
-            Ok(summary) => sessions.push((session_of(&summary, &athlete)?, summary.start)),
+            Ok(summary) => {
+                let session = session_of(&summary, &athlete)?;
+                match dates.check("date", session.date) {
+                    Ok(_) => sessions.push((session, summary.start)),
+                    Err(error) => report.rejected.push(RejectedRow {
+                        file: file.name.clone(),
+                        row: None,
+                        column: Some("date".to_owned()),
+                        value: Some(error.value.clone()),
+                        reason: format!(
+                            "the activity started on {}: expected {}",
+                            error.value, error.accepted
+                        ),
+                    }),
+                }
+            }
             Err(error) => report.rejected.push(RejectedRow {
                 file: file.name.clone(),
                 row: None,

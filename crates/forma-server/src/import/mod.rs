@@ -8,8 +8,9 @@ pub mod labels;
 use std::collections::{BTreeSet, HashMap};
 
 use forma_core::api::{ImportReport, RejectedRow};
+use forma_core::bounds::DateWindow;
 use forma_core::canonical::{self, BadRows, CsvError};
-use forma_core::types::{AthleteId, Event, Session, WellnessEntry};
+use forma_core::types::{AthleteId, Date, Event, Session, WellnessEntry};
 
 use crate::store::athletes::{self, NewAthlete};
 use crate::store::audit::{self, Actor, Change};
@@ -62,7 +63,77 @@ pub struct Records {
     pub athletes: Vec<AthleteId>,
 }
 
+/// Keeps the records dated within their athlete's window and returns the others
+/// as rejected rows (`lines`, when given, are the records' lines in the file).
+fn keep_within<T>(
+    records: &mut Vec<T>,
+    key: impl Fn(&T) -> (&AthleteId, Date),
+    file: &str,
+    lines: Option<&[usize]>,
+    dates: DateWindow,
+    born: &HashMap<String, i32>,
+) -> Vec<RejectedRow> {
+    let mut rejected = Vec::new();
+    let mut index = 0;
+    records.retain(|record| {
+        let (athlete, date) = key(record);
+        let line = lines.and_then(|lines| lines.get(index).copied());
+        index += 1;
+        let window = dates.born_in(born.get(athlete.as_str()).copied());
+        match window.check("date", date) {
+            Ok(_) => true,
+            Err(error) => {
+                rejected.push(RejectedRow {
+                    file: file.to_owned(),
+                    row: line,
+                    column: Some("date".to_owned()),
+                    value: Some(error.value.clone()),
+                    reason: format!("{athlete}: expected {}", error.accepted),
+                });
+                false
+            }
+        }
+    });
+    rejected
+}
+
 impl Records {
+    /// Leaves out, and lists, every record dated outside its athlete's window
+    /// (before 1900 or their birth year, or more than ten years ahead).
+    fn keep_dated(
+        &mut self,
+        file: &str,
+        lines: Option<&[usize]>,
+        dates: DateWindow,
+        born: &HashMap<String, i32>,
+    ) -> Vec<RejectedRow> {
+        let mut rejected = keep_within(
+            &mut self.sessions,
+            |s| (&s.athlete_id, s.date),
+            file,
+            lines,
+            dates,
+            born,
+        );
+        rejected.extend(keep_within(
+            &mut self.wellness,
+            |w| (&w.athlete_id, w.date),
+            file,
+            lines,
+            dates,
+            born,
+        ));
+        rejected.extend(keep_within(
+            &mut self.events,
+            |e| (&e.athlete_id, e.date),
+            file,
+            lines,
+            dates,
+            born,
+        ));
+        rejected
+    }
+
     fn athletes(&self) -> BTreeSet<&AthleteId> {
         self.athletes
             .iter()
@@ -127,29 +198,38 @@ pub async fn import_canonical(
         ));
     };
     let mut records = Records::default();
-    let parsed = match kind {
-        CanonicalKind::Sessions => {
-            canonical::parse_sessions(file, text, BadRows::Skip).map(|parsed| {
-                records.sessions = parsed.records;
-                parsed.skipped
-            })
-        }
-        CanonicalKind::Wellness => {
-            canonical::parse_wellness(file, text, BadRows::Skip).map(|parsed| {
-                records.wellness = parsed.records;
-                parsed.skipped
-            })
-        }
-        CanonicalKind::Events => canonical::parse_events(file, text, BadRows::Skip).map(|parsed| {
-            records.events = parsed.records;
-            parsed.skipped
-        }),
-    };
+    let dates = crate::record_dates();
+    let mut lines = Vec::new();
+    let parsed =
+        match kind {
+            CanonicalKind::Sessions => canonical::parse_sessions(file, text, BadRows::Skip, dates)
+                .map(|parsed| {
+                    records.sessions = parsed.records;
+                    lines = parsed.lines;
+                    parsed.skipped
+                }),
+            CanonicalKind::Wellness => canonical::parse_wellness(file, text, BadRows::Skip, dates)
+                .map(|parsed| {
+                    records.wellness = parsed.records;
+                    lines = parsed.lines;
+                    parsed.skipped
+                }),
+            CanonicalKind::Events => {
+                canonical::parse_events(file, text, BadRows::Skip, dates).map(|parsed| {
+                    records.events = parsed.records;
+                    lines = parsed.lines;
+                    parsed.skipped
+                })
+            }
+        };
     let skipped = match parsed {
         Ok(skipped) => skipped,
         Err(header) => return Ok(refused(file, vec![rejected_from_csv(&header)])),
     };
-    let rejected: Vec<RejectedRow> = skipped.iter().map(rejected_from_csv).collect();
+    let mut rejected: Vec<RejectedRow> = skipped.iter().map(rejected_from_csv).collect();
+    let born = athletes::birth_years(pool, &destination.team).await?;
+    rejected.extend(records.keep_dated(file, Some(&lines), dates, &born));
+    rejected.sort_by_key(|row| row.row);
     if !rejected.is_empty() && !destination.skip_bad {
         return Ok(refused(file, rejected));
     }
@@ -404,7 +484,7 @@ pub async fn import_pmdata(
     actor: &Actor,
 ) -> anyhow::Result<ImportReport> {
     let team = crate::commands::convert::read_pmdata(dir)?;
-    let records = Records {
+    let mut records = Records {
         sessions: team.converted.sessions,
         wellness: team.converted.wellness,
         events: team.converted.events,
@@ -412,12 +492,19 @@ pub async fn import_pmdata(
     };
     // Rows PMData itself leaves incomplete (a session without RPE) are listed, and the
     // rest is stored: the folder is a whole export, not a file a coach can fix.
-    let rejected = team
+    let mut rejected: Vec<RejectedRow> = team
         .converted
         .skipped
         .iter()
         .map(rejected_from_csv)
         .collect();
+    let born = athletes::birth_years(pool, &destination.team).await?;
+    rejected.extend(records.keep_dated(
+        &dir.display().to_string(),
+        None,
+        crate::record_dates(),
+        &born,
+    ));
     let names = team
         .participants
         .iter()

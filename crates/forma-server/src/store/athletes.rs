@@ -205,6 +205,26 @@ pub async fn teams_of(
     Ok(found)
 }
 
+/// The birth years of a team's athletes, for those that have one.
+///
+/// # Errors
+/// When the database fails.
+pub async fn birth_years(
+    pool: &Pool,
+    team: &str,
+) -> Result<std::collections::HashMap<String, i32>, sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT id, birth_year FROM athletes WHERE team_id = $1 AND birth_year IS NOT NULL",
+    )
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, year)| Some((id, i32::try_from(year).ok()?)))
+        .collect())
+}
+
 /// Marks the athletes' data as changed, so cached figures are recomputed.
 ///
 /// # Errors

