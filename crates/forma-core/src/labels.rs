@@ -1268,13 +1268,17 @@ pub fn athlete_queue(input: &QueueInput<'_>) -> Vec<QueueItem> {
         }
     }
 
-    if let (Some(first), Some(_)) = (session_days.first(), session_days.last()) {
-        let start = *first;
+    // Over the athlete's current history, as every series is: the work grows
+    // with the days that have data, not with the calendar.
+    let span = crate::series::history_span(session_days.iter().copied(), Some(as_of));
+    if let Some((start, _)) = span {
         let len = usize::try_from(as_of - start + 1).unwrap_or(0);
         let mut load = vec![0.0; len];
         for record in &known {
-            let i = (epoch_day(record.session.date) - start) as usize;
-            if record.session.load.is_finite() {
+            let Ok(i) = usize::try_from(epoch_day(record.session.date) - start) else {
+                continue;
+            };
+            if record.session.load.is_finite() && i < len {
                 load[i] += record.session.load;
             }
         }

@@ -20,9 +20,13 @@ const VARIANTS: [(PmcVariant, &str); 3] = [
     (PmcVariant::Intervals, "intervals"),
 ];
 
+/// The most days one series answer covers: ten years.
+pub const MAX_SERIES_DAYS: usize = 3653;
+
 /// Every metric for `athlete` from their first day with data up to `to` (or their
-/// last day), returned for the days `from..=to`. Metrics are computed over the whole
-/// history so that a window's first days carry their true values.
+/// last day), returned for the days `from..=to`, at most the last
+/// [`MAX_SERIES_DAYS`] of them. Metrics are computed over the athlete's history
+/// ([`DailySeries::build`]) so that a window's first days carry their true values.
 pub fn series(
     athlete: &AthleteId,
     sessions: &[Session],
@@ -41,6 +45,7 @@ pub fn series(
     let start = from.map_or(0, |from| {
         usize::try_from(epoch_day(from) - epoch_day(full.start)).unwrap_or(0)
     });
+    let start = start.max(full.len().saturating_sub(MAX_SERIES_DAYS));
     let range = start.min(full.len())..full.len();
     let options = MetricsOptions::default();
     let metrics = DailyMetrics::compute(&full, &options);
@@ -157,8 +162,20 @@ pub fn status(
         return status;
     };
     let last = series.len() - 1;
-    if let Some(day) = series.observed.iter().rposition(|observed| *observed) {
-        let date = series.date(day);
+    // From the records: data more than a history's gap ago is not in the series.
+    let last_data = sessions
+        .iter()
+        .filter(|s| s.athlete_id == profile.id)
+        .map(|s| s.date)
+        .chain(
+            wellness
+                .iter()
+                .filter(|w| w.athlete_id == profile.id)
+                .map(|w| w.date),
+        )
+        .filter(|date| *date <= as_of)
+        .max();
+    if let Some(date) = last_data {
         status.last_data = Some(date);
         status.days_since_data = Some(i64::from(epoch_day(as_of) - epoch_day(date)));
     }

@@ -1,5 +1,13 @@
 //! One athlete's day-by-day record: load summed per local date, zero on days
 //! without sessions, and a separate `observed` flag for days with any data at all.
+//!
+//! A series covers the athlete's current history: after more than
+//! [`MAX_GAP_DAYS`] without any data the history starts afresh, as for a new
+//! athlete. Every load metric has then forgotten what came before (the rolling
+//! windows hold 28 days, fitness decays to under 0.02% of its value in a year), so
+//! nothing shown changes in substance, and the work of every figure grows with the
+//! days that have data, not with the calendar: one session typed as 1920 instead
+//! of 2020 adds one day, not a century.
 
 use std::collections::BTreeMap;
 
@@ -7,6 +15,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Session, WellnessEntry};
+
+/// The longest run of days without any data that a history carries over.
+pub const MAX_GAP_DAYS: i32 = 365;
 
 /// One athlete's continuous daily series from `start`, one entry per day.
 ///
@@ -70,6 +81,11 @@ impl DailySeries {
     /// when given (records after `end` are left out; days up to `end` are added as
     /// unobserved rest). `device_days` are days with device data (a watch sync) that
     /// appear in neither list. Returns `None` when nothing falls on or before `end`.
+    ///
+    /// Only the current history counts: the series starts after the last run of
+    /// more than [`MAX_GAP_DAYS`] days without data, and when the last data lies
+    /// further back than that from `end`, it is the [`MAX_GAP_DAYS`] days before
+    /// `end`, all unobserved rest.
     pub fn build(
         athlete: &AthleteId,
         sessions: &[Session],
@@ -124,23 +140,13 @@ impl DailySeries {
         observed_days: &[i32],
         end_day: Option<i32>,
     ) -> bool {
-        let in_range = |d: i32| end_day.is_none_or(|e| d <= e);
         let days = sessions
             .iter()
             .map(|s| s.day)
-            .chain(observed_days.iter().copied())
-            .filter(|d| in_range(*d));
-        let (mut first, mut last) = (i32::MAX, i32::MIN);
-        for d in days {
-            first = first.min(d);
-            last = last.max(d);
-        }
-        if first > last {
+            .chain(observed_days.iter().copied());
+        let Some((first, last)) = history_span(days, end_day) else {
             return false;
-        }
-        if let Some(e) = end_day {
-            last = e;
-        }
+        };
         let Ok(n) = usize::try_from(last - first + 1) else {
             return false;
         };
@@ -185,6 +191,77 @@ impl DailySeries {
             max_rpe: vec![None; n],
             observed: vec![true; n],
         }
+    }
+}
+
+/// The first and last day of the current history of the days with data in
+/// `days` ([`DailySeries::build`]): up to `end_day` when given, from the first day
+/// with data after the last run of more than [`MAX_GAP_DAYS`] empty days, or the
+/// [`MAX_GAP_DAYS`] days before `end_day` when the last data is further back.
+/// `None` when no day falls on or before `end_day`.
+pub(crate) fn history_span(
+    days: impl Iterator<Item = i32> + Clone,
+    end_day: Option<i32>,
+) -> Option<(i32, i32)> {
+    let days = days.filter(move |d| end_day.is_none_or(|e| *d <= e));
+    let (mut first, mut last) = (i32::MAX, i32::MIN);
+    for d in days.clone() {
+        first = first.min(d);
+        last = last.max(d);
+    }
+    if first > last {
+        return None;
+    }
+    if last - first > MAX_GAP_DAYS {
+        first = history_start(days, first, last);
+    }
+    if let Some(e) = end_day {
+        if e - last > MAX_GAP_DAYS {
+            first = e - MAX_GAP_DAYS;
+        }
+        last = e;
+    }
+    Some((first, last))
+}
+
+/// The first day of the last history in `days` (all within `first..=last`): the
+/// first day with data after the last run of more than [`MAX_GAP_DAYS`] empty days.
+/// One bit per day, so a long span costs a little memory, not a series.
+fn history_start(days: impl Iterator<Item = i32>, first: i32, last: i32) -> i32 {
+    let span = usize::try_from(last - first + 1).unwrap_or(0);
+    let mut has_data = vec![0u64; span.div_ceil(64)];
+    for d in days {
+        if let Ok(i) = usize::try_from(d - first) {
+            if let Some(word) = has_data.get_mut(i / 64) {
+                *word |= 1 << (i % 64);
+            }
+        }
+    }
+    let mut next_with_data = last;
+    let mut day = last;
+    while day > first {
+        day -= 1;
+        let i = (day - first) as usize;
+        let word = has_data[i / 64];
+        if word == 0 && i % 64 == 63 {
+            // A whole empty word: 64 days at once.
+            day -= 63;
+            if next_with_data - day - 1 > MAX_GAP_DAYS {
+                return next_with_data;
+            }
+            continue;
+        }
+        if word & (1 << (i % 64)) != 0 {
+            if next_with_data - day - 1 > MAX_GAP_DAYS {
+                return next_with_data;
+            }
+            next_with_data = day;
+        }
+    }
+    if next_with_data - first - 1 > MAX_GAP_DAYS {
+        next_with_data
+    } else {
+        first
     }
 }
 
@@ -268,6 +345,85 @@ mod tests {
         let cut = DailySeries::build(&p01, &sessions, &[], &[], Some(date(2020, 1, 2))).unwrap();
         assert_eq!(cut.load, [150.0, 0.0]);
         assert!(DailySeries::build(&p01, &sessions, &[], &[], Some(date(2019, 1, 1))).is_none());
+    }
+
+    fn days(n: i64, from: Date) -> Vec<Session> {
+        (0..n)
+            .map(|i| {
+                let d = from.checked_add(jiff::Span::new().days(i)).unwrap();
+                session("p01", d, 100.0 + (i % 7) as f64 * 20.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_year_without_data_starts_the_history_afresh_so_a_typo_adds_a_day_not_a_century() {
+        let p01: AthleteId = "p01".parse().unwrap();
+        let mut sessions = days(120, date(2020, 1, 1));
+        sessions.push(session("p01", date(1920, 1, 1), 500.0));
+        let s = DailySeries::build(&p01, &sessions, &[], &[], Some(date(2020, 4, 29))).unwrap();
+        assert_eq!(s.start, date(2020, 1, 1));
+        assert_eq!(s.len(), 120);
+
+        // Exactly MAX_GAP_DAYS empty days are carried over; one more is not.
+        let before = date(2020, 1, 1)
+            .checked_sub(jiff::Span::new().days(366))
+            .unwrap();
+        let kept = [
+            session("p01", before, 1.0),
+            session("p01", date(2020, 1, 1), 1.0),
+        ];
+        let s = DailySeries::build(&p01, &kept, &[], &[], None).unwrap();
+        assert_eq!((s.start, s.len()), (before, 367));
+        let earlier = before.yesterday().unwrap();
+        let apart = [
+            session("p01", earlier, 1.0),
+            session("p01", date(2020, 1, 1), 1.0),
+        ];
+        let s = DailySeries::build(&p01, &apart, &[], &[], None).unwrap();
+        assert_eq!((s.start, s.len()), (date(2020, 1, 1), 1));
+
+        // Long gaps far apart, found across whole empty words of the bitmap.
+        let scattered: Vec<Session> = (0..40)
+            .map(|k| session("p01", date(1950 + 2 * k, 6, 1), 1.0))
+            .chain(days(3, date(2030, 6, 1)))
+            .collect();
+        let s = DailySeries::build(&p01, &scattered, &[], &[], None).unwrap();
+        assert_eq!((s.start, s.len()), (date(2030, 6, 1), 3));
+
+        // Nothing for more than a year before the end: a year of unobserved rest.
+        let s = DailySeries::build(&p01, &sessions, &[], &[], Some(date(2040, 1, 1))).unwrap();
+        assert_eq!(s.len(), MAX_GAP_DAYS as usize + 1);
+        assert!(s.observed.iter().all(|o| !o) && s.load.iter().all(|l| *l == 0.0));
+    }
+
+    #[test]
+    fn starting_afresh_after_a_year_changes_fitness_by_less_than_a_fiftieth_of_a_percent() {
+        use crate::metrics::{DailyMetrics, MetricsOptions};
+        let p01: AthleteId = "p01".parse().unwrap();
+        let old = days(200, date(2017, 1, 1));
+        let new_start = date(2018, 10, 1);
+        let mut all = old.clone();
+        all.extend(days(100, new_start));
+        let fresh = DailySeries::build(&p01, &all, &[], &[], None).unwrap();
+        assert_eq!(fresh.start, new_start);
+        // The same days with the old history kept as zeros in between.
+        let span = (epoch_day(fresh.end()) - epoch_day(date(2017, 1, 1)) + 1) as usize;
+        let mut load = vec![0.0; span];
+        for s in &all {
+            load[(epoch_day(s.date) - epoch_day(date(2017, 1, 1))) as usize] += s.load;
+        }
+        let whole = DailySeries::from_loads(p01, date(2017, 1, 1), load);
+        let options = MetricsOptions::default();
+        let (a, b) = (
+            DailyMetrics::compute(&fresh, &options),
+            DailyMetrics::compute(&whole, &options),
+        );
+        let peak = b.ctl.iter().copied().fold(0.0, f64::max);
+        let (last_a, last_b) = (a.ctl.len() - 1, b.ctl.len() - 1);
+        assert!((a.ctl[last_a] - b.ctl[last_b]).abs() < 2e-4 * peak);
+        assert_eq!(a.acute_rac[last_a], b.acute_rac[last_b]);
+        assert_eq!(a.chronic_rac[last_a], b.chronic_rac[last_b]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
 use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
-use forma_core::types::{Event, WellnessEntry};
+use forma_core::types::{epoch_day, Event, WellnessEntry};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
@@ -74,7 +74,8 @@ async fn details(
 }
 
 /// `GET /api/athletes/{id}/series?from=&to=`: every metric per day. `to` defaults to
-/// the team's day (today, or the fixed day of an archived team).
+/// the team's day (today, or the fixed day of an archived team); the window covers
+/// at most ten years (`overview::MAX_SERIES_DAYS`), by default the last ten.
 async fn series(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -94,6 +95,18 @@ async fn series(
                 from.map(|d| d.to_string()).unwrap_or_default()
             ),
         });
+    }
+    if let Some(from) = from {
+        let days = epoch_day(to) - epoch_day(from) + 1;
+        if usize::try_from(days).is_ok_and(|days| days > overview::MAX_SERIES_DAYS) {
+            return Err(AppError::Invalid {
+                field: "from".to_owned(),
+                message: format!(
+                    "from {from} to {to} is {days} days; a series covers at most {} days (ten years): ask for a shorter window",
+                    overview::MAX_SERIES_DAYS
+                ),
+            });
+        }
     }
     let key = SeriesKey {
         athlete: athlete.as_str().to_owned(),

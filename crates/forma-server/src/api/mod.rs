@@ -117,18 +117,22 @@ pub fn router(state: &AppState) -> Router<AppState> {
         })
 }
 
-/// Reads an optional date query parameter.
+/// Reads an optional date query parameter: a day in the window every record
+/// keeps to ([`crate::record_dates`]), so no query asks for work over centuries.
 ///
 /// # Errors
 /// [`AppError::Invalid`] naming the parameter.
 pub fn query_date(field: &str, value: Option<&str>) -> Result<Option<Date>, AppError> {
+    let window = crate::record_dates();
     value
         .filter(|text| !text.is_empty())
         .map(|text| {
-            parse_date(text).map_err(|error| AppError::Invalid {
-                field: field.to_owned(),
-                message: format!("{field}: {error}"),
-            })
+            parse_date(text)
+                .and_then(|date| window.check("date", date))
+                .map_err(|error| AppError::Invalid {
+                    field: field.to_owned(),
+                    message: format!("{field}: {error}"),
+                })
         })
         .transpose()
 }

@@ -301,3 +301,67 @@ async fn a_csv_import_stores_values_at_their_limits_and_refuses_one_past_naming_
     );
     let _ = server.stop().await;
 }
+
+async fn series_status(server: &TestServer, query: &str) -> (u16, serde_json::Value) {
+    let response = server
+        .client
+        .get(server.url(&format!("/api/athletes/p01/series{query}")))
+        .send()
+        .await
+        .expect("request");
+    (
+        response.status().as_u16(),
+        response.json().await.expect("JSON body"),
+    )
+}
+
+#[tokio::test]
+async fn a_series_window_of_ten_thousand_years_is_refused_with_the_range_it_may_cover() {
+    let server = TestServer::start_with_demo().await;
+    let (status, body) = series_status(&server, "?from=0000-01-01&to=9999-12-31").await;
+    refused(status, &body, "from", "a day from 1900-01-01 to");
+    let (status, body) = series_status(&server, "?to=2500-01-01").await;
+    refused(status, &body, "to", "a day from 1900-01-01 to");
+    let (status, body) = series_status(&server, "?from=1900-01-01&to=2020-03-31").await;
+    refused(status, &body, "from", "at most 3653 days (ten years)");
+    let (status, body) = series_status(&server, "?from=2010-04-01&to=2020-03-31").await;
+    assert_eq!(status, 200, "ten years is accepted: {body}");
+
+    // A hundred distinct windows are each answered, and the cache keeps only
+    // what its byte bound holds (series_cache's own tests measure the bytes).
+    for day in 0..100 {
+        let to = jiff::civil::date(2020, 3, 31)
+            .checked_sub(jiff::Span::new().days(day))
+            .expect("a day");
+        let series: forma_core::api::SeriesResponse = server
+            .get_json(&format!("/api/athletes/p01/series?from=2019-12-01&to={to}"))
+            .await;
+        assert_eq!(series.to, Some(to));
+        assert_eq!(series.dates.last(), Some(&to));
+    }
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_a_century_back_adds_one_day_of_work_not_a_century() {
+    let server = TestServer::start_with_demo().await;
+    let before: forma_core::api::SeriesResponse = server.get_json("/api/athletes/p01/series").await;
+    let (status, _) = post_session(&server, json!({"date": "1920-01-01", "load": 300})).await;
+    assert_eq!(status, 201);
+
+    let after: forma_core::api::SeriesResponse = server.get_json("/api/athletes/p01/series").await;
+    assert_eq!(after.dates, before.dates, "the current history is the same");
+    assert_eq!(after.acwr_rac, before.acwr_rac);
+    let team: Vec<forma_core::api::AthleteStatus> =
+        server.get_json("/api/teams/demo/athletes").await;
+    assert!(team.iter().any(|s| s.athlete.id.as_str() == "p01"));
+    let old: forma_core::api::SeriesResponse = server
+        .get_json("/api/athletes/p01/series?from=1919-12-25&to=1920-01-05")
+        .await;
+    assert_eq!(
+        old.dates.first().map(ToString::to_string).as_deref(),
+        Some("1920-01-01")
+    );
+    assert_eq!(old.load.first(), Some(&300.0));
+    let _ = server.stop().await;
+}
