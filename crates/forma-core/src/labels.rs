@@ -1024,6 +1024,50 @@ impl QueueItem {
             None => self.date.to_string(),
         }
     }
+
+    /// The item's first and last day and its session.
+    fn target(&self) -> (Date, Date, Option<&str>) {
+        (
+            self.date,
+            self.end_date.unwrap_or(self.date),
+            self.session_id.as_deref(),
+        )
+    }
+}
+
+/// Whether a label on `label` (first day, last day, session) shows on a queue
+/// item on `item`: a session item shows its session's labels and the day or
+/// range labels over its day; a day or range item shows every label on its days.
+/// The queue attaches labels by this rule, so it is also what a new label will
+/// cover.
+fn shows_on(item: (Date, Date, Option<&str>), label: (Date, Date, Option<&str>)) -> bool {
+    let (from, to, item_session) = item;
+    let (label_from, label_to, label_session) = label;
+    let overlaps = label_from <= to && label_to >= from;
+    match (item_session, label_session) {
+        (Some(item_session), Some(label_session)) => item_session == label_session,
+        (Some(_), None) | (None, _) => overlaps,
+    }
+}
+
+/// The other items of `items` that a label made for item `index` (its day, range
+/// or session) will also show on, in queue order: a range label covers the day
+/// and session items of its days for the same athlete. Shown before the label is
+/// saved, so a coach is never surprised by what a label covers.
+pub fn also_labelled(items: &[QueueItem], index: usize) -> Vec<usize> {
+    let Some(chosen) = items.get(index) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .enumerate()
+        .filter(|(i, item)| {
+            *i != index
+                && item.athlete_id == chosen.athlete_id
+                && shows_on(item.target(), chosen.target())
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// A recommendation the coach overrode (`recommendation_decisions`).
@@ -1115,12 +1159,11 @@ pub fn athlete_queue(input: &QueueInput<'_>) -> Vec<QueueItem> {
             - (age_weeks * AGE_PENALTY_PER_WEEK).min(MAX_AGE_PENALTY);
         let on_item: Vec<Label> = labels
             .iter()
-            .filter(|label| match &session_id {
-                Some(session) => {
-                    label.session_id.as_deref() == Some(session.as_str())
-                        || (label.session_id.is_none() && label.overlaps(date, end))
-                }
-                None => label.overlaps(date, end),
+            .filter(|label| {
+                shows_on(
+                    (date, end, session_id.as_deref()),
+                    (label.date, label.last_day(), label.session_id.as_deref()),
+                )
             })
             .map(|label| (*label).clone())
             .collect();

@@ -95,6 +95,138 @@ pub struct Plan {
     pub days: Vec<Vec<PlannedSession>>,
 }
 
+/// The values a planned number accepts. One definition serves the plan's
+/// validation, the server's answer and the editor's field messages and limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The field's name in the plan's JSON.
+    pub name: &'static str,
+    /// The field as the editor labels it.
+    pub label: &'static str,
+    pub min: f64,
+    pub max: f64,
+    /// The unit after a number, with its leading space (`" min"`), or empty.
+    pub unit: &'static str,
+}
+
+impl Bound {
+    /// Whether `value` is accepted.
+    pub fn accepts(&self, value: f64) -> bool {
+        value.is_finite() && (self.min..=self.max).contains(&value)
+    }
+
+    /// What is accepted, in words: "a number from 0 to 10".
+    pub fn accepted(&self) -> String {
+        format!(
+            "a number from {}{unit} to {}{unit}",
+            self.min,
+            self.max,
+            unit = self.unit
+        )
+    }
+
+    /// Why `value` is refused, in words: "RPE 11 is not accepted: give a number
+    /// from 0 to 10."
+    pub fn refusal(&self, value: f64) -> String {
+        format!(
+            "{} {value} is not accepted: give {}.",
+            self.label,
+            self.accepted()
+        )
+    }
+}
+
+/// Planned minutes of one session: at most a day.
+pub const MINUTES: Bound = Bound {
+    name: "minutes",
+    label: "Minutes",
+    min: 0.0,
+    max: 24.0 * 60.0,
+    unit: " min",
+};
+
+/// Planned RPE on Borg's CR-10 scale (Foster et al. 2001).
+pub const RPE: Bound = Bound {
+    name: "rpe",
+    label: "RPE",
+    min: 0.0,
+    max: 10.0,
+    unit: "",
+};
+
+/// A planned load given directly, in the session-RPE unit: at most the largest
+/// RPE times the longest session (10 × 1440).
+pub const LOAD: Bound = Bound {
+    name: "load",
+    label: "Load",
+    min: 0.0,
+    max: RPE.max * MINUTES.max,
+    unit: "",
+};
+
+/// Which number of a planned session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SessionField {
+    Minutes,
+    Rpe,
+    Load,
+}
+
+impl SessionField {
+    pub const ALL: [SessionField; 3] =
+        [SessionField::Minutes, SessionField::Rpe, SessionField::Load];
+
+    /// The values the field accepts.
+    pub fn bound(self) -> Bound {
+        match self {
+            SessionField::Minutes => MINUTES,
+            SessionField::Rpe => RPE,
+            SessionField::Load => LOAD,
+        }
+    }
+
+    /// The field's value in `session`.
+    pub fn value(self, session: &PlannedSession) -> Option<f64> {
+        match self {
+            SessionField::Minutes => session.minutes,
+            SessionField::Rpe => session.rpe,
+            SessionField::Load => session.load,
+        }
+    }
+
+    /// Sets the field's value in `session`.
+    pub fn set(self, session: &mut PlannedSession, value: Option<f64>) {
+        match self {
+            SessionField::Minutes => session.minutes = value,
+            SessionField::Rpe => session.rpe = value,
+            SessionField::Load => session.load = value,
+        }
+    }
+
+    /// Reads what was typed into the field: empty is no value, a comma may stand
+    /// for the decimal point.
+    ///
+    /// # Errors
+    /// Text that is not a number, or a number outside [`SessionField::bound`], with
+    /// what is accepted.
+    pub fn parse(self, text: &str) -> Result<Option<f64>, String> {
+        let bound = self.bound();
+        let text = text.trim().replace(',', ".");
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<f64>() {
+            Ok(value) if bound.accepts(value) => Ok(Some(value)),
+            Ok(value) => Err(bound.refusal(value)),
+            Err(_) => Err(format!(
+                "{} “{text}” is not a number: give {}.",
+                bound.label,
+                bound.accepted()
+            )),
+        }
+    }
+}
+
 /// A plan that cannot be projected, with the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
@@ -102,6 +234,9 @@ pub struct PlanError {
     pub field: String,
     /// What is wrong and what is accepted.
     pub message: String,
+    /// The session and number at fault, for an editor to mark the field (`None`
+    /// for the plan's length).
+    pub at: Option<(usize, usize, SessionField)>,
 }
 
 impl std::fmt::Display for PlanError {
@@ -145,57 +280,61 @@ impl Plan {
         }
     }
 
-    /// Each day's planned load.
+    /// Each day's planned load. A rest day is 0, never the -0 an empty float
+    /// sum starts from (shown as "-0").
     pub fn loads(&self) -> Vec<f64> {
         self.days
             .iter()
-            .map(|d| d.iter().map(PlannedSession::planned_load).sum())
+            .map(|d| d.iter().map(PlannedSession::planned_load).sum::<f64>() + 0.0)
             .collect()
     }
 
-    /// Checks the plan: 7 to 28 days, minutes and loads at least 0, RPE 0 to 10,
-    /// every number finite.
+    /// Checks the plan: 7 to 28 days, and every number within its [`Bound`]
+    /// ([`MINUTES`], [`RPE`], [`LOAD`]).
     ///
     /// # Errors
-    /// The first problem, naming the day and session.
+    /// The first problem, naming the day and session (see [`Plan::problems`]).
     pub fn validate(&self) -> Result<(), PlanError> {
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every problem of the plan, in order of day, session and field.
+    pub fn problems(&self) -> Vec<PlanError> {
+        let mut problems = Vec::new();
         if !(MIN_DAYS..=MAX_DAYS).contains(&self.days.len()) {
-            return Err(PlanError {
+            problems.push(PlanError {
                 field: "days".to_owned(),
                 message: format!(
                     "a plan covers {MIN_DAYS} to {MAX_DAYS} days, not {}",
                     self.days.len()
                 ),
+                at: None,
             });
         }
         for (d, sessions) in self.days.iter().enumerate() {
             for (k, s) in sessions.iter().enumerate() {
-                let field = |name: &str| format!("days[{d}][{k}].{name}");
-                for (name, value, max) in [
-                    ("minutes", s.minutes, 24.0 * 60.0),
-                    ("rpe", s.rpe, 10.0),
-                    ("load", s.load, f64::MAX),
-                ] {
-                    if let Some(v) = value {
-                        if !v.is_finite() || v < 0.0 || v > max {
-                            return Err(PlanError {
-                                field: field(name),
-                                message: format!(
-                                    "{v} is not accepted on {}: {name} must be a number from 0{}",
-                                    self.date(d),
-                                    if max < f64::MAX {
-                                        format!(" to {max}")
-                                    } else {
-                                        " up".to_owned()
-                                    }
-                                ),
-                            });
-                        }
+                for field in SessionField::ALL {
+                    let bound = field.bound();
+                    match field.value(s) {
+                        Some(v) if !bound.accepts(v) => problems.push(PlanError {
+                            field: format!("days[{d}][{k}].{}", bound.name),
+                            message: format!(
+                                "{v} is not accepted on {}: {} must be {}",
+                                self.date(d),
+                                bound.name,
+                                bound.accepted()
+                            ),
+                            at: Some((d, k, field)),
+                        }),
+                        _ => {}
                     }
                 }
             }
         }
-        Ok(())
+        problems
     }
 
     /// The planned sessions as [`Session`]s of `athlete` (source `plan`).
@@ -805,7 +944,7 @@ pub fn warnings(day: &ProjectedDay, w: &WarningOptions) -> Vec<String> {
 /// day, and the warnings.
 pub fn explain(plan: &Plan, projection: &Projection, history: &[Session]) -> String {
     let days = plan.days.len();
-    let total: f64 = plan.loads().iter().sum();
+    let total: f64 = plan.loads().iter().sum::<f64>() + 0.0;
     let sessions: usize = plan.days.iter().map(Vec::len).sum();
     let first = epoch_day(plan.start);
     let before: f64 = history
@@ -1153,6 +1292,92 @@ mod tests {
         assert!(Plan::empty(date(2024, 3, 4), 6).validate().is_err());
         assert!(Plan::empty(date(2024, 3, 4), 29).validate().is_err());
         assert!(Plan::empty(date(2024, 3, 4), 28).validate().is_ok());
+    }
+
+    #[test]
+    fn every_bad_number_is_a_problem_at_its_session_and_field() {
+        let mut plan = Plan::empty(date(2024, 3, 4), 7);
+        plan.days[0] = vec![PlannedSession {
+            minutes: Some(-5.0),
+            rpe: Some(11.0),
+            ..PlannedSession::default()
+        }];
+        plan.days[3] = vec![
+            PlannedSession {
+                minutes: Some(45.0),
+                rpe: Some(6.0),
+                ..PlannedSession::default()
+            },
+            PlannedSession {
+                load: Some(f64::NAN),
+                ..PlannedSession::default()
+            },
+        ];
+        let problems = plan.problems();
+        let at: Vec<_> = problems.iter().map(|p| p.at).collect();
+        assert_eq!(
+            at,
+            [
+                Some((0, 0, SessionField::Minutes)),
+                Some((0, 0, SessionField::Rpe)),
+                Some((3, 1, SessionField::Load)),
+            ]
+        );
+        assert_eq!(problems[1].field, "days[0][0].rpe");
+        assert_eq!(
+            problems[1].message,
+            "11 is not accepted on 2024-03-04: rpe must be a number from 0 to 10"
+        );
+        assert_eq!(plan.validate().err().as_ref(), problems.first());
+    }
+
+    #[test]
+    fn typed_numbers_are_read_within_their_bounds_and_refusals_say_what_is_accepted() {
+        assert_eq!(SessionField::Rpe.parse(" 6,5 "), Ok(Some(6.5)));
+        assert_eq!(SessionField::Rpe.parse(""), Ok(None));
+        assert_eq!(SessionField::Rpe.parse("10"), Ok(Some(10.0)));
+        assert_eq!(
+            SessionField::Rpe.parse("11"),
+            Err("RPE 11 is not accepted: give a number from 0 to 10.".to_owned())
+        );
+        assert_eq!(
+            SessionField::Minutes.parse("-5"),
+            Err("Minutes -5 is not accepted: give a number from 0 min to 1440 min.".to_owned())
+        );
+        assert_eq!(SessionField::Minutes.parse("1440"), Ok(Some(1440.0)));
+        assert!(SessionField::Minutes.parse("1441").is_err());
+        assert_eq!(
+            SessionField::Load.parse("abc"),
+            Err("Load “abc” is not a number: give a number from 0 to 14400.".to_owned())
+        );
+        assert!(SessionField::Load.parse("14400").is_ok());
+        assert!(SessionField::Load.parse("14401").is_err());
+        assert!(SessionField::Load.parse("inf").is_err());
+        // Whatever the editor accepts, the plan accepts.
+        for field in SessionField::ALL {
+            let bound = field.bound();
+            for v in [bound.min, bound.max, (bound.min + bound.max) / 2.0] {
+                let mut s = PlannedSession::default();
+                field.set(&mut s, field.parse(&v.to_string()).expect("accepted"));
+                let mut plan = Plan::empty(date(2024, 3, 4), 7);
+                plan.days[0].push(s);
+                assert!(plan.validate().is_ok(), "{field:?} {v}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_plan_has_zero_load_not_minus_zero() {
+        let plan = Plan::empty(date(2024, 3, 4), 7);
+        assert!(plan.loads().iter().all(|l| l.is_sign_positive()));
+        let history = daily(date(2024, 2, 1), 30, 50.0);
+        let p = project(&input(&history, &plan));
+        let text = explain(&plan, &p, &history);
+        assert!(
+            text.starts_with("7 days from 2024-03-04: 0 load units over 0 sessions"),
+            "{text}"
+        );
+        assert!(p.days.iter().all(|d| format!("{:.0}", d.load) == "0"));
     }
 
     #[test]

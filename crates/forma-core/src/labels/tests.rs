@@ -583,3 +583,61 @@ fn the_outbox_sends_each_label_once_and_undo_cancels_what_was_not_sent() {
     assert_eq!(Outbox::from_json("not json"), Outbox::default());
     assert_eq!(stored.waiting_labels().count(), 0);
 }
+
+#[test]
+fn a_range_label_previews_exactly_the_other_items_it_will_show_on() {
+    let events = [event(30, EventKind::Injury), event(33, EventKind::Injury)];
+    let items = queue_of(&history(), &events, &[], day(70));
+    let mut ranges_with_others = 0;
+    for (index, item) in items.iter().enumerate() {
+        let preview: Vec<&str> = also_labelled(&items, index)
+            .into_iter()
+            .map(|i| items[i].key.as_str())
+            .collect();
+        assert!(!preview.contains(&item.key.as_str()), "not the item itself");
+        // What the queue shows once the label is stored.
+        let label = stored(
+            item.new_label(format!("label-{index:04}"), LabelCode::Travel, None),
+            "p01",
+        );
+        let after = queue_of(&history(), &events, std::slice::from_ref(&label), day(70));
+        let mut shown: Vec<&str> = after
+            .iter()
+            .filter(|i| i.key != item.key && i.labels.iter().any(|l| l.id == label.id))
+            .map(|i| i.key.as_str())
+            .collect();
+        let mut expected = preview.clone();
+        shown.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(shown, expected, "{}", item.key);
+        if item.end_date.is_some() && !preview.is_empty() {
+            ranges_with_others += 1;
+        }
+    }
+    assert!(ranges_with_others > 0, "some range covers other items");
+}
+
+#[test]
+fn a_session_label_covers_only_its_session_and_another_athlete_is_never_covered() {
+    let items = queue_of(&history(), &[], &[], day(70));
+    let session = items
+        .iter()
+        .position(|i| i.session_id.is_some())
+        .expect("a session item");
+    assert!(also_labelled(&items, session).iter().all(
+        |&i| items[i].session_id.is_none() || items[i].session_id == items[session].session_id
+    ));
+    let mut other = items[session].clone();
+    other.athlete_id = "p02".parse().expect("id");
+    other.key = "other".into();
+    let mut with_other = items.clone();
+    with_other.push(other);
+    let range = with_other
+        .iter()
+        .position(|i| i.end_date.is_some())
+        .expect("a range item");
+    assert!(also_labelled(&with_other, range)
+        .iter()
+        .all(|&i| with_other[i].athlete_id.as_str() == "p01"));
+    assert!(also_labelled(&items, items.len()).is_empty());
+}
