@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::draw::{font, prepare, px};
+use super::legend::{LegendItem, Mark};
 
 /// One series of the plot.
 pub struct CalibrationSeries<'a> {
@@ -18,6 +19,24 @@ pub struct CalibrationSeries<'a> {
 
 pub const FORWARD: RGBColor = RGBColor(41, 128, 185);
 pub const BY_ATHLETE: RGBColor = RGBColor(212, 120, 23);
+const DIAGONAL: RGBColor = RGBColor(150, 150, 150);
+
+/// The two backtest series: label and colour.
+pub const SERIES: [(&str, RGBColor); 2] = [
+    ("forward in time", FORWARD),
+    ("athletes held out", BY_ATHLETE),
+];
+
+/// What the plot shows, for the legend beside it.
+pub fn calibration_legend() -> Vec<LegendItem> {
+    std::iter::once(LegendItem::new("perfect calibration", DIAGONAL, Mark::Line))
+        .chain(
+            SERIES
+                .iter()
+                .map(|(label, color)| LegendItem::new(*label, *color, Mark::Dot)),
+        )
+        .collect()
+}
 
 /// The points of a series: `(mean predicted, observed rate, rows)` of the bins with rows.
 pub fn points(bins: &[CalibrationBin]) -> Vec<(f64, f64, usize)> {
@@ -75,11 +94,9 @@ pub fn draw_calibration(
     chart
         .draw_series(LineSeries::new(
             vec![(0.0, 0.0), (top, top)],
-            RGBColor(150, 150, 150).stroke_width(px(scale, 1.0).max(1)),
+            DIAGONAL.stroke_width(px(scale, 1.0).max(1)),
         ))
-        .map_err(|e| e.to_string())?
-        .label("perfect calibration")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(150, 150, 150)));
+        .map_err(|e| e.to_string())?;
     for s in series {
         let color = s.color;
         let dots = points(s.bins);
@@ -94,17 +111,7 @@ pub fn draw_calibration(
                 let radius = 3.0 + 7.0 * (*rows as f64 / most as f64).sqrt();
                 Circle::new((*p, *o), px(scale, radius), color.mix(0.8).filled())
             }))
-            .map_err(|e| e.to_string())?
-            .label(s.label)
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
+            .map_err(|e| e.to_string())?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(217, 225, 224))
-        .label_font(font(scale, 11.0))
-        .draw()
-        .map_err(|e| e.to_string())?;
     c.root.present().map_err(|e| e.to_string())
 }

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
+use super::legend::{LegendItem, Mark};
 use super::window::{PmcVariantChoice, RatioForm, RATIO_BAND};
 
 /// Where the plot area sits in the canvas, in CSS pixels, for mapping the pointer to a day.
@@ -29,6 +30,14 @@ const FORM: RGBColor = RGBColor(212, 160, 23);
 const SLEEP: RGBColor = RGBColor(120, 160, 210);
 const HIGHLIGHT: RGBColor = RGBColor(18, 52, 59);
 const UNRELIABLE: RGBColor = RGBColor(201, 138, 18);
+
+/// What a drawing left on the canvas: where the plot is and the legend of what
+/// was drawn, shown beside the canvas.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drawn {
+    pub area: PlotArea,
+    pub legend: Vec<LegendItem>,
+}
 
 /// Scale (device pixel ratio) and the drawing area of a prepared canvas.
 pub(crate) struct Canvas {
@@ -189,8 +198,13 @@ pub(crate) fn grid<'a, 'b>(
     mesh
 }
 
-/// Shades the days with nothing recorded, so missing data never looks like rest.
-fn shade_unobserved(chart: &mut Chart<'_>, observed: &[bool], y: (f64, f64)) -> Result<(), String> {
+/// Shades the days with nothing recorded, so missing data never looks like rest;
+/// true when any day is shaded.
+fn shade_unobserved(
+    chart: &mut Chart<'_>,
+    observed: &[bool],
+    y: (f64, f64),
+) -> Result<bool, String> {
     chart
         .draw_series(
             observed
@@ -205,21 +219,20 @@ fn shade_unobserved(chart: &mut Chart<'_>, observed: &[bool], y: (f64, f64)) -> 
                 }),
         )
         .map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(observed.iter().any(|o| !*o))
 }
 
 /// Shades the days a coach labelled a device or data issue (`unreliable` may be
-/// empty: no such day), named in the legend when `legend` is set and any is shown.
+/// empty: no such day); true when any day is shaded.
 fn shade_unreliable(
     chart: &mut Chart<'_>,
     unreliable: &[bool],
     y: (f64, f64),
-    legend: bool,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     if !unreliable.iter().any(|u| *u) {
-        return Ok(());
+        return Ok(false);
     }
-    let shaded = chart
+    chart
         .draw_series(
             unreliable
                 .iter()
@@ -233,34 +246,42 @@ fn shade_unreliable(
                 }),
         )
         .map_err(|e| e.to_string())?;
-    if legend {
-        shaded
-            .label("Unreliable (device or data issue)")
-            .legend(|(x, y)| {
-                Rectangle::new([(x, y - 5), (x + 12, y + 5)], UNRELIABLE.mix(0.5).filled())
-            });
-    }
-    Ok(())
+    Ok(true)
 }
 
+/// The legend items of the shaded days, when any were shaded.
+fn shade_items(unobserved: bool, unreliable: bool) -> Vec<LegendItem> {
+    let mut items = Vec::new();
+    if unobserved {
+        items.push(LegendItem::new("Nothing recorded", UNOBSERVED, Mark::Shade));
+    }
+    if unreliable {
+        items.push(LegendItem::new(
+            "Unreliable (device or data issue)",
+            UNRELIABLE,
+            Mark::Shade,
+        ));
+    }
+    items
+}
+
+/// Draws a line broken at gaps and names it in `legend` when any of it is drawn.
 fn draw_runs(
     chart: &mut Chart<'_>,
     values: &[Option<f64>],
     color: RGBColor,
     width: u32,
     label: &str,
+    legend: &mut Vec<LegendItem>,
 ) -> Result<(), String> {
-    let mut labelled = false;
-    for run in runs(values, 0) {
-        let series = chart
+    let runs = runs(values, 0);
+    if !runs.is_empty() {
+        legend.push(LegendItem::new(label, color, Mark::Line));
+    }
+    for run in runs {
+        chart
             .draw_series(LineSeries::new(run, color.stroke_width(width)))
             .map_err(|e| e.to_string())?;
-        if !labelled {
-            series.label(label).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(width))
-            });
-            labelled = true;
-        }
     }
     Ok(())
 }
@@ -290,17 +311,6 @@ fn max_of<'a>(columns: impl IntoIterator<Item = &'a [Option<f64>]>) -> f64 {
         .fold(0.0_f64, |m, v| m.max(*v))
 }
 
-fn legend(chart: &mut Chart<'_>, scale: f64) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(217, 225, 224))
-        .label_font(font(scale, 11.0))
-        .draw()
-        .map_err(|e| e.to_string())
-}
-
 /// The load chart: daily load bars with acute and chronic lines above, the chosen
 /// ratio below with the conventional 0.8 to 1.3 band.
 pub fn draw_load(
@@ -309,7 +319,7 @@ pub fn draw_load(
     range: std::ops::Range<usize>,
     form: RatioForm,
     highlight: Option<usize>,
-) -> Result<PlotArea, String> {
+) -> Result<Drawn, String> {
     let Canvas { scale, root } = prepare(canvas, 340.0)?;
     let n = range.len().max(1);
     let (upper, lower) = root.split_vertically(px(scale, 220.0));
@@ -338,8 +348,9 @@ pub fn draw_load(
         .y_desc("Load")
         .draw()
         .map_err(|e| e.to_string())?;
-    shade_unobserved(&mut top, observed, (0.0, load_max))?;
-    shade_unreliable(&mut top, unreliable, (0.0, load_max), true)?;
+    let unobserved = shade_unobserved(&mut top, observed, (0.0, load_max))?;
+    let shaded_unreliable = shade_unreliable(&mut top, unreliable, (0.0, load_max))?;
+    let mut legend = vec![LegendItem::new("Daily load", LOAD_BAR, Mark::Bar)];
     top.draw_series(
         load.iter()
             .enumerate()
@@ -352,13 +363,24 @@ pub fn draw_load(
                 )
             }),
     )
-    .map_err(|e| e.to_string())?
-    .label("Daily load")
-    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], LOAD_BAR.mix(0.75).filled()));
-    draw_runs(&mut top, acute, ACUTE, px(scale, 2.0), "Acute (7 d)")?;
-    draw_runs(&mut top, chronic, CHRONIC, px(scale, 2.0), "Chronic")?;
+    .map_err(|e| e.to_string())?;
+    draw_runs(
+        &mut top,
+        acute,
+        ACUTE,
+        px(scale, 2.0),
+        "Acute (7 d)",
+        &mut legend,
+    )?;
+    draw_runs(
+        &mut top,
+        chronic,
+        CHRONIC,
+        px(scale, 2.0),
+        "Chronic",
+        &mut legend,
+    )?;
     highlight_day(&mut top, highlight, (0.0, load_max), scale)?;
-    legend(&mut top, scale)?;
 
     let ratio_max = max_of([ratio]).clamp(2.0, 4.0) + 0.1;
     let mut bottom = ChartBuilder::on(&lower)
@@ -375,24 +397,33 @@ pub fn draw_load(
         .draw()
         .map_err(|e| e.to_string())?;
     shade_unobserved(&mut bottom, observed, (0.0, ratio_max))?;
-    shade_unreliable(&mut bottom, unreliable, (0.0, ratio_max), false)?;
+    shade_unreliable(&mut bottom, unreliable, (0.0, ratio_max))?;
     bottom
         .draw_series(std::iter::once(Rectangle::new(
             [(0.0, RATIO_BAND.0), (n as f64, RATIO_BAND.1)],
             BAND.mix(0.12).filled(),
         )))
         .map_err(|e| e.to_string())?;
-    bottom
-        .draw_series(std::iter::once(Text::new(
-            "0.8–1.3: a convention, not a verdict",
-            (0.3, RATIO_BAND.1 + 0.05 * ratio_max),
-            font(scale, 10.5).color(&BAND),
-        )))
-        .map_err(|e| e.to_string())?;
-    draw_runs(&mut bottom, ratio, RATIO, px(scale, 2.0), form.label())?;
+    draw_runs(
+        &mut bottom,
+        ratio,
+        RATIO,
+        px(scale, 2.0),
+        form.label(),
+        &mut legend,
+    )?;
+    legend.push(LegendItem::new(
+        "0.8–1.3: a convention, not a verdict",
+        BAND,
+        Mark::Shade,
+    ));
+    legend.extend(shade_items(unobserved, shaded_unreliable));
     highlight_day(&mut bottom, highlight, (0.0, ratio_max), scale)?;
     root.present().map_err(|e| e.to_string())?;
-    Ok(plot_area(&root, left_area, scale))
+    Ok(Drawn {
+        area: plot_area(&root, left_area, scale),
+        legend,
+    })
 }
 
 /// Fitness, fatigue and form of one variant.
@@ -402,7 +433,7 @@ pub fn draw_pmc(
     range: std::ops::Range<usize>,
     variant: PmcVariantChoice,
     highlight: Option<usize>,
-) -> Result<PlotArea, String> {
+) -> Result<Drawn, String> {
     let Canvas { scale, root } = prepare(canvas, 260.0)?;
     let n = range.len().max(1);
     let pmc = series
@@ -432,7 +463,7 @@ pub fn draw_pmc(
         .x_label_formatter(&date_labels(series, range.start))
         .draw()
         .map_err(|e| e.to_string())?;
-    shade_unobserved(
+    let unobserved = shade_unobserved(
         &mut chart,
         &series.observed[range.clone()],
         (low.min(-1.0), high),
@@ -443,13 +474,32 @@ pub fn draw_pmc(
             RGBColor(160, 170, 170).stroke_width(px(scale, 1.0)),
         )))
         .map_err(|e| e.to_string())?;
-    draw_runs(&mut chart, &ctl, FITNESS, px(scale, 2.0), "Fitness (CTL)")?;
-    draw_runs(&mut chart, &atl, FATIGUE, px(scale, 2.0), "Fatigue (ATL)")?;
-    draw_runs(&mut chart, &tsb, FORM, px(scale, 2.0), "Form (TSB)")?;
+    let mut legend = Vec::new();
+    let line = px(scale, 2.0);
+    draw_runs(
+        &mut chart,
+        &ctl,
+        FITNESS,
+        line,
+        "Fitness (CTL)",
+        &mut legend,
+    )?;
+    draw_runs(
+        &mut chart,
+        &atl,
+        FATIGUE,
+        line,
+        "Fatigue (ATL)",
+        &mut legend,
+    )?;
+    draw_runs(&mut chart, &tsb, FORM, line, "Form (TSB)", &mut legend)?;
+    legend.extend(shade_items(unobserved, false));
     highlight_day(&mut chart, highlight, (low.min(-1.0), high), scale)?;
-    legend(&mut chart, scale)?;
     root.present().map_err(|e| e.to_string())?;
-    Ok(plot_area(&root, left_area, scale))
+    Ok(Drawn {
+        area: plot_area(&root, left_area, scale),
+        legend,
+    })
 }
 
 /// Readiness: sleep hours as bars and wellness items (0 to 10) as lines; HRV's 7-day
@@ -459,7 +509,7 @@ pub fn draw_readiness(
     series: &SeriesResponse,
     range: std::ops::Range<usize>,
     highlight: Option<usize>,
-) -> Result<PlotArea, String> {
+) -> Result<Drawn, String> {
     let has_hrv = series.hrv_rolling_ln[range.clone()]
         .iter()
         .any(Option::is_some);
@@ -485,7 +535,8 @@ pub fn draw_readiness(
         .y_desc("Score / hours")
         .draw()
         .map_err(|e| e.to_string())?;
-    shade_unobserved(&mut chart, &series.observed[range.clone()], (0.0, 12.0))?;
+    let unobserved = shade_unobserved(&mut chart, &series.observed[range.clone()], (0.0, 12.0))?;
+    let mut legend = vec![LegendItem::new("Sleep (hours)", SLEEP, Mark::Bar)];
     chart
         .draw_series(
             series.sleep_h[range.clone()]
@@ -500,15 +551,14 @@ pub fn draw_readiness(
                     })
                 }),
         )
-        .map_err(|e| e.to_string())?
-        .label("Sleep (hours)")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], SLEEP.mix(0.45).filled()));
+        .map_err(|e| e.to_string())?;
     draw_runs(
         &mut chart,
         &series.readiness[range.clone()],
         BAND,
         px(scale, 2.0),
         "Readiness",
+        &mut legend,
     )?;
     draw_runs(
         &mut chart,
@@ -516,6 +566,7 @@ pub fn draw_readiness(
         FATIGUE,
         px(scale, 2.0),
         "Fatigue",
+        &mut legend,
     )?;
     draw_runs(
         &mut chart,
@@ -523,6 +574,7 @@ pub fn draw_readiness(
         FORM,
         px(scale, 2.0),
         "Mood",
+        &mut legend,
     )?;
     draw_runs(
         &mut chart,
@@ -530,9 +582,9 @@ pub fn draw_readiness(
         RATIO,
         px(scale, 1.5),
         "Soreness",
+        &mut legend,
     )?;
     highlight_day(&mut chart, highlight, (0.0, 12.0), scale)?;
-    legend(&mut chart, scale)?;
     if let Some(area) = hrv_area {
         let rolling = &series.hrv_rolling_ln[range.clone()];
         let low = &series.hrv_band_low[range.clone()];
@@ -572,10 +624,15 @@ pub fn draw_readiness(
             rolling,
             CHRONIC,
             px(scale, 2.0),
-            "HRV 7-day mean (normal band shaded)",
+            "HRV 7-day mean (ln rMSSD)",
+            &mut legend,
         )?;
-        legend(&mut hrv, scale)?;
+        legend.push(LegendItem::new("HRV normal band", BAND, Mark::Shade));
     }
+    legend.extend(shade_items(unobserved, false));
     root.present().map_err(|e| e.to_string())?;
-    Ok(plot_area(&root, left_area, scale))
+    Ok(Drawn {
+        area: plot_area(&root, left_area, scale),
+        legend,
+    })
 }

@@ -4,5 +4,6 @@
 
 pub mod calibration;
 pub mod draw;
+pub mod legend;
 pub mod plan;
 pub mod window;

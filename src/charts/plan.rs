@@ -7,13 +7,27 @@ use forma_core::plan::Projection;
 use plotters::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::draw::{font, grid, prepare, px};
+use super::draw::{grid, prepare, px};
+use super::legend::{LegendItem, Mark};
 
 const EDITED: RGBColor = RGBColor(74, 144, 196);
 const BASELINE: RGBColor = RGBColor(120, 130, 135);
 const RATIO: RGBColor = RGBColor(142, 68, 173);
 const RISK: RGBColor = RGBColor(192, 57, 43);
 const BAND: RGBColor = RGBColor(47, 143, 91);
+
+/// What the chart shows, for the legend beside it.
+pub fn plan_legend() -> Vec<LegendItem> {
+    vec![
+        LegendItem::new("This plan: load", EDITED, Mark::Bar),
+        LegendItem::new("Before the edits", BASELINE, Mark::Outline),
+        LegendItem::new("Ratio (coupled)", RATIO, Mark::Line),
+        LegendItem::new("Ratio 0.8–1.3", BAND, Mark::Shade),
+        LegendItem::new("Risk", RISK, Mark::Line),
+        LegendItem::new("Risk: the trees' spread", RISK, Mark::Shade),
+        LegendItem::new("Ratio and risk before the edits", BASELINE, Mark::Line),
+    ]
+}
 
 fn day_label(p: &Projection) -> impl Fn(&f64) -> String + '_ {
     move |x: &f64| {
@@ -72,9 +86,7 @@ pub fn draw_plan(
                 EDITED.mix(0.75).filled(),
             )
         }))
-        .map_err(|e| map_err(&e))?
-        .label("This plan")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], EDITED.mix(0.75).filled()));
+        .map_err(|e| map_err(&e))?;
     chart
         .draw_series(baseline.days.iter().enumerate().map(|(i, d)| {
             Rectangle::new(
@@ -82,16 +94,6 @@ pub fn draw_plan(
                 BASELINE.stroke_width(px(scale, 1.0).max(1)),
             )
         }))
-        .map_err(|e| map_err(&e))?
-        .label("Before the edits")
-        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], BASELINE.stroke_width(1)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(217, 225, 224))
-        .label_font(font(scale, 11.0))
-        .draw()
         .map_err(|e| map_err(&e))?;
 
     let ratios = |p: &Projection| -> Vec<(f64, f64)> {

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use crate::charts::draw::PlotArea;
+use crate::charts::draw::{Drawn, PlotArea};
+use crate::charts::legend::{ChartLegend, LegendItem};
 use crate::charts::window::day_at;
 
 /// Draws a chart on the canvas for the day under the pointer (if any). Signals it
 /// reads are tracked: the chart is redrawn when they change.
-pub type DrawFn = Arc<
-    dyn Fn(&web_sys::HtmlCanvasElement, Option<usize>) -> Result<PlotArea, String> + Send + Sync,
->;
+pub type DrawFn =
+    Arc<dyn Fn(&web_sys::HtmlCanvasElement, Option<usize>) -> Result<Drawn, String> + Send + Sync>;
 
 /// The read-out for a day index within the window (`None`: the last day).
 pub type ReadoutFn = Arc<dyn Fn(Option<usize>) -> String + Send + Sync>;
@@ -49,13 +49,18 @@ pub fn ChartPanel(
     let hover = RwSignal::new(None::<usize>);
     let area = StoredValue::new(PlotArea::default());
     let error = RwSignal::new(None::<String>);
+    let legend = RwSignal::new(Vec::<LegendItem>::new());
     // The canvas is outside the reactive system: this effect is the bridge.
     Effect::new(move |_| {
         let highlight = hover.get();
         if let Some(element) = canvas.get() {
             match draw(&element, highlight) {
                 Ok(drawn) => {
-                    area.set_value(drawn);
+                    area.set_value(drawn.area);
+                    // Moving the pointer redraws the same items: no update.
+                    if legend.with_untracked(|l| *l != drawn.legend) {
+                        legend.set(drawn.legend);
+                    }
                     error.set(None);
                 }
                 Err(message) => error.set(Some(message)),
@@ -73,6 +78,7 @@ pub fn ChartPanel(
                 <h2>{title}</h2>
                 {controls.map(|controls| controls())}
             </div>
+            <ChartLegend items=legend name=format!("legend-{name}")/>
             <canvas
                 node_ref=canvas
                 class="chart-canvas"

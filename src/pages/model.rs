@@ -13,7 +13,8 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
-use crate::charts::calibration::{draw_calibration, CalibrationSeries, BY_ATHLETE, FORWARD};
+use crate::charts::calibration::{calibration_legend, draw_calibration, CalibrationSeries, SERIES};
+use crate::charts::legend::ChartLegend;
 use crate::components::page_header::PageHeader;
 use crate::components::sign_in_required::SignInRequired;
 
@@ -427,16 +428,17 @@ fn CalibrationPanel(
         let athlete_bins = athlete_bins.clone();
         Effect::new(move |_| {
             if let Some(element) = canvas.get() {
+                let [(forward, forward_color), (held_out, held_out_color)] = SERIES;
                 let series = [
                     CalibrationSeries {
-                        label: "forward in time",
+                        label: forward,
                         bins: &forward_bins,
-                        color: FORWARD,
+                        color: forward_color,
                     },
                     CalibrationSeries {
-                        label: "athletes held out",
+                        label: held_out,
                         bins: &athlete_bins,
-                        color: BY_ATHLETE,
+                        color: held_out_color,
                     },
                 ];
                 error.set(draw_calibration(&element, &series).err());
@@ -468,6 +470,10 @@ fn CalibrationPanel(
                 "When the model says 20%, about 20% of such days should be followed by an injury or illness. "
                 "Dots on the grey line are calibrated; dots below it mean the model overstates the risk."
             </p>
+            <ChartLegend
+                items=Signal::stored(calibration_legend())
+                name="legend-calibration".to_owned()
+            />
             <canvas
                 node_ref=canvas
                 class="chart-canvas calibration-canvas"

@@ -181,7 +181,7 @@ fn TeamTable(
             _ => "none",
         };
         view! {
-            <th scope="col" aria-sort=aria>
+            <th scope="col" role="columnheader" aria-sort=aria>
                 <button
                     class="sort"
                     on:click=move |_| {
@@ -237,22 +237,43 @@ fn TeamTable(
                 />
                 " Only those who need a look"
             </label>
+            // On a phone the table is a list of cards without column headers, so
+            // the sort is chosen here.
+            <label class="team-sort">
+                "Sort by "
+                <select
+                    data-testid="team-sort"
+                    prop:value=move || sort_value(sort.get())
+                    on:change=move |event| {
+                        if let Some(choice) = sort_choice(&event_target_value(&event)) {
+                            sort.set(choice);
+                        }
+                    }
+                >
+                    {SORT_CHOICES
+                        .iter()
+                        .map(|(value, label, _)| view! { <option value=*value>{*label}</option> })
+                        .collect_view()}
+                </select>
+            </label>
         </div>
-        <div class="table-scroll">
-            <table class="team-table" data-testid="team-table">
-                <thead>
-                    <tr>
+        <div class="table-scroll team-scroll">
+            // The roles keep the table a table for screen readers when a phone's
+            // layout shows its rows as cards.
+            <table class="team-table" role="table" data-testid="team-table">
+                <thead role="rowgroup">
+                    <tr role="row">
                         {header("Athlete", SortKey::Name)}
                         {header("Needs a look", SortKey::Attention)}
-                        <th scope="col">"Today"</th>
+                        <th scope="col" role="columnheader">"Today"</th>
                         {header("Load ratio (coupled 7:28)", SortKey::Ratio)}
                         {header("Form (TSB)", SortKey::Form)}
-                        <th scope="col">"Readiness"</th>
+                        <th scope="col" role="columnheader">"Readiness"</th>
                         {header("Data", SortKey::Freshness)}
-                        <th scope="col">"Quality"</th>
+                        <th scope="col" role="columnheader">"Quality"</th>
                     </tr>
                 </thead>
-                <tbody>
+                <tbody role="rowgroup">
                     <For each=move || shown.get() key=|row| row.status.athlete.id.clone() let:row>
                         <TeamRow
                             recommendation=recommendations
@@ -264,6 +285,38 @@ fn TeamTable(
             </table>
         </div>
     }
+}
+
+/// The phone's sort choices, every column both ways: (value, label, sort).
+const SORT_CHOICES: [(&str, &str, (SortKey, bool)); 10] = [
+    ("attention", "Most urgent first", (SortKey::Attention, true)),
+    (
+        "attention-low",
+        "Least urgent first",
+        (SortKey::Attention, false),
+    ),
+    ("name", "Name, A to Z", (SortKey::Name, false)),
+    ("name-desc", "Name, Z to A", (SortKey::Name, true)),
+    ("ratio-high", "Highest load ratio", (SortKey::Ratio, true)),
+    ("ratio-low", "Lowest load ratio", (SortKey::Ratio, false)),
+    ("form-high", "Highest form", (SortKey::Form, true)),
+    ("form-low", "Lowest form", (SortKey::Form, false)),
+    ("stale", "Oldest data first", (SortKey::Freshness, true)),
+    ("fresh", "Newest data first", (SortKey::Freshness, false)),
+];
+
+fn sort_choice(value: &str) -> Option<(SortKey, bool)> {
+    SORT_CHOICES
+        .iter()
+        .find(|(v, _, _)| *v == value)
+        .map(|(_, _, sort)| *sort)
+}
+
+fn sort_value(sort: (SortKey, bool)) -> &'static str {
+    SORT_CHOICES
+        .iter()
+        .find(|(_, _, s)| *s == sort)
+        .map_or("attention", |(v, _, _)| *v)
 }
 
 fn rows_needing(rows: &[Row]) -> usize {
@@ -320,20 +373,20 @@ fn TeamRow(row: Row, recommendation: Option<TeamRecommendation>) -> impl IntoVie
         ),
     };
     view! {
-        <tr data-testid="team-row" data-athlete=status.athlete.id.to_string() data-attention=attention.level>
-            <th scope="row">
+        <tr role="row" data-testid="team-row" data-athlete=status.athlete.id.to_string() data-attention=attention.level>
+            <th scope="row" role="rowheader" class="cell-athlete">
                 <A href=href>{status.athlete.name.clone()}</A>
             </th>
-            <td><span class=flag_class>{flag}</span></td>
-            <td>{today}</td>
-            <td>{number(status.acwr, 2)}</td>
-            <td>{number(status.form, 1)}</td>
-            <td>
+            <td role="cell" class="cell-attention" data-label="Needs a look"><span class=flag_class>{flag}</span></td>
+            <td role="cell" class="cell-today" data-label="Today">{today}</td>
+            <td role="cell" class="cell-number" data-label="Load ratio (7:28)">{number(status.acwr, 2)}</td>
+            <td role="cell" class="cell-number" data-label="Form (TSB)">{number(status.form, 1)}</td>
+            <td role="cell" class="cell-wide" data-label="Readiness">
                 {hrv_words(status.hrv_status)}
                 {status.readiness.map(|score| format!(", readiness {score:.0}/10"))}
             </td>
-            <td>{freshness}</td>
-            <td>{quality_text}</td>
+            <td role="cell" data-label="Data">{freshness}</td>
+            <td role="cell" data-label="Quality">{quality_text}</td>
         </tr>
     }
 }
@@ -406,6 +459,23 @@ mod tests {
         assert_eq!(names(&rows), ["B", "C", "A"]);
         sort_rows(&mut rows, SortKey::Ratio, false);
         assert_eq!(names(&rows), ["C", "B", "A"]);
+    }
+
+    #[test]
+    fn every_column_can_be_sorted_both_ways_from_the_phone_list() {
+        for key in [
+            SortKey::Attention,
+            SortKey::Name,
+            SortKey::Ratio,
+            SortKey::Form,
+            SortKey::Freshness,
+        ] {
+            for descending in [true, false] {
+                let value = sort_value((key, descending));
+                assert_eq!(sort_choice(value), Some((key, descending)), "{value}");
+            }
+        }
+        assert_eq!(sort_choice("sideways"), None);
     }
 
     #[test]
