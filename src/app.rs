@@ -8,19 +8,30 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 use crate::api;
-use crate::auth::{provide_auth, use_auth};
+use crate::auth::{provide_auth, sign_in_href, use_auth};
+use crate::components::sign_in_required::current_path;
 use crate::components::status::ServerStatus;
 use crate::pages;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_auth();
+    let auth = provide_auth();
     crate::outbox::provide_label_outbox();
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let header = NodeRef::<leptos::html::Header>::new();
+    let measure = move || measure_bar(bar, header);
+    // The bar's height changes with who is signed in and with the window.
+    Effect::new(move |_| {
+        auth.user.track();
+        request_animation_frame(measure);
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
-            <header class="shell-header">
-                <div class="shell-bar">
+            <header class="shell-header" node_ref=header>
+                <div class="shell-bar" node_ref=bar>
                     <A href="/" attr:class="brand">
                         <span class="brand-mark" aria-hidden="true"></span>
                         <span class="brand-name">"Forma"</span>
@@ -51,6 +62,21 @@ pub fn App() -> impl IntoView {
                 </p>
             </footer>
         </Router>
+    }
+}
+
+/// On a phone the header is two rows, the bar (brand, status, account) and the
+/// navigation. Sticking the header at minus the bar's height lets the bar scroll
+/// away while the navigation stays, so the stuck header is one row and never
+/// covers a field the page scrolls to; the stylesheet reads `--bar-height`.
+fn measure_bar(bar: NodeRef<leptos::html::Div>, header: NodeRef<leptos::html::Header>) {
+    if let (Some(bar), Some(header)) = (bar.get_untracked(), header.get_untracked()) {
+        let height = bar.offset_height();
+        // Through the style object, which a strict Content-Security-Policy allows
+        // (a `style` attribute it would refuse).
+        let _ = header
+            .style()
+            .set_property("--bar-height", &format!("{height}px"));
     }
 }
 
@@ -97,11 +123,14 @@ fn Account() -> impl IntoView {
         async move {
             // Signed out locally whatever the server says: the cookie is gone or stale.
             let _ = api::logout().await;
-            auth.signed_out();
+            auth.signed_out_on_purpose();
             navigate("/sign-in", Default::default());
         }
     });
+    let here = current_path();
     move || match auth.user.get() {
+        // Nothing while the app asks who is signed in: no "Sign in" flashes by.
+        None if !auth.checked.get() => ().into_any(),
         Some(user) => view! {
             <div class="account" data-testid="account">
                 <span class="account-name">
@@ -114,7 +143,10 @@ fn Account() -> impl IntoView {
             </div>
         }
         .into_any(),
-        None => view! { <A href="/sign-in" attr:class="sign-in-link">"Sign in"</A> }.into_any(),
+        None => {
+            let href = sign_in_href(&here.get());
+            view! { <A href=href attr:class="sign-in-link">"Sign in"</A> }.into_any()
+        }
     }
 }
 
@@ -122,11 +154,12 @@ fn Account() -> impl IntoView {
 #[component]
 fn ExpiredBanner() -> impl IntoView {
     let auth = use_auth();
+    let here = current_path();
     view! {
         <Show when=move || auth.expired.get()>
             <div class="banner banner-warning" role="alert" data-testid="session-expired">
-                "Your session has expired, so Forma cannot show or save data. "
-                <A href="/sign-in">"Sign in again"</A>
+                "Your session has expired, so Forma cannot show or save data. Unsaved edits are kept in this browser. "
+                <A href=move || sign_in_href(&here.get())>"Sign in again"</A>
                 " to continue where you were."
             </div>
         </Show>

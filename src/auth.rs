@@ -51,7 +51,18 @@ impl Auth {
         self.checked.set(true);
     }
 
-    /// Forgets the user (after sign-out).
+    /// Signing out on purpose: the user's drafts in this browser go too.
+    pub fn signed_out_on_purpose(&self) {
+        if let Some(email) = self
+            .user
+            .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
+        {
+            crate::drafts::clear_all_of(&email);
+        }
+        self.signed_out();
+    }
+
+    /// Forgets the user (after sign-out, or when the session ended).
     pub fn signed_out(&self) {
         note_signed_in(false);
         api::set_csrf_token(None);
@@ -99,6 +110,38 @@ pub fn landing_path(user: &SignedInUser) -> String {
     }
 }
 
+/// The sign-in page's address that returns to `path` (a path with its query)
+/// once signed in.
+pub fn sign_in_href(path: &str) -> String {
+    match return_path(path) {
+        Some(path) => format!("/sign-in?next={}", percent_encode(&path)),
+        None => "/sign-in".to_owned(),
+    }
+}
+
+/// Where sign-in may send the user back to: a path of this app (not another
+/// site's address, such as `//evil.test`, and not the sign-in page itself).
+pub fn return_path(next: &str) -> Option<String> {
+    let next = next.trim();
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    let sign_in =
+        next == "/sign-in" || next.starts_with("/sign-in?") || next.starts_with("/sign-in/");
+    (local && !sign_in && next != "/" && !next.contains(['\r', '\n'])).then(|| next.to_owned())
+}
+
+/// Encodes a query value: everything but letters, digits and `-._~/` as `%XX`.
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Creates the context and asks the server who is signed in.
 pub fn provide_auth() -> Auth {
     let auth = Auth {
@@ -129,4 +172,46 @@ pub fn provide_auth() -> Auth {
 /// The app's sign-in state; the app shell provides it.
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_to_the_page_it_was_asked_from() {
+        assert_eq!(
+            sign_in_href("/athletes/p08/plan"),
+            "/sign-in?next=/athletes/p08/plan"
+        );
+        assert_eq!(
+            sign_in_href("/labels?athlete=p05"),
+            "/sign-in?next=/labels%3Fathlete%3Dp05"
+        );
+        assert_eq!(sign_in_href("/sign-in"), "/sign-in");
+        assert_eq!(sign_in_href("/"), "/sign-in");
+    }
+
+    #[test]
+    fn only_paths_of_this_app_are_returned_to() {
+        assert_eq!(return_path("/team").as_deref(), Some("/team"));
+        assert_eq!(
+            return_path("/labels?athlete=p05").as_deref(),
+            Some("/labels?athlete=p05")
+        );
+        for refused in [
+            "//evil.test/x",
+            "/\\evil.test",
+            "https://evil.test/",
+            "javascript:alert(1)",
+            "team",
+            "",
+            "/sign-in",
+            "/sign-in?next=/team",
+            "/",
+            "/team\r\nSet-Cookie: x",
+        ] {
+            assert_eq!(return_path(refused), None, "{refused}");
+        }
+    }
 }

@@ -8,5 +8,6 @@ pub mod app;
 pub mod auth;
 pub mod charts;
 pub mod components;
+pub mod drafts;
 pub mod outbox;
 pub mod pages;

@@ -6,8 +6,25 @@
 use forma_core::api::{NewSession, NewWellness};
 use forma_core::types::{date_from_epoch_day, epoch_day};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::api;
+use crate::auth::use_auth;
+use crate::drafts::{self, DraftKey};
+
+/// The form as typed, kept in this browser until it is sent (a session that
+/// expires or a reload loses nothing).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct CheckInForm {
+    sleep_h: String,
+    sleep_quality: Option<f64>,
+    fatigue: Option<f64>,
+    soreness: Option<f64>,
+    stress: Option<f64>,
+    mood: Option<f64>,
+    minutes: String,
+    rpe: String,
+}
 
 fn number(text: &str) -> Option<f64> {
     let text = text.trim().replace(',', ".");
@@ -50,16 +67,46 @@ fn Scale(
 
 #[component]
 pub fn CheckIn(athlete: String, today: forma_core::types::Date) -> impl IntoView {
+    let auth = use_auth();
     let yesterday = date_from_epoch_day(epoch_day(today) - 1);
-    let sleep_h = RwSignal::new(String::new());
-    let sleep_quality = RwSignal::new(None::<f64>);
-    let fatigue = RwSignal::new(None::<f64>);
-    let soreness = RwSignal::new(None::<f64>);
-    let stress = RwSignal::new(None::<f64>);
-    let mood = RwSignal::new(None::<f64>);
-    let minutes = RwSignal::new(String::new());
-    let rpe = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
+    let email = auth
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
+        .unwrap_or_default();
+    let key = DraftKey::check_in(&email, &athlete, &today.to_string());
+    let kept = drafts::load::<CheckInForm>(&key);
+    let form = kept.as_ref().map(|d| d.value.clone()).unwrap_or_default();
+    let sleep_h = RwSignal::new(form.sleep_h);
+    let sleep_quality = RwSignal::new(form.sleep_quality);
+    let fatigue = RwSignal::new(form.fatigue);
+    let soreness = RwSignal::new(form.soreness);
+    let stress = RwSignal::new(form.stress);
+    let mood = RwSignal::new(form.mood);
+    let minutes = RwSignal::new(form.minutes);
+    let rpe = RwSignal::new(form.rpe);
+    let message = RwSignal::new(kept.map(|d| {
+        (
+            false,
+            format!(
+                "Your check-in from {} is back: it is not sent yet.",
+                drafts::kept_at(&d.saved_at)
+            ),
+        )
+    }));
+    let sent = RwSignal::new(false);
+    let draft = drafts::keep(key, move || {
+        let form = CheckInForm {
+            sleep_h: sleep_h.get(),
+            sleep_quality: sleep_quality.get(),
+            fatigue: fatigue.get(),
+            soreness: soreness.get(),
+            stress: stress.get(),
+            mood: mood.get(),
+            minutes: minutes.get(),
+            rpe: rpe.get(),
+        };
+        (!sent.get() && form != CheckInForm::default()).then_some(form)
+    });
     let send = Action::new_unsync(move |(): &()| {
         let athlete = athlete.clone();
         let wellness = NewWellness {
@@ -73,10 +120,17 @@ pub fn CheckIn(athlete: String, today: forma_core::types::Date) -> impl IntoView
         };
         let session_minutes = number(&minutes.get_untracked());
         let session_rpe = number(&rpe.get_untracked());
+        draft.now();
         async move {
             let written = api::put_wellness(&athlete, &today.to_string(), &wellness).await;
             if let Err(failure) = written {
-                message.set(Some((false, failure.to_string())));
+                let text = if failure.is_server_401() {
+                    "Your session has expired, so the check-in is not sent. It is kept in this browser: sign in again and it is here.".to_owned()
+                } else {
+                    failure.to_string()
+                };
+                message.set(Some((false, text)));
+                auth.session_lost(&failure);
                 return;
             }
             if session_minutes.is_some() || session_rpe.is_some() {
@@ -100,6 +154,8 @@ pub fn CheckIn(athlete: String, today: forma_core::types::Date) -> impl IntoView
                     return;
                 }
             }
+            sent.set(true);
+            draft.now();
             message.set(Some((
                 true,
                 "Thanks, saved. Your coach sees it now.".to_owned(),

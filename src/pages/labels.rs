@@ -6,7 +6,8 @@
 
 use forma_core::api::Role;
 use forma_core::labels::{
-    Label, LabelCode, LabelFormat, LabelQueue, NewLabel, QueueItem, VOCABULARY_VERSION,
+    also_labelled, Label, LabelCode, LabelFormat, LabelQueue, NewLabel, QueueItem,
+    VOCABULARY_VERSION,
 };
 use forma_core::types::AthleteId;
 use leptos::prelude::*;
@@ -19,26 +20,54 @@ use crate::auth::use_auth;
 use crate::components::label_form::author_words;
 use crate::components::page_header::PageHeader;
 use crate::components::sign_in_required::SignInRequired;
+use crate::drafts::{self, DraftKey};
 use crate::outbox::{new_label_id, use_label_outbox, RETRY};
+use serde::{Deserialize, Serialize};
 
-/// A label saved on this page, for undo.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A label saved on this page, for undo. Kept in this browser, so undo works
+/// after a reload too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedHere {
-    /// The item's position in the queue.
-    pub item: usize,
+    /// The key of the item it was saved for.
+    pub item_key: String,
     pub athlete: AthleteId,
     pub label_id: String,
 }
 
+/// How many saved labels undo can take back, newest first.
+pub const UNDO_DEPTH: usize = 50;
+
 /// The queue as the page works on it: the items, the one under the cursor, the
-/// code and note being given, and the labels saved here (newest last).
+/// code and note being given, the item whose save waits for a confirmation, and
+/// the labels saved here (newest last).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueueState {
     pub items: Vec<QueueItem>,
     pub cursor: usize,
     pub code: Option<LabelCode>,
     pub note: String,
+    /// The item a save was asked for whose label also covers other items.
+    pub confirming: Option<usize>,
     pub saved: Vec<SavedHere>,
+}
+
+/// What [`QueueState::save`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveStep {
+    /// The label also covers these other items: saving again confirms.
+    Confirm(Vec<usize>),
+    /// Saved.
+    Saved(Box<Saved>),
+}
+
+/// A label saved on the queue: what to send, the label, and the other items it
+/// also labels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Saved {
+    pub athlete: AthleteId,
+    pub new: NewLabel,
+    pub label: Label,
+    pub also: Vec<usize>,
 }
 
 impl QueueState {
@@ -49,6 +78,11 @@ impl QueueState {
         }
     }
 
+    /// The items other than the current one that its label would also cover.
+    pub fn also_covered(&self) -> Vec<usize> {
+        also_labelled(&self.items, self.cursor)
+    }
+
     pub fn current(&self) -> Option<&QueueItem> {
         self.items.get(self.cursor)
     }
@@ -57,18 +91,24 @@ impl QueueState {
     pub fn move_by(&mut self, delta: isize) {
         let last = self.items.len().saturating_sub(1);
         self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+        self.confirming = None;
     }
 
     /// Points at item `index`, keeping the code and note being given.
     pub fn go_to(&mut self, index: usize) {
         if index < self.items.len() {
+            if index != self.cursor {
+                self.confirming = None;
+            }
             self.cursor = index;
         }
     }
 
-    /// Labels the item under the cursor with the chosen code and note: shows the
-    /// label on the item at once, remembers it for undo, clears the code and note
-    /// and moves to the next item. Returns what to send.
+    /// Labels the item under the cursor with the chosen code and note. When the
+    /// label also covers other items (a range over day and session items), the
+    /// first call only asks for a confirmation ([`SaveStep::Confirm`]) and the
+    /// second saves. Saving shows the label on every item it covers at once,
+    /// remembers it for undo, clears the code and note and moves to the next item.
     ///
     /// # Errors
     /// In words: no item, no code chosen, or a label the server would refuse (such
@@ -79,7 +119,7 @@ impl QueueState {
         author: &str,
         author_name: &str,
         now: &str,
-    ) -> Result<(AthleteId, NewLabel, Label), String> {
+    ) -> Result<SaveStep, String> {
         let item = self
             .current()
             .ok_or_else(|| "The queue is empty: nothing to label.".to_owned())?;
@@ -97,27 +137,49 @@ impl QueueState {
                 _ => e.to_string(),
             })?;
         let index = self.cursor;
-        self.items[index].labels.push(label.clone());
+        let also = self.also_covered();
+        if !also.is_empty() && self.confirming != Some(index) {
+            self.confirming = Some(index);
+            return Ok(SaveStep::Confirm(also));
+        }
+        self.confirming = None;
+        for i in std::iter::once(index).chain(also.iter().copied()) {
+            self.items[i].labels.push(label.clone());
+        }
         self.saved.push(SavedHere {
-            item: index,
+            item_key: self.items[index].key.clone(),
             athlete: athlete.clone(),
             label_id: label.id.clone(),
         });
+        if self.saved.len() > UNDO_DEPTH {
+            self.saved.remove(0);
+        }
         self.code = None;
         self.note.clear();
         self.move_by(1);
-        Ok((athlete, new, label))
+        Ok(SaveStep::Saved(Box::new(Saved {
+            athlete,
+            new,
+            label,
+            also,
+        })))
     }
 
-    /// Takes back the last label saved here: removes it from its item and moves the
-    /// cursor back there. Returns it, or `None` when nothing was saved here.
+    /// Takes back the last label saved here (on this page or before a reload):
+    /// removes it from every item it shows on and moves the cursor to the item it
+    /// was saved for. Returns it, or `None` when nothing was saved here.
     pub fn undo(&mut self) -> Option<(SavedHere, Option<Label>)> {
         let last = self.saved.pop()?;
-        let removed = self.items.get_mut(last.item).and_then(|item| {
-            let at = item.labels.iter().position(|l| l.id == last.label_id)?;
-            Some(item.labels.remove(at))
-        });
-        self.go_to(last.item);
+        let mut removed = None;
+        for item in &mut self.items {
+            if let Some(at) = item.labels.iter().position(|l| l.id == last.label_id) {
+                removed = Some(item.labels.remove(at));
+            }
+        }
+        if let Some(index) = self.items.iter().position(|i| i.key == last.item_key) {
+            self.go_to(index);
+        }
+        self.confirming = None;
         Some((last, removed))
     }
 
@@ -301,7 +363,25 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
         .collect();
     athletes.sort();
     athletes.dedup();
-    let state = RwSignal::new(QueueState::new(queue.items));
+    // The labels saved here before, newest last, for undo after a reload.
+    let email = auth
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
+        .unwrap_or_default();
+    let undo_key = StoredValue::new(DraftKey::label_undo(&email));
+    let mut initial = QueueState::new(queue.items);
+    initial.saved = drafts::load::<Vec<SavedHere>>(&undo_key.get_value())
+        .map(|d| d.value)
+        .unwrap_or_default();
+    let state = RwSignal::new(initial);
+    let keep_undo = move || {
+        let saved = state.with_untracked(|s| s.saved.clone());
+        if saved.is_empty() {
+            drafts::clear(&undo_key.get_value());
+        } else {
+            drafts::store(&undo_key.get_value(), &saved);
+        }
+    };
     let message = RwSignal::new(None::<(bool, String)>);
     let note_field = NodeRef::<leptos::html::Input>::new();
 
@@ -316,17 +396,30 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
         let mut result = Err(String::new());
         state.update(|s| result = s.save(new_label_id(), &email, &name, &now_text()));
         match result {
-            Ok((athlete, new, label)) => {
+            Ok(SaveStep::Confirm(_)) => message.set(None),
+            Ok(SaveStep::Saved(saved)) => {
+                let Saved {
+                    athlete,
+                    new,
+                    label,
+                    also,
+                } = *saved;
+                let also_words = match also.len() {
+                    0 => String::new(),
+                    1 => " It also labels 1 other item.".to_owned(),
+                    n => format!(" It also labels {n} other items."),
+                };
                 message.set(Some((
                     false,
                     format!(
-                        "Saved {} for {} on {}.",
+                        "Saved {} for {} on {}.{also_words}",
                         label.code.name(),
                         athlete,
                         label.span()
                     ),
                 )));
                 outbox.save(athlete, new);
+                keep_undo();
                 scroll_to_current();
             }
             Err(why) => message.set(Some((true, why))),
@@ -337,7 +430,10 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
         state.update(|s| undone = s.undo());
         match undone {
             Some((saved, label)) => {
+                // A label the server has is taken back there (the outbox sends the
+                // take-back); one still waiting is simply not sent.
                 outbox.undo(saved.athlete.clone(), &saved.label_id);
+                keep_undo();
                 let what = label.map_or_else(String::new, |l| {
                     format!(" {} on {}", l.code.name(), l.span())
                 });
@@ -400,8 +496,11 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
             KeyAction::Undo => undo(),
             KeyAction::Clear => {
                 state.update(|s| {
-                    s.code = None;
-                    s.note.clear();
+                    // Esc first cancels a confirmation, then clears the choice.
+                    if s.confirming.take().is_none() {
+                        s.code = None;
+                        s.note.clear();
+                    }
                 });
                 message.set(None);
             }
@@ -410,12 +509,14 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let list = move || {
-        let (items, cursor) = state.with(|s| (s.items.clone(), s.cursor));
+        let (items, cursor, covered) =
+            state.with(|s| (s.items.clone(), s.cursor, s.also_covered()));
         items
             .into_iter()
             .enumerate()
             .map(|(index, item)| {
                 let current = index == cursor;
+                let also = covered.contains(&index);
                 let labels = item
                     .labels
                     .iter()
@@ -436,6 +537,8 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
                         class="queue-item"
                         class:queue-current=current
                         class:queue-done=!item.labels.is_empty()
+                        class:queue-also=also
+                        data-also=also.to_string()
                         data-testid="queue-item"
                         data-key=item.key.clone()
                         data-current=current.to_string()
@@ -552,6 +655,7 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
                         }
                     />
                 </label>
+                <AlsoCovered state save=save/>
                 <div class="actions">
                     <button class="button" data-testid="queue-save" on:click=move |_| save()>"Save (Enter)"</button>
                     <button class="button secondary" data-testid="queue-undo" on:click=move |_| undo()>"Undo (u)"</button>
@@ -633,6 +737,90 @@ fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
     }
 }
 
+/// The other items the current item's label would also cover, with why each is
+/// in the queue; after a first save, the question whether to label them all.
+#[component]
+fn AlsoCovered(state: RwSignal<QueueState>, save: impl Fn() + 'static) -> impl IntoView {
+    let save = StoredValue::new_local(save);
+    let also = Memo::new(move |_| {
+        state.with(|s| {
+            s.also_covered()
+                .into_iter()
+                .filter_map(|i| s.items.get(i))
+                .map(|item| {
+                    (
+                        item.key.clone(),
+                        format!("{} · {}", item.kind.title(), item.span()),
+                        item.reason.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let confirming = move || state.with(|s| s.confirming.is_some());
+    let count = move || also.with(Vec::len);
+    view! {
+        <Show when=move || also.with(|a| !a.is_empty())>
+            <section
+                class="also-covered"
+                class:confirming=confirming
+                data-testid="also-covered"
+                data-confirming=move || confirming().to_string()
+                role=move || if confirming() { "alert" } else { "status" }
+            >
+                <h3>
+                    {move || match count() {
+                        1 => "This label also labels 1 other item".to_owned(),
+                        n => format!("This label also labels {n} other items"),
+                    }}
+                </h3>
+                <ul>
+                    {move || {
+                        also.get()
+                            .into_iter()
+                            .map(|(key, what, reason)| {
+                                view! {
+                                    <li data-testid="also-item" data-key=key>
+                                        <strong>{what}</strong>
+                                        <span class="also-reason">{reason}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                {
+                    move || {
+                        confirming()
+                            .then(|| {
+                                view! {
+                                    <p class="also-question">
+                                        {format!(
+                                            "Label all {} items with this code? Enter saves, Esc goes back.",
+                                            count() + 1,
+                                        )}
+                                    </p>
+                                    <div class="actions">
+                                        <button class="button" data-testid="queue-confirm" on:click=move |_| save.with_value(|save| save())>
+                                            {format!("Label all {}", count() + 1)}
+                                        </button>
+                                        <button
+                                            class="button secondary"
+                                            data-testid="queue-cancel"
+                                            on:click=move |_| state.update(|s| s.confirming = None)
+                                        >
+                                            "Go back (Esc)"
+                                        </button>
+                                    </div>
+                                }
+                            })
+                    }
+                }
+            </section>
+        </Show>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,9 +879,18 @@ mod tests {
         );
 
         state.code = Some(LabelCode::Travel);
-        let (athlete, new, label) = state
-            .save("label-0001".into(), "c@x", "C", "2020-01-05T00:00:00Z")
-            .expect("saved");
+        let Ok(SaveStep::Saved(saved)) =
+            state.save("label-0001".into(), "c@x", "C", "2020-01-05T00:00:00Z")
+        else {
+            panic!("saved at once: the label covers no other item");
+        };
+        let Saved {
+            athlete,
+            new,
+            label,
+            also,
+        } = *saved;
+        assert!(also.is_empty());
         assert_eq!(
             (athlete.as_str(), new.date.as_str(), new.code.as_str()),
             ("p05", "2020-01-01", "travel")
@@ -724,5 +921,60 @@ mod tests {
         state.undo().expect("undo");
         assert!(state.undo().is_none());
         assert_eq!(state.unlabelled(), 3);
+    }
+
+    fn range(key: &str, from: &str, to: &str) -> QueueItem {
+        QueueItem {
+            end_date: Some(forma_core::types::parse_date(to).expect("date")),
+            kind: QueueKind::LowLoad,
+            ..item(key, from)
+        }
+    }
+
+    #[test]
+    fn a_range_label_asks_before_it_also_labels_other_items_and_undo_takes_it_from_all() {
+        let mut state = QueueState::new(vec![
+            range("r", "2020-01-01", "2020-01-07"),
+            item("a", "2020-01-02"),
+            item("b", "2020-01-09"),
+            item("c", "2020-01-05"),
+        ]);
+        assert_eq!(state.also_covered(), [1, 3]);
+        state.code = Some(LabelCode::Travel);
+        let first = state
+            .save("label-0001".into(), "c@x", "C", "t")
+            .expect("asks");
+        assert_eq!(first, SaveStep::Confirm(vec![1, 3]));
+        assert_eq!(state.confirming, Some(0));
+        assert!(
+            state.items.iter().all(|i| i.labels.is_empty()),
+            "nothing saved yet"
+        );
+        // Moving away drops the question; coming back asks again.
+        state.move_by(1);
+        state.move_by(-1);
+        assert_eq!(state.confirming, None);
+        assert!(matches!(
+            state.save("label-0001".into(), "c@x", "C", "t"),
+            Ok(SaveStep::Confirm(_))
+        ));
+        let Ok(SaveStep::Saved(saved)) = state.save("label-0001".into(), "c@x", "C", "t") else {
+            panic!("the second save saves");
+        };
+        assert_eq!(saved.also, [1, 3]);
+        let labelled: Vec<_> = state.items.iter().map(|i| i.labels.len()).collect();
+        assert_eq!(labelled, [1, 1, 0, 1]);
+
+        // After a reload the server's queue shows the label on the same items and
+        // the undo list comes from the browser's storage.
+        let saved = state.saved.clone();
+        let mut reloaded = QueueState::new(state.items.clone());
+        reloaded.items.reverse();
+        reloaded.saved = saved;
+        let (undone, removed) = reloaded.undo().expect("undo after a reload");
+        assert_eq!(undone.label_id, "label-0001");
+        assert_eq!(removed.map(|l| l.code), Some(LabelCode::Travel));
+        assert!(reloaded.items.iter().all(|i| i.labels.is_empty()));
+        assert_eq!(reloaded.items[reloaded.cursor].key, "r", "back on its item");
     }
 }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use forma_core::api::{AthletePlan, AthleteProfile, AthleteStatus, NewPlan};
 use forma_core::model::ModelArtifact;
 use forma_core::plan::{
-    self, apply_preset, copy_day, move_session, PerformanceTest, Plan, PlannedSession, Preset,
-    Projection, Scenario, Summary, WarningOptions,
+    self, apply_preset, copy_day, move_session, PerformanceTest, Plan, PlanError, PlannedSession,
+    Preset, Projection, Scenario, SessionField, Summary, WarningOptions,
 };
 use forma_core::types::{Event, Session, WellnessEntry};
 use leptos::html::Canvas;
@@ -19,13 +19,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use serde::{Deserialize, Serialize};
+
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
-use crate::charts::plan::draw_plan;
+use crate::charts::legend::ChartLegend;
+use crate::charts::plan::{draw_plan, plan_legend};
 use crate::charts::window::number;
 use crate::components::page_header::PageHeader;
 use crate::components::recommendation::{confidence_badge, RecommendationDetails};
 use crate::components::sign_in_required::SignInRequired;
+use crate::drafts::{self, DraftKey};
 
 /// `/plan`: the team's athletes, each linking to their plan.
 #[component]
@@ -79,6 +83,13 @@ fn AthletePicker(athletes: Vec<AthleteStatus>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
+}
+
+/// Unsaved edits kept in this browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PlanDraft {
+    plan: Plan,
+    note: String,
 }
 
 /// Everything the editor needs, fetched once.
@@ -213,8 +224,43 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         .is_some_and(|r| r != forma_core::api::Role::Athlete);
     let athlete_id = data.profile.id.clone();
     let initial = starting_plan(&data);
-    let plan = RwSignal::new(initial.clone());
+    let saved_note = data
+        .plan
+        .saved
+        .as_ref()
+        .and_then(|s| s.note.clone())
+        .unwrap_or_default();
+    // Edits not saved when the session ended, the page was reloaded or left: kept
+    // in this browser under the user and athlete, and brought back here.
+    let email = auth
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
+        .unwrap_or_default();
+    let draft_key = StoredValue::new(DraftKey::plan(&email, athlete_id.as_str()));
+    let draft = drafts::load::<PlanDraft>(&draft_key.get_value())
+        .filter(|d| d.value.plan.start == initial.start);
+    let restored = RwSignal::new(draft.as_ref().map(|d| drafts::kept_at(&d.saved_at)));
+    let (first_plan, first_note) = match draft {
+        Some(d) => (d.value.plan, d.value.note),
+        None => (initial.clone(), saved_note.clone()),
+    };
+    let plan = RwSignal::new(first_plan);
     let baseline = RwSignal::new(initial);
+    let saved_note = RwSignal::new(saved_note);
+    // Every value the plan does not accept (RPE 11, minutes below 0), each at its
+    // session and field.
+    let problems = Memo::new(move |_| plan.with(Plan::problems));
+    // What is projected: the plan as typed while every value is accepted, else
+    // the last such plan, so an impossible value never reaches a figure.
+    let projected_plan = Memo::new(move |previous: Option<&Plan>| {
+        if problems.with(Vec::is_empty) {
+            plan.get()
+        } else {
+            previous
+                .cloned()
+                .unwrap_or_else(|| plan.with(without_problems))
+        }
+    });
     let started = StoredValue::new(None::<f64>);
     let timings = StoredValue::new(Vec::<f64>::new());
     let last_ms = RwSignal::new(None::<f64>);
@@ -225,14 +271,14 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     let page_timings = StoredValue::new(Vec::<f64>::new());
     let page_ms = RwSignal::new(None::<f64>);
     let page_p95_ms = RwSignal::new(None::<f64>);
-    let note = RwSignal::new(
-        data.plan
-            .saved
-            .as_ref()
-            .and_then(|s| s.note.clone())
-            .unwrap_or_default(),
-    );
+    let note = RwSignal::new(first_note);
     let message = RwSignal::new(None::<String>);
+    // The draft follows the edits a moment after the last one (not in the
+    // edit's own frame, which is timed); it goes once they are saved or undone.
+    let draft = drafts::keep(draft_key.get_value(), move || {
+        let (p, n) = (plan.get(), note.get());
+        (p != baseline.get() || n != saved_note.get()).then_some(PlanDraft { plan: p, note: n })
+    });
 
     let model = data.model.clone();
     // Everything that does not depend on the plan (the history before its start,
@@ -275,7 +321,9 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         let project = project.clone();
         Memo::new(move |_| {
             let detail = detail_day.get();
-            fit.with(|f| plan.with(|p| project(p, f.as_ref().map(|f| &f.params), Some(detail))))
+            fit.with(|f| {
+                projected_plan.with(|p| project(p, f.as_ref().map(|f| &f.params), Some(detail)))
+            })
         })
     };
     let baseline_projection = {
@@ -391,6 +439,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
     let save_id = athlete_id.clone();
     let save = Action::new_unsync(move |(): &()| {
         let id = save_id.clone();
+        draft.now();
         let request = NewPlan {
             plan: plan.get_untracked(),
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
@@ -399,16 +448,33 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
             match api::save_plan(id.as_str(), &request).await {
                 Ok(saved) => {
                     baseline.set(saved.plan.clone());
+                    saved_note.set(saved.note.clone().unwrap_or_default());
+                    restored.set(None);
+                    draft.now();
                     message.set(Some(format!(
                         "Saved. The athlete sees this plan and its explanation on their page: {}",
                         saved.explanation
                     )));
                 }
+                Err(failure) if failure.is_server_401() => {
+                    message.set(Some(
+                        "Your session has expired, so the plan is not saved. Your edits and note are kept in this browser: sign in again and they are back on this page.".to_owned(),
+                    ));
+                    auth.session_lost(&failure);
+                }
                 Err(failure) => message.set(Some(failure.to_string())),
             }
         }
     });
-    let validation = move || plan.with(|p| p.validate().err().map(|e| e.to_string()));
+    let discard_draft = move |_| {
+        plan.set(baseline.get_untracked());
+        note.set(saved_note.get_untracked());
+        restored.set(None);
+        drafts::clear(&draft_key.get_value());
+    };
+    let validation = move || {
+        plan.with(|p| problems.with(|all| (!all.is_empty()).then(|| problems_words(p, all))))
+    };
     let name = data.profile.name.clone();
     let has_model = data.model.as_ref().map(|m| m.version_id.clone());
     let history_for_explain = data.sessions.clone();
@@ -436,6 +502,16 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
         />
         <section class="card plan-head">
             <h2 data-testid="plan-athlete">{name}</h2>
+            {move || {
+                restored.get().map(|at| view! {
+                    <p class="banner banner-warning draft-restored" role="status" data-testid="plan-restored">
+                        {format!("Your unsaved edits from {at} are back, with the note. They are not saved yet. ")}
+                        <button class="button small secondary" data-testid="plan-discard" on:click=discard_draft>
+                            "Discard them"
+                        </button>
+                    </p>
+                })
+            }}
             <p class="note" data-testid="plan-head-model">
                 {match has_model {
                     Some(v) => format!("Risk from the active model {v}, run in this browser. The shaded band is the spread of the forest's trees."),
@@ -477,20 +553,21 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <Show when=move || validation().is_some()>
-                <p class="form-error" role="alert" data-testid="plan-invalid">
-                    {move || validation().unwrap_or_default()}
-                </p>
-            </Show>
         </section>
 
         <section class="card plan-result" data-testid="plan-result">
             <h2>"What this plan does"</h2>
             <p data-testid="plan-explanation">
-                {move || plan.with(|p| projection.with(|pr| plan::explain(p, pr, &history_for_explain)))}
+                {move || projected_plan.with(|p| projection.with(|pr| plan::explain(p, pr, &history_for_explain)))}
             </p>
+            <Show when=move || validation().is_some()>
+                <p class="form-error" data-testid="projection-held">
+                    "The figures are of the plan before the value that is not accepted; correct it to see its effect."
+                </p>
+            </Show>
             <p class="note" data-testid="performance-fit">{fit_words}</p>
             <PlanSummary projection baseline_projection/>
+            <ChartLegend items=Signal::stored(plan_legend()) name="legend-plan".to_owned()/>
             <canvas
                 node_ref=canvas
                 class="chart-canvas plan-canvas"
@@ -538,7 +615,7 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                 <For
                     each=move || 0..plan.with(|p| p.days.len())
                     key=|i| *i
-                    children=move |day| view! { <DayCard day days=day_count plan edit/> }
+                    children=move |day| view! { <DayCard day days=day_count plan problems edit/> }
                 />
             </div>
             {may_save.then(|| view! { <TestsForm athlete=athlete_id.to_string() tests/> })}
@@ -557,13 +634,17 @@ fn PlanEditor(data: PlanData) -> impl IntoView {
                             <button
                                 class="button"
                                 data-testid="plan-save"
+                                aria-describedby="plan-invalid"
                                 disabled=move || save.pending().get() || validation().is_some()
                                 on:click=move |_| {
                                     save.dispatch(());
                                 }
                             >
-                                "Save plan"
+                                {move || if save.pending().get() { "Saving…" } else { "Save plan" }}
                             </button>
+                            <p class="form-error" id="plan-invalid" role="status" data-testid="plan-invalid">
+                                {move || validation().map(|why| format!("Save is off until every value is accepted. {why}"))}
+                            </p>
                         </div>
                     }
                 })}
@@ -851,6 +932,7 @@ fn DayCard(
     day: usize,
     days: Memo<usize>,
     plan: RwSignal<Plan>,
+    problems: Memo<Vec<PlanError>>,
     edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let date = plan.with_untracked(|p| p.date(day));
@@ -858,18 +940,33 @@ fn DayCard(
     // every edit of the plan.
     let sessions = Memo::new(move |_| plan.with(|p| p.days.get(day).cloned().unwrap_or_default()));
     let count = move || sessions.with(Vec::len);
-    let day_load =
-        move || sessions.with(|s| s.iter().map(PlannedSession::planned_load).sum::<f64>());
+    let day_problems = Memo::new(move |_| {
+        problems.with(|all| {
+            all.iter()
+                .filter_map(|p| p.at.filter(|(d, _, _)| *d == day))
+                .map(|(_, k, field)| (k, field))
+                .collect::<Vec<_>>()
+        })
+    });
+    // A day with a value in error has no load to show until it is corrected.
+    let day_load = move || {
+        if day_problems.with(|p| !p.is_empty()) {
+            "–".to_owned()
+        } else {
+            let load = sessions.with(|s| s.iter().map(PlannedSession::planned_load).sum::<f64>());
+            format!("{:.0}", load + 0.0)
+        }
+    };
     view! {
         <div class="plan-day" data-testid="plan-day" data-date=date.to_string()>
             <div class="plan-day-head">
                 <strong>{format!("{} {}", date.strftime("%a"), date)}</strong>
-                <span class="note" data-testid="day-load">{move || format!("{:.0}", day_load() + 0.0)}</span>
+                <span class="note" data-testid="day-load">{day_load}</span>
             </div>
             <For
                 each=move || 0..count()
                 key=|k| *k
-                children=move |k| view! { <SessionRow day k sessions days plan edit/> }
+                children=move |k| view! { <SessionRow day k sessions days plan problems=day_problems edit/> }
             />
             <div class="plan-day-actions">
                 <button
@@ -903,25 +1000,11 @@ fn SessionRow(
     sessions: Memo<Vec<PlannedSession>>,
     days: Memo<usize>,
     plan: RwSignal<Plan>,
+    /// The fields of this day's sessions with a value in error: (session, field).
+    problems: Memo<Vec<(usize, SessionField)>>,
     edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let session = Memo::new(move |_| sessions.with(|s| s.get(k).cloned()));
-    let get = move |f: fn(&PlannedSession) -> Option<f64>| {
-        session.with(|s| {
-            s.as_ref()
-                .and_then(f)
-                .map(|v| v.to_string())
-                .unwrap_or_default()
-        })
-    };
-    let set = move |f: fn(&mut PlannedSession, Option<f64>), text: String| {
-        let value = parse_number(&text);
-        edit(&move |p: &mut Plan| {
-            if let Some(s) = p.days.get_mut(day).and_then(|d| d.get_mut(k)) {
-                f(s, value);
-            }
-        });
-    };
     let days = move || days.get();
     view! {
         <div class="plan-session" data-testid="plan-session">
@@ -939,41 +1022,10 @@ fn SessionRow(
                     });
                 }
             />
-            <label>
-                "min"
-                <input
-                    type="number"
-                    min="0"
-                    inputmode="decimal"
-                    data-testid="session-minutes"
-                    prop:value=move || get(|s| s.minutes)
-                    on:input=move |ev| set(|s, v| s.minutes = v, event_target_value(&ev))
-                />
-            </label>
-            <label>
-                "RPE"
-                <input
-                    type="number"
-                    min="0"
-                    max="10"
-                    inputmode="decimal"
-                    data-testid="session-rpe"
-                    prop:value=move || get(|s| s.rpe)
-                    on:input=move |ev| set(|s, v| s.rpe = v, event_target_value(&ev))
-                />
-            </label>
-            <label>
-                "load"
-                <input
-                    type="number"
-                    min="0"
-                    inputmode="decimal"
-                    data-testid="session-load"
-                    placeholder=move || session.with(|s| s.as_ref().map(|s| format!("{:.0}", s.planned_load())).unwrap_or_default())
-                    prop:value=move || get(|s| s.load)
-                    on:input=move |ev| set(|s, v| s.load = v, event_target_value(&ev))
-                />
-            </label>
+            {SessionField::ALL
+                .into_iter()
+                .map(|field| view! { <NumberField day k field session problems edit/> })
+                .collect_view()}
             <select
                 aria-label="Move to day"
                 data-testid="move-session"
@@ -1010,6 +1062,122 @@ fn SessionRow(
             </button>
         </div>
     }
+}
+
+/// One number of a planned session (minutes, RPE or load), marked with what is
+/// accepted when its value is not.
+#[component]
+fn NumberField(
+    day: usize,
+    k: usize,
+    field: SessionField,
+    session: Memo<Option<PlannedSession>>,
+    problems: Memo<Vec<(usize, SessionField)>>,
+    edit: impl Fn(&dyn Fn(&mut Plan)) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let bound = field.bound();
+    let value = move || session.with(|s| s.as_ref().and_then(|s| field.value(s)));
+    let invalid = Memo::new(move |_| problems.with(|p| p.contains(&(k, field))));
+    let message_id = format!("plan-{day}-{k}-{}-error", bound.name);
+    let (label, testid) = match field {
+        SessionField::Minutes => ("min", "session-minutes"),
+        SessionField::Rpe => ("RPE", "session-rpe"),
+        SessionField::Load => ("load", "session-load"),
+    };
+    // The load RPE × minutes gives, unless one of them is not accepted (no
+    // "-25" as a hint).
+    let placeholder = (field == SessionField::Load).then_some(move || {
+        if problems.with(|p| p.iter().any(|(session, _)| *session == k)) {
+            return String::new();
+        }
+        session.with(|s| {
+            s.as_ref()
+                .map(|s| format!("{:.0}", s.planned_load()))
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <span class="plan-field" class:invalid=move || invalid.get()>
+            <label>
+                {label}
+                <input
+                    type="number"
+                    min=bound.min.to_string()
+                    max=bound.max.to_string()
+                    step="any"
+                    inputmode="decimal"
+                    data-testid=testid
+                    aria-invalid=move || invalid.get().then_some("true")
+                    aria-describedby=move || invalid.get().then(|| message_id.clone())
+                    placeholder=placeholder
+                    prop:value=move || value().map(|v| v.to_string()).unwrap_or_default()
+                    on:input=move |ev| {
+                        // Half a number ("1." on the way to "1.5") reads as empty:
+                        // the plan waits for the rest rather than clearing the field.
+                        if event_target::<web_sys::HtmlInputElement>(&ev).validity().bad_input() {
+                            return;
+                        }
+                        // The number as typed, accepted or not: the field shows it
+                        // marked, and the projection holds to the last accepted plan.
+                        let typed = parse_number(&event_target_value(&ev));
+                        edit(&move |p: &mut Plan| {
+                            if let Some(s) = p.days.get_mut(day).and_then(|d| d.get_mut(k)) {
+                                field.set(s, typed);
+                            }
+                        });
+                    }
+                />
+            </label>
+            <Show when=move || invalid.get()>
+                <span class="field-error" id=format!("plan-{day}-{k}-{}-error", bound.name) data-testid="field-error">
+                    {move || value().map(|v| bound.refusal(v)).unwrap_or_default()}
+                </span>
+            </Show>
+        </span>
+    }
+}
+
+/// The plan without its values in error, for the rare plan that starts with
+/// one (a plan typed is held at its last accepted state instead).
+fn without_problems(plan: &Plan) -> Plan {
+    let mut clean = plan.clone();
+    for problem in plan.problems() {
+        if let Some((d, k, field)) = problem.at {
+            if let Some(s) = clean.days.get_mut(d).and_then(|d| d.get_mut(k)) {
+                field.set(s, None);
+            }
+        }
+    }
+    clean
+}
+
+/// The values in error in words, with their day: "RPE 11 on Tue 2024-03-05 (give
+/// a number from 0 to 10)".
+fn problems_words(plan: &Plan, problems: &[PlanError]) -> String {
+    let words: Vec<String> = problems
+        .iter()
+        .map(|problem| match problem.at {
+            Some((d, k, field)) => {
+                let date = plan.date(d);
+                let bound = field.bound();
+                let value = plan
+                    .days
+                    .get(d)
+                    .and_then(|day| day.get(k))
+                    .and_then(|s| field.value(s))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+                format!(
+                    "{} {value} on {} {date} (give {})",
+                    bound.label,
+                    date.strftime("%a"),
+                    bound.accepted()
+                )
+            }
+            None => problem.message.clone(),
+        })
+        .collect();
+    format!("Not accepted: {}.", words.join("; "))
 }
 
 /// The athlete's performance tests and a form to record one (coaches).

@@ -2,10 +2,10 @@
 
 use forma_core::api::LoginRequest;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::auth::{landing_path, use_auth};
+use crate::auth::{landing_path, return_path, use_auth};
 use crate::components::page_header::PageHeader;
 
 #[component]
@@ -15,6 +15,13 @@ pub fn SignInPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // The page that sent the user here (a deep link, an expired session).
+    let query = use_query_map();
+    let next = move || {
+        query
+            .with_untracked(|q| q.get("next"))
+            .and_then(|n| return_path(&n))
+    };
     let sign_in = Action::new_unsync(move |request: &LoginRequest| {
         let request = request.clone();
         let navigate = navigate.clone();
@@ -22,7 +29,7 @@ pub fn SignInPage() -> impl IntoView {
             match api::login(&request).await {
                 Ok(user) => {
                     error.set(None);
-                    let landing = landing_path(&user);
+                    let landing = next().unwrap_or_else(|| landing_path(&user));
                     auth.signed_in(user);
                     navigate(&landing, Default::default());
                 }

@@ -74,8 +74,9 @@ test('a coach labels 20 queue items by keyboard alone and finds all 20 in the ex
       await labels.labelByKeyboard(code, `${run} #${i}`);
     }
   }
-  const shown = await page.getByTestId('queue-label').filter({ hasText: run }).count();
-  assert.equal(shown, 20, 'each labelled item shows its label');
+  // A range label also shows on the items of its days: count labels, not items.
+  const shown = new Set(await page.getByTestId('queue-label').filter({ hasText: run }).allTextContents());
+  assert.equal(shown.size, 20, 'each labelled item shows its label');
   await labels.waitUntilSent();
 
   const exported = await labels.export('csv');
@@ -145,6 +146,78 @@ test('a coach labels a range of days on the athlete page and takes it back', asy
   // The coach takes the label back.
   await item.getByTestId('label-undo').click();
   await item.waitFor({ state: 'detached' });
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('before a range label is saved the queue shows what else it labels and asks; undo survives a reload', async () => {
+  const { page, problems, close } = await signedInCoach(viewports.phone);
+  // A range item whose days hold other items of the same athlete, found with the
+  // rule the queue attaches labels by.
+  const found = await page.evaluate(async () => {
+    const [team] = await (await fetch('/api/teams')).json();
+    const queue = await (await fetch(`/api/labels/queue?team=${team.id}`)).json();
+    const shows = (item, chosen) => {
+      const [from, to] = [item.date, item.end_date ?? item.date];
+      const [lf, lt] = [chosen.date, chosen.end_date ?? chosen.date];
+      if (item.session_id && chosen.session_id) return item.session_id === chosen.session_id;
+      return lf <= to && lt >= from;
+    };
+    for (const chosen of queue.items.filter((i) => i.end_date && i.labels.length === 0)) {
+      const others = queue.items.filter((i) => i.key !== chosen.key && i.athlete_id === chosen.athlete_id && shows(i, chosen));
+      if (others.length > 0) return { athlete: chosen.athlete_id, key: chosen.key, others: others.map((o) => o.key).sort() };
+    }
+    return null;
+  });
+  assert.ok(found, 'the demo queue has a range over other items');
+  const labels = new LabelsPage(page);
+  await labels.open(`?athlete=${found.athlete}`);
+  await labels.item(found.key).click();
+  assert.equal(await labels.currentKey(), found.key);
+  assert.deepEqual((await labels.alsoCovered()).sort(), found.others, 'the preview names the other items');
+  const reasons = await page.getByTestId('also-item').allTextContents();
+  assert.ok(reasons.every((r) => r.length > 20), `each with its reason: ${reasons}`);
+  for (const key of found.others) {
+    assert.equal(await labels.item(key).getAttribute('data-also'), 'true');
+  }
+
+  // The first Enter asks; nothing is saved until the second.
+  const note = `e2e-range-queue-${Date.now().toString(36)}`;
+  await page.keyboard.press('3');
+  await page.keyboard.press('n');
+  await page.keyboard.type(note);
+  await page.keyboard.press('Enter');
+  assert.ok(await labels.confirming(), 'the queue asks before labelling the others');
+  assert.match(await page.getByTestId('also-covered').textContent(), new RegExp(`Label all ${found.others.length + 1} items`));
+  assert.equal(await page.getByTestId('queue-label').filter({ hasText: note }).count(), 0);
+  assert.equal(await labels.waiting(), 0, 'nothing sent');
+  await screenshot(page, 'labels-range-confirm-phone');
+  await page.getByTestId('queue-confirm').click();
+  assert.match(await labels.message().textContent(), new RegExp(`^Saved Travel .* It also labels ${found.others.length} other item`));
+  for (const key of [found.key, ...found.others]) {
+    assert.equal(await labels.item(key).getByTestId('queue-label').filter({ hasText: note }).count(), 1, key);
+  }
+  await labels.waitUntilSent();
+
+  // After a reload the server's queue shows it on the same items, and undo
+  // still takes it back, on the server too.
+  await page.reload();
+  await labels.items().first().waitFor();
+  for (const key of [found.key, ...found.others]) {
+    await labels.item(key).getByTestId('queue-label').filter({ hasText: note }).waitFor();
+  }
+  await page.keyboard.press('u');
+  assert.match(await labels.message().textContent(), /^Took back Travel on /);
+  assert.equal(await labels.currentKey(), found.key, 'back on its item');
+  assert.equal(await page.getByTestId('queue-label').filter({ hasText: note }).count(), 0);
+  await labels.waitUntilSent();
+  await page.reload();
+  await labels.items().first().waitFor();
+  assert.equal(await page.getByTestId('queue-label').filter({ hasText: note }).count(), 0, 'taken back on the server');
+  const exported = await labels.export('csv');
+  assert.ok(!exported.text.includes(note), 'a label taken back is not exported');
+  await page.keyboard.press('u');
+  assert.match(await labels.message().textContent(), /Nothing to undo/);
   assert.deepEqual(problems, []);
   await close();
 });

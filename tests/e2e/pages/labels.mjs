@@ -25,7 +25,8 @@ export class LabelsPage extends Shell {
   }
 
   // Labels the item under the cursor with the keyboard alone: the code's number
-  // key, n to write the note, Enter to save.
+  // key, n to write the note, Enter to save, and Enter again when the label also
+  // covers other items and the page asks first.
   async labelByKeyboard(codeKey, note) {
     await this.page.keyboard.press(codeKey);
     if (note) {
@@ -33,6 +34,23 @@ export class LabelsPage extends Shell {
       await this.page.keyboard.type(note);
     }
     await this.page.keyboard.press('Enter');
+    if (await this.confirming()) {
+      await this.page.keyboard.press('Enter');
+    }
+  }
+
+  // The other items the current item's label would also cover (their keys).
+  async alsoCovered() {
+    return this.page.getByTestId('also-item').evaluateAll((items) => items.map((i) => i.dataset.key));
+  }
+
+  // Whether the page asks to confirm a label that covers other items.
+  async confirming() {
+    return (await this.page.locator('[data-testid=also-covered][data-confirming=true]').count()) > 0;
+  }
+
+  item(key) {
+    return this.page.locator(`[data-testid=queue-item][data-key="${key}"]`);
   }
 
   message() {

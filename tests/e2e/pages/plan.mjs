@@ -46,6 +46,32 @@ export class PlanPage extends Shell {
     return this.page.getByTestId('session-minutes');
   }
 
+  rpe() {
+    return this.page.getByTestId('session-rpe');
+  }
+
+  // The field's own message, next to it, when its value is not accepted.
+  fieldError(input) {
+    return input.locator('xpath=ancestor::span[contains(@class, "plan-field")]').getByTestId('field-error');
+  }
+
+  save() {
+    return this.page.getByTestId('plan-save');
+  }
+
+  // Why Save is off, next to it (empty while it is on).
+  saveBlocked() {
+    return this.page.getByTestId('plan-invalid');
+  }
+
+  note() {
+    return this.page.getByTestId('plan-note');
+  }
+
+  restored() {
+    return this.page.getByTestId('plan-restored');
+  }
+
   preset(name) {
     return this.page.getByTestId(`preset-${name}`);
   }
