@@ -16,10 +16,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiFailure};
-use crate::auth::use_auth;
+use crate::auth::{sign_in_href, use_auth};
 use crate::components::label_form::author_words;
 use crate::components::page_header::PageHeader;
-use crate::components::sign_in_required::SignInRequired;
+use crate::components::sign_in_required::{current_path, SignInRequired};
 use crate::drafts::{self, DraftKey};
 use crate::outbox::{new_label_id, use_label_outbox, RETRY};
 use serde::{Deserialize, Serialize};
@@ -246,6 +246,7 @@ async fn load(athlete: Option<String>) -> Result<Option<LabelQueue>, ApiFailure>
 #[component]
 pub fn LabelsPage() -> impl IntoView {
     let auth = use_auth();
+    let here = current_path();
     let query = use_query_map();
     let athlete = move || query.with(|q| q.get("athlete").filter(|a| !a.is_empty()));
     let queue = LocalResource::new(move || {
@@ -273,7 +274,7 @@ pub fn LabelsPage() -> impl IntoView {
                             view! {
                                 <section class="card empty-state" data-testid="labels-empty">
                                     <p>"Sign in as a coach to label your athletes' sessions and days."</p>
-                                    <A href="/sign-in" attr:class="button">"Sign in"</A>
+                                    <A href=sign_in_href(&here.get_untracked()) attr:class="button">"Sign in"</A>
                                 </section>
                             }
                                 .into_any(),
