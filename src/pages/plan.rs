@@ -1078,7 +1078,7 @@ fn NumberField(
     let bound = field.bound();
     let value = move || session.with(|s| s.as_ref().and_then(|s| field.value(s)));
     let invalid = Memo::new(move |_| problems.with(|p| p.contains(&(k, field))));
-    let message_id = format!("plan-{day}-{k}-{}-error", bound.name);
+    let message_id = format!("plan-{day}-{k}-{}-error", bound.field);
     let (label, testid) = match field {
         SessionField::Minutes => ("min", "session-minutes"),
         SessionField::Rpe => ("RPE", "session-rpe"),
@@ -1129,8 +1129,8 @@ fn NumberField(
                 />
             </label>
             <Show when=move || invalid.get()>
-                <span class="field-error" id=format!("plan-{day}-{k}-{}-error", bound.name) data-testid="field-error">
-                    {move || value().map(|v| bound.refusal(v)).unwrap_or_default()}
+                <span class="field-error" id=format!("plan-{day}-{k}-{}-error", bound.field) data-testid="field-error">
+                    {move || value().map(|v| field.refusal(v)).unwrap_or_default()}
                 </span>
             </Show>
         </span>
@@ -1169,9 +1169,9 @@ fn problems_words(plan: &Plan, problems: &[PlanError]) -> String {
                     .unwrap_or_default();
                 format!(
                     "{} {value} on {} {date} (give {})",
-                    bound.label,
+                    field.label(),
                     date.strftime("%a"),
-                    bound.accepted()
+                    bound.accepted
                 )
             }
             None => problem.message.clone(),

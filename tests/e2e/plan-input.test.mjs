@@ -48,12 +48,12 @@ test('RPE 11 and minus 5 minutes are marked where they are typed, never projecte
   await rpe.fill('11');
   assert.equal(await rpe.getAttribute('aria-invalid'), 'true');
   const message = plan.fieldError(rpe);
-  assert.equal(await message.textContent(), 'RPE 11 is not accepted: give a number from 0 to 10.');
+  assert.equal(await message.textContent(), 'RPE 11 is not accepted: give an RPE from 0 to 10 (CR-10 scale).');
   assert.equal(await rpe.getAttribute('aria-describedby'), await message.getAttribute('id'));
   assert.equal(await plan.fingerprint(), before, 'the projection holds to the last accepted plan');
   assert.equal(await plan.summary('load'), loadBefore);
   assert.ok(await plan.save().isDisabled());
-  assert.match(await plan.saveBlocked().textContent(), /^Save is off until every value is accepted\. Not accepted: RPE 11 on \w{3} \d{4}-\d\d-\d\d \(give a number from 0 to 10\)\.$/);
+  assert.match(await plan.saveBlocked().textContent(), /^Save is off until every value is accepted\. Not accepted: RPE 11 on \w{3} \d{4}-\d\d-\d\d \(give an RPE from 0 to 10 \(CR-10 scale\)\)\.$/);
   assert.match(await page.getByTestId('projection-held').textContent(), /before the value that is not accepted/);
 
   // The field and its message are below the sticky header, not under it.
@@ -66,7 +66,7 @@ test('RPE 11 and minus 5 minutes are marked where they are typed, never projecte
 
   await minutes.fill('-5');
   assert.equal(await minutes.getAttribute('aria-invalid'), 'true');
-  assert.equal(await plan.fieldError(minutes).textContent(), 'Minutes -5 is not accepted: give a number from 0 min to 1440 min.');
+  assert.equal(await plan.fieldError(minutes).textContent(), 'Minutes -5 is not accepted: give a duration from 0 to 1440 minutes (24 hours).');
   assert.equal(await plan.fingerprint(), before);
   for (const load of await dayLoads()) {
     assert.ok(!load.startsWith('-'), `a day shows the load ${load}`);
@@ -106,7 +106,7 @@ test('the field message shows at desktop width too', async () => {
   const { page, problems, close, plan } = await openPlan(viewports.desktop);
   const rpe = plan.rpe().first();
   await rpe.fill('12.5');
-  assert.equal(await plan.fieldError(rpe).textContent(), 'RPE 12.5 is not accepted: give a number from 0 to 10.');
+  assert.equal(await plan.fieldError(rpe).textContent(), 'RPE 12.5 is not accepted: give an RPE from 0 to 10 (CR-10 scale).');
   assert.ok(await plan.save().isDisabled());
   await rpe.scrollIntoViewIfNeeded();
   await screenshot(page, 'plan-rpe-invalid-desktop');

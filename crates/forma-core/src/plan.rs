@@ -32,6 +32,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::banister::{fit_banister, BanisterFit, BanisterParams, FitOptions};
+use crate::bounds::{self, Bound};
 use crate::features::{athlete_features_with, WellnessPart};
 use crate::metrics::{DailyMetrics, MetricsOptions};
 use crate::model::ModelArtifact;
@@ -95,75 +96,6 @@ pub struct Plan {
     pub days: Vec<Vec<PlannedSession>>,
 }
 
-/// The values a planned number accepts. One definition serves the plan's
-/// validation, the server's answer and the editor's field messages and limits.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bound {
-    /// The field's name in the plan's JSON.
-    pub name: &'static str,
-    /// The field as the editor labels it.
-    pub label: &'static str,
-    pub min: f64,
-    pub max: f64,
-    /// The unit after a number, with its leading space (`" min"`), or empty.
-    pub unit: &'static str,
-}
-
-impl Bound {
-    /// Whether `value` is accepted.
-    pub fn accepts(&self, value: f64) -> bool {
-        value.is_finite() && (self.min..=self.max).contains(&value)
-    }
-
-    /// What is accepted, in words: "a number from 0 to 10".
-    pub fn accepted(&self) -> String {
-        format!(
-            "a number from {}{unit} to {}{unit}",
-            self.min,
-            self.max,
-            unit = self.unit
-        )
-    }
-
-    /// Why `value` is refused, in words: "RPE 11 is not accepted: give a number
-    /// from 0 to 10."
-    pub fn refusal(&self, value: f64) -> String {
-        format!(
-            "{} {value} is not accepted: give {}.",
-            self.label,
-            self.accepted()
-        )
-    }
-}
-
-/// Planned minutes of one session: at most a day.
-pub const MINUTES: Bound = Bound {
-    name: "minutes",
-    label: "Minutes",
-    min: 0.0,
-    max: 24.0 * 60.0,
-    unit: " min",
-};
-
-/// Planned RPE on Borg's CR-10 scale (Foster et al. 2001).
-pub const RPE: Bound = Bound {
-    name: "rpe",
-    label: "RPE",
-    min: 0.0,
-    max: 10.0,
-    unit: "",
-};
-
-/// A planned load given directly, in the session-RPE unit: at most the largest
-/// RPE times the longest session (10 × 1440).
-pub const LOAD: Bound = Bound {
-    name: "load",
-    label: "Load",
-    min: 0.0,
-    max: RPE.max * MINUTES.max,
-    unit: "",
-};
-
 /// Which number of a planned session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionField {
@@ -176,12 +108,23 @@ impl SessionField {
     pub const ALL: [SessionField; 3] =
         [SessionField::Minutes, SessionField::Rpe, SessionField::Load];
 
-    /// The values the field accepts.
+    /// The values the field accepts: the same bounds as a recorded session's
+    /// ([`bounds::DURATION_MIN`], [`bounds::RPE`], [`bounds::LOAD`]), under the
+    /// plan's field names.
     pub fn bound(self) -> Bound {
         match self {
-            SessionField::Minutes => MINUTES,
-            SessionField::Rpe => RPE,
-            SessionField::Load => LOAD,
+            SessionField::Minutes => bounds::DURATION_MIN.named("minutes"),
+            SessionField::Rpe => bounds::RPE,
+            SessionField::Load => bounds::LOAD,
+        }
+    }
+
+    /// The field as the editor names it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionField::Minutes => "Minutes",
+            SessionField::Rpe => "RPE",
+            SessionField::Load => "Load",
         }
     }
 
@@ -203,6 +146,16 @@ impl SessionField {
         }
     }
 
+    /// Why `value` is refused, in words: "RPE 11 is not accepted: give an RPE
+    /// from 0 to 10 (CR-10 scale)."
+    pub fn refusal(self, value: f64) -> String {
+        format!(
+            "{} {value} is not accepted: give {}.",
+            self.label(),
+            self.bound().accepted
+        )
+    }
+
     /// Reads what was typed into the field: empty is no value, a comma may stand
     /// for the decimal point.
     ///
@@ -210,18 +163,17 @@ impl SessionField {
     /// Text that is not a number, or a number outside [`SessionField::bound`], with
     /// what is accepted.
     pub fn parse(self, text: &str) -> Result<Option<f64>, String> {
-        let bound = self.bound();
         let text = text.trim().replace(',', ".");
         if text.is_empty() {
             return Ok(None);
         }
         match text.parse::<f64>() {
-            Ok(value) if bound.accepts(value) => Ok(Some(value)),
-            Ok(value) => Err(bound.refusal(value)),
+            Ok(value) if self.bound().contains(value) => Ok(Some(value)),
+            Ok(value) => Err(self.refusal(value)),
             Err(_) => Err(format!(
                 "{} “{text}” is not a number: give {}.",
-                bound.label,
-                bound.accepted()
+                self.label(),
+                self.bound().accepted
             )),
         }
     }
@@ -289,8 +241,8 @@ impl Plan {
             .collect()
     }
 
-    /// Checks the plan: 7 to 28 days, and every number within its [`Bound`]
-    /// ([`MINUTES`], [`RPE`], [`LOAD`]).
+    /// Checks the plan: 7 to 28 days, and every number within its bound
+    /// ([`SessionField::bound`]).
     ///
     /// # Errors
     /// The first problem, naming the day and session (see [`Plan::problems`]).
@@ -319,13 +271,13 @@ impl Plan {
                 for field in SessionField::ALL {
                     let bound = field.bound();
                     match field.value(s) {
-                        Some(v) if !bound.accepts(v) => problems.push(PlanError {
-                            field: format!("days[{d}][{k}].{}", bound.name),
+                        Some(v) if !bound.contains(v) => problems.push(PlanError {
+                            field: format!("days[{d}][{k}].{}", bound.field),
                             message: format!(
                                 "{v} is not accepted on {}: {} must be {}",
                                 self.date(d),
-                                bound.name,
-                                bound.accepted()
+                                bound.field,
+                                bound.accepted
                             ),
                             at: Some((d, k, field)),
                         }),
@@ -1326,7 +1278,7 @@ mod tests {
         assert_eq!(problems[1].field, "days[0][0].rpe");
         assert_eq!(
             problems[1].message,
-            "11 is not accepted on 2024-03-04: rpe must be a number from 0 to 10"
+            "11 is not accepted on 2024-03-04: rpe must be an RPE from 0 to 10 (CR-10 scale)"
         );
         assert_eq!(plan.validate().err().as_ref(), problems.first());
     }
@@ -1338,20 +1290,24 @@ mod tests {
         assert_eq!(SessionField::Rpe.parse("10"), Ok(Some(10.0)));
         assert_eq!(
             SessionField::Rpe.parse("11"),
-            Err("RPE 11 is not accepted: give a number from 0 to 10.".to_owned())
+            Err("RPE 11 is not accepted: give an RPE from 0 to 10 (CR-10 scale).".to_owned())
         );
         assert_eq!(
             SessionField::Minutes.parse("-5"),
-            Err("Minutes -5 is not accepted: give a number from 0 min to 1440 min.".to_owned())
+            Err(
+                "Minutes -5 is not accepted: give a duration from 0 to 1440 minutes (24 hours)."
+                    .to_owned()
+            )
         );
         assert_eq!(SessionField::Minutes.parse("1440"), Ok(Some(1440.0)));
         assert!(SessionField::Minutes.parse("1441").is_err());
-        assert_eq!(
-            SessionField::Load.parse("abc"),
-            Err("Load “abc” is not a number: give a number from 0 to 14400.".to_owned())
+        let not_a_number = SessionField::Load.parse("abc").unwrap_err();
+        assert!(
+            not_a_number.starts_with("Load “abc” is not a number: give a load from 0 to 15000"),
+            "{not_a_number}"
         );
-        assert!(SessionField::Load.parse("14400").is_ok());
-        assert!(SessionField::Load.parse("14401").is_err());
+        assert!(SessionField::Load.parse("15000").is_ok());
+        assert!(SessionField::Load.parse("15001").is_err());
         assert!(SessionField::Load.parse("inf").is_err());
         // Whatever the editor accepts, the plan accepts.
         for field in SessionField::ALL {
