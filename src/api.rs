@@ -87,11 +87,67 @@ impl ApiFailure {
     }
 }
 
+/// Attempts a call makes while the server answers 503: busy with other changes, it
+/// changed nothing, so the same request may go again.
+pub const BUSY_ATTEMPTS: u32 = 3;
+
+/// How long to wait before the next attempt, from a 503's `Retry-After` (seconds):
+/// at least a quarter of a second, at most five, one when the header is absent.
+pub fn busy_wait_ms(retry_after: Option<&str>) -> u32 {
+    retry_after
+        .and_then(|text| text.trim().parse::<u32>().ok())
+        .map_or(1_000, |seconds| seconds.saturating_mul(1_000))
+        .clamp(250, 5_000)
+}
+
+async fn sleep_ms(ms: u32) {
+    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _| {
+        let timer = web_sys::window().and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    i32::try_from(ms).unwrap_or(i32::MAX),
+                )
+                .ok()
+        });
+        if timer.is_none() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Sends the request `make` builds; while the server answers 503, waits as its
+/// `Retry-After` says and sends it again, up to [`BUSY_ATTEMPTS`] times in all.
+async fn send(
+    make: impl Fn() -> Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<gloo_net::http::Response, ApiFailure> {
+    let mut attempt = 1;
+    loop {
+        let request = make().map_err(|error| ApiFailure::BadResponse(error.to_string()))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+        if response.status() != 503 || attempt >= BUSY_ATTEMPTS {
+            return Ok(response);
+        }
+        let retry_after = response.headers().get("retry-after");
+        sleep_ms(busy_wait_ms(retry_after.as_deref())).await;
+        attempt += 1;
+    }
+}
+
+/// A write request with the session's CSRF token.
+fn with_csrf(mut request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        request = request.header("X-CSRF-Token", &token);
+    }
+    request
+}
+
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
-    let response = gloo_net::http::Request::get(path)
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    let response = send(|| gloo_net::http::Request::get(path).build()).await?;
     read_json(response).await
 }
 
@@ -99,30 +155,15 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    send_json(gloo_net::http::Request::post(path), body).await
+    let response = send(|| with_csrf(gloo_net::http::Request::post(path)).json(body)).await?;
+    read_json(response).await
 }
 
 async fn put_json<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiFailure> {
-    send_json(gloo_net::http::Request::put(path), body).await
-}
-
-/// A write: the session's CSRF token, `body` as JSON, the answer read as `T`.
-async fn send_json<B: Serialize, T: DeserializeOwned>(
-    mut request: gloo_net::http::RequestBuilder,
-    body: &B,
-) -> Result<T, ApiFailure> {
-    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
-        request = request.header("X-CSRF-Token", &token);
-    }
-    let response = request
-        .json(body)
-        .map_err(|error| ApiFailure::BadResponse(error.to_string()))?
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    let response = send(|| with_csrf(gloo_net::http::Request::put(path)).json(body)).await?;
     read_json(response).await
 }
 
@@ -176,14 +217,8 @@ pub async fn me() -> Result<SignedInUser, ApiFailure> {
 /// # Errors
 /// See [`ApiFailure`].
 pub async fn logout() -> Result<(), ApiFailure> {
-    let mut request = gloo_net::http::Request::post("/api/auth/logout");
-    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
-        request = request.header("X-CSRF-Token", &token);
-    }
-    let response = request
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    let response =
+        send(|| with_csrf(gloo_net::http::Request::post("/api/auth/logout")).build()).await?;
     if response.ok() {
         Ok(())
     } else {
@@ -268,10 +303,7 @@ pub async fn events(id: &str) -> Result<Vec<Event>, ApiFailure> {
 /// # Errors
 /// See [`ApiFailure`]; an artifact this build cannot use is a `BadResponse`.
 pub async fn active_model() -> Result<Option<ModelArtifact>, ApiFailure> {
-    let response = gloo_net::http::Request::get("/api/model/active")
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    let response = send(|| gloo_net::http::Request::get("/api/model/active").build()).await?;
     if response.status() == 404 {
         return Ok(None);
     }
@@ -387,15 +419,8 @@ pub async fn save_label(
 /// See [`ApiFailure`]; a label the server does not have is a `Server` failure with
 /// status 404.
 pub async fn take_back_label(athlete: &str, id: &str) -> Result<(), ApiFailure> {
-    let mut request =
-        gloo_net::http::Request::delete(&format!("/api/athletes/{athlete}/labels/{id}"));
-    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
-        request = request.header("X-CSRF-Token", &token);
-    }
-    let response = request
-        .send()
-        .await
-        .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+    let path = format!("/api/athletes/{athlete}/labels/{id}");
+    let response = send(|| with_csrf(gloo_net::http::Request::delete(&path)).build()).await?;
     if response.ok() {
         return Ok(());
     }
@@ -479,4 +504,19 @@ pub async fn add_performance_test(
     test: &forma_core::plan::PerformanceTest,
 ) -> Result<forma_core::plan::PerformanceTest, ApiFailure> {
     post_json(&format!("/api/athletes/{id}/performance-tests"), test).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_answer_is_retried_after_its_retry_after_within_bounds() {
+        assert_eq!(busy_wait_ms(Some("1")), 1_000);
+        assert_eq!(busy_wait_ms(Some(" 3 ")), 3_000);
+        assert_eq!(busy_wait_ms(Some("0")), 250);
+        assert_eq!(busy_wait_ms(Some("3600")), 5_000);
+        assert_eq!(busy_wait_ms(Some("Wed, 21 Oct 2015 07:28:00 GMT")), 1_000);
+        assert_eq!(busy_wait_ms(None), 1_000);
+    }
 }

@@ -240,6 +240,10 @@ pub struct NewWellness {
 /// An injury or illness written through the API (`POST /api/athletes/{id}/events`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEvent {
+    /// A client-made id (8 to 64 letters, digits, '-' or '_'), so that a retried
+    /// write stores the event once. Forma makes one when it is absent.
+    #[serde(default)]
+    pub id: Option<String>,
     pub date: String,
     pub kind: String,
     pub severity: Option<String>,
@@ -357,6 +361,9 @@ impl NewEvent {
     /// # Errors
     /// The first field that cannot be read, naming it and what is accepted.
     pub fn into_event(self, athlete_id: AthleteId, dates: DateWindow) -> Result<Event, ValueError> {
+        if let Some(id) = &self.id {
+            check_client_id(id)?;
+        }
         if let Some(days) = self.days_lost {
             bounds::DAYS_LOST.check(f64::from(days))?;
         }
@@ -476,6 +483,14 @@ pub struct SessionRecord {
     pub id: String,
     #[serde(flatten)]
     pub session: Session,
+}
+
+/// An injury or illness as stored, with its id (`POST /api/athletes/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: String,
+    #[serde(flatten)]
+    pub event: Event,
 }
 
 /// One stored model version: `GET /api/models` and `forma models list`.

@@ -19,6 +19,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::limiter::LoginLimiter;
+use crate::auth::passwords::PasswordPool;
+use crate::auth::sign_in_log::SignInLog;
 use crate::config::ServeConfig;
 use crate::error::AppError;
 use crate::proxy::TrustedProxies;
@@ -27,12 +29,19 @@ use crate::proxy::TrustedProxies;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: SqlitePool,
-    /// Failed sign-ins, per email and per client address (in this process only).
+    /// Failed sign-ins per account and address and per address, and the turns of
+    /// sign-ins in progress (in this process only).
     pub limiter: Arc<LoginLimiter>,
+    /// The threads that check passwords (bounded: see `auth::passwords`).
+    pub passwords: Arc<PasswordPool>,
+    /// Failed and refused sign-ins on their way to the audit log.
+    pub sign_in_log: Arc<SignInLog>,
     /// Mark the session cookie `Secure` even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     /// The proxies whose `X-Forwarded-For` is believed (see [`crate::proxy`]).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// The team lists, by the athletes' data versions and days.
+    pub team_cache: Arc<crate::team_cache::TeamCache>,
     /// Computed series answers, by athlete, data version and window.
     pub series_cache: Arc<crate::series_cache::SeriesCache>,
     /// One model training at a time.
@@ -42,16 +51,23 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(pool: SqlitePool, config: &ServeConfig) -> AppState {
-        AppState {
+    /// # Errors
+    /// When the password threads cannot be started.
+    pub fn new(pool: SqlitePool, config: &ServeConfig) -> std::io::Result<AppState> {
+        Ok(AppState {
             pool,
             limiter: Arc::new(LoginLimiter::default()),
+            passwords: Arc::new(PasswordPool::start(
+                PasswordPool::threads_for_this_machine(),
+            )?),
+            sign_in_log: Arc::default(),
             secure_cookies: config.secure_cookies,
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             series_cache: Arc::default(),
+            team_cache: Arc::default(),
             training: crate::training::TrainingGate::default(),
             models: Arc::default(),
-        }
+        })
     }
 }
 
@@ -62,6 +78,7 @@ pub type ShutdownSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
     pool: SqlitePool,
     has_demo: bool,
 }
@@ -86,14 +103,15 @@ impl Application {
         let has_demo = crate::store::athletes::team(&pool, crate::demo::TEAM_ID)
             .await?
             .is_some();
-        let state = AppState::new(pool.clone(), config);
+        let state = AppState::new(pool.clone(), config)
+            .map_err(|error| anyhow::anyhow!("cannot start the password threads: {error}"))?;
         if config.train_first_model {
             tokio::spawn(crate::training::first_model(
                 pool.clone(),
                 state.training.clone(),
             ));
         }
-        let router = router(state, &config.dist_dir);
+        let router = router(state.clone(), &config.dist_dir);
         let address = SocketAddr::new(config.host, config.port);
         let listener = TcpListener::bind(address)
             .await
@@ -101,6 +119,7 @@ impl Application {
         Ok(Application {
             listener,
             router,
+            state,
             pool,
             has_demo,
         })
@@ -119,8 +138,8 @@ impl Application {
         self.has_demo
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish and
-    /// closes the database.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish, writes
+    /// what the background upkeep holds and closes the database.
     ///
     /// # Errors
     /// When the socket fails while serving.
@@ -129,11 +148,15 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let (stop_upkeep, upkeep_stopped) = tokio::sync::oneshot::channel();
+        let upkeep = tokio::spawn(crate::auth::housekeeping(self.state, upkeep_stopped));
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        let _ = stop_upkeep.send(());
+        let _ = upkeep.await;
         self.pool.close().await;
-        Ok(())
+        Ok(served?)
     }
 }
 

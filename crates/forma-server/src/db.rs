@@ -24,6 +24,14 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<SqlitePool> {
             data_dir.display()
         )
     })?;
+    // One spelling of the file, so this process's writers share one queue
+    // (`store::write`) however the folder was named.
+    let data_dir = std::fs::canonicalize(data_dir).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot open the data folder {}: {error}",
+            data_dir.display()
+        )
+    })?;
     let path = data_dir.join(DATABASE_FILE);
     let options = SqliteConnectOptions::from_str("sqlite://")?
         .filename(&path)

@@ -60,18 +60,18 @@ pub async fn load_if_empty(pool: &Pool, pmdata: &Path) -> anyhow::Result<bool> {
         skip_bad: true,
     };
     let report = import::import_pmdata(pool, pmdata, &destination, &actor).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
         .bind(TEAM_NAME)
         .bind(TEAM_ID)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     // PMData ends on 2020-03-31: the demo team is shown as of its last day of data,
     // not as six years stale.
     let last: Option<String> = sqlx::query_scalar(
         "SELECT MAX(d.date) FROM (SELECT date FROM sessions UNION ALL SELECT date FROM wellness) d",
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     athletes::set_team_as_of(&mut tx, TEAM_ID, last.as_deref()).await?;
     for account in &ACCOUNTS {

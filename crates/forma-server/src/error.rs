@@ -24,6 +24,9 @@ pub enum AppError {
     /// A write without the session's `X-CSRF-Token`.
     #[error("missing or wrong CSRF token")]
     Csrf,
+    /// Too many sign-ins are being checked at once; try again in a moment.
+    #[error("too many sign-ins at once")]
+    SignInBusy,
     /// Too many failed sign-ins; try again after this many seconds.
     #[error("too many failed sign-ins; retry after {0} s")]
     TooManyAttempts(u64),
@@ -45,10 +48,28 @@ pub enum AppError {
     /// A method the address does not take.
     #[error("method not allowed: {0}")]
     MethodNotAllowed(String),
+    /// The database's write lock could not be had in time: nothing was changed, and
+    /// the same request may be sent again.
+    #[error("busy: {0}")]
+    Busy(sqlx::Error),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
+}
+
+/// Seconds a client is asked to wait before sending a write again that found the
+/// database busy.
+pub const BUSY_RETRY_AFTER: u64 = 1;
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        if crate::store::write::is_busy(&error) {
+            AppError::Busy(error)
+        } else {
+            AppError::Database(error)
+        }
+    }
 }
 
 impl From<ValueError> for AppError {
@@ -65,6 +86,7 @@ impl IntoResponse for AppError {
         let internal = "The server could not complete this request. Try again; if it persists, tell the person who runs Forma.";
         let retry_after = match &self {
             AppError::TooManyAttempts(seconds) => Some(*seconds),
+            AppError::Busy(_) | AppError::SignInBusy => Some(BUSY_RETRY_AFTER),
             _ => None,
         };
         let (status, code, message, field) = match self {
@@ -93,9 +115,19 @@ impl IntoResponse for AppError {
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
                 format!(
-                    "Too many failed sign-ins. Wait {} minute(s) and try again.",
-                    seconds.div_ceil(60).max(1)
+                    "Too many failed sign-ins for this account from here. Wait {} and try again.",
+                    if seconds < 90 {
+                        format!("{seconds} seconds")
+                    } else {
+                        format!("{} minutes", seconds.div_ceil(60))
+                    }
                 ),
+                None,
+            ),
+            AppError::SignInBusy => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "Many sign-ins are being checked right now. Try again in a moment.".to_owned(),
                 None,
             ),
             AppError::NotFound(what) => (
@@ -129,6 +161,15 @@ impl IntoResponse for AppError {
                 message,
                 None,
             ),
+            AppError::Busy(detail) => {
+                tracing::warn!(error = %detail, "the database was busy past the wait");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "Forma is busy with other changes and could not make this one in time. Nothing was changed; try again in a moment.".to_owned(),
+                    None,
+                )
+            }
             AppError::Database(detail) => {
                 tracing::error!(error = %detail, "database error");
                 (

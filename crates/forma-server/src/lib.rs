@@ -16,6 +16,7 @@ pub mod proxy;
 pub mod recommend;
 pub mod series_cache;
 pub mod store;
+pub mod team_cache;
 pub mod training;
 
 pub use app::{Application, ShutdownSignal};

@@ -230,7 +230,7 @@ async fn train_store_activate(
     let started = std::time::Instant::now();
     let artifact = train_on_store(pool).await?;
     let json = artifact.to_json()?;
-    let new = models::insert(pool, &artifact, &json, actor).await?;
+    let new = while_busy(|| models::insert(pool, &artifact, &json, actor)).await?;
     let has_active = models::active_id(pool).await?.is_some();
     let activated = match activate {
         Activate::Yes => true,
@@ -242,7 +242,7 @@ async fn train_store_activate(
         } else {
             ActivationKind::FirstModel
         };
-        models::activate(pool, &artifact.version_id, actor, kind).await?;
+        while_busy(|| models::activate(pool, &artifact.version_id, actor, kind)).await?;
     }
     tracing::info!(
         version = %artifact.version_id,
@@ -257,6 +257,34 @@ async fn train_store_activate(
         new,
         activated,
     })
+}
+
+/// Tries of a trained model's registry writes while the database is busy.
+const STORE_ATTEMPTS: u32 = 5;
+
+/// A trained model is worth keeping: a registry write that found the database busy
+/// (and so changed nothing) is tried again, a second later, up to [`STORE_ATTEMPTS`].
+async fn while_busy<T, F, Fut>(mut write: F) -> Result<T, models::RegistryError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, models::RegistryError>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(models::RegistryError::Database(error))
+                if attempt < STORE_ATTEMPTS && crate::store::write::is_busy(&error) =>
+            {
+                tracing::info!(
+                    attempt,
+                    "the database is busy; storing the trained model again"
+                );
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// At start-up: when no model is stored and there is data, trains one and makes

@@ -20,7 +20,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::series_cache::SeriesKey;
 use crate::store::audit::{self, Change};
-use crate::store::records::{self, SessionRecord};
+use crate::store::records::{self, EventRecord, SessionRecord};
 use crate::store::{athletes, new_id};
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -208,8 +208,17 @@ async fn events(
     ))
 }
 
-/// `POST /api/athletes/{id}/sessions`: stores one session. With a client-made `id`,
-/// a retry stores nothing new and answers 200 with the stored session.
+/// The answer to a client id that another athlete's record already has. It says no
+/// more than that the id is taken: not whose, nor on which team.
+fn id_taken(what: &str, id: &str) -> AppError {
+    AppError::Conflict(format!(
+        "The {what} id `{id}` is taken by another {what}; make a new id for this one. Nothing was stored."
+    ))
+}
+
+/// `POST /api/athletes/{id}/sessions`: stores one session (201). With a client-made
+/// `id` already stored for this athlete, a retry stores nothing new and answers 200
+/// with the stored session; an id of another athlete's session answers 409.
 async fn add_session(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -220,37 +229,34 @@ async fn add_session(
     let session_id = input.id.clone().unwrap_or_else(new_id);
     let dates = crate::record_dates().born_in(profile.birth_year);
     let session = input.into_session(athlete.clone(), dates)?;
-    let mut tx = state.pool.begin().await?;
-    let added = records::insert_session(&mut tx, &session_id, &session, None).await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
+    if let Some(existing) = records::session_by_id(&mut tx, &session_id).await? {
+        if existing.session.athlete_id != athlete {
+            return Err(id_taken("session", &session_id));
+        }
+        return Ok((StatusCode::OK, Json(existing)));
+    }
+    records::insert_session(&mut tx, &session_id, &session, None).await?;
     let stored = SessionRecord {
         id: session_id,
         session,
     };
-    if added {
-        athletes::bump_data_version(&mut tx, &athlete).await?;
-        audit::record(
-            &mut tx,
-            &user.actor(),
-            Change {
-                action: "create",
-                entity: "session",
-                entity_id: &stored.id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&stored),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok((
-        if added {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
+    athletes::bump_data_version(&mut tx, &athlete).await?;
+    audit::record(
+        &mut tx,
+        &user.actor(),
+        Change {
+            action: "create",
+            entity: "session",
+            entity_id: &stored.id,
+            athlete_id: Some(athlete.as_str()),
+            before: None,
+            after: audit::snapshot(&stored),
         },
-        Json(stored),
-    ))
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(stored)))
 }
 
 /// `PUT /api/athletes/{id}/wellness/{date}`: the day's wellness, replacing any earlier entry.
@@ -265,7 +271,7 @@ async fn put_wellness(
         .born_in(profile.birth_year)
         .parse("date", &date)?;
     let entry = input.into_entry(athlete.clone(), date)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     let (outcome, before) = records::upsert_wellness(&mut tx, &entry).await?;
     if outcome != records::WellnessWrite::Unchanged {
         athletes::bump_data_version(&mut tx, &athlete).await?;
@@ -287,33 +293,45 @@ async fn put_wellness(
     Ok(Json(entry))
 }
 
-/// `POST /api/athletes/{id}/events`: records an injury or illness.
+/// `POST /api/athletes/{id}/events`: records an injury or illness (201). With a
+/// client-made `id` already stored for this athlete, a retry stores nothing new and
+/// answers 200 with the stored event; an id of another athlete's event answers 409.
 async fn add_event(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Json(input): Json<NewEvent>,
-) -> Result<(StatusCode, Json<Event>), AppError> {
+) -> Result<(StatusCode, Json<EventRecord>), AppError> {
     let (athlete, profile) = profile(&state, &id).await?;
     let dates = crate::record_dates().born_in(profile.birth_year);
+    let event_id = input.id.clone().unwrap_or_else(new_id);
     let event = input.into_event(athlete.clone(), dates)?;
-    let event_id = new_id();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
+    if let Some(existing) = records::event_by_id(&mut tx, &event_id).await? {
+        if existing.event.athlete_id != athlete {
+            return Err(id_taken("event", &event_id));
+        }
+        return Ok((StatusCode::OK, Json(existing)));
+    }
     records::insert_event(&mut tx, &event_id, &event, None).await?;
     athletes::bump_data_version(&mut tx, &athlete).await?;
+    let stored = EventRecord {
+        id: event_id,
+        event,
+    };
     audit::record(
         &mut tx,
         &user.actor(),
         Change {
             action: "create",
             entity: "event",
-            entity_id: &event_id,
+            entity_id: &stored.id,
             athlete_id: Some(athlete.as_str()),
             before: None,
-            after: audit::snapshot(&event),
+            after: audit::snapshot(&stored.event),
         },
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(event)))
+    Ok((StatusCode::CREATED, Json(stored)))
 }

@@ -3,8 +3,6 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordVerifier};
-use argon2::Argon2;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +11,9 @@ use forma_core::api::{LoginRequest, SignedInUser};
 use super::extract::Json;
 use super::Endpoint;
 use crate::app::AppState;
+use crate::auth::limiter::Refusal;
 use crate::auth::policy::Policy;
+use crate::auth::sign_in_log::Outcome;
 use crate::auth::{self, CurrentUser};
 use crate::error::AppError;
 use crate::proxy::ClientAddress;
@@ -43,16 +43,11 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
 /// `POST /api/auth/login`: checks the password and starts a session (cookie and
-/// CSRF token). Too many failures for the email or the address answer 429.
+/// CSRF token). Too many recent failures for the account from this address, or
+/// from this address, answer 429 with the delay (see `auth::limiter`); too many
+/// sign-ins being checked at once answer 503. Every refusal and failure is counted
+/// into the audit log.
 async fn login(
     State(state): State<AppState>,
     ClientAddress { ip, .. }: ClientAddress,
@@ -63,45 +58,55 @@ async fn login(
     // the limiter's memory or hashed.
     forma_core::bounds::EMAIL.check(input.email.trim())?;
     forma_core::bounds::PASSWORD.check(&input.password)?;
-    let email = input.email.trim().to_lowercase();
-    let email_key = format!("email:{email}");
-    let mut keys = vec![email_key.clone()];
-    if let Some(ip) = ip {
-        keys.push(format!("ip:{ip}"));
-    }
-    state
-        .limiter
-        .begin_attempt(&keys)
-        .map_err(AppError::TooManyAttempts)?;
+    let email = auth::normalize_email(&input.email);
+    let attempt = match state.limiter.begin(&email, ip).await {
+        Ok(attempt) => attempt,
+        Err(Refusal::Delayed(wait)) => {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            tracing::warn!(email = %email, ip = ?ip, seconds, "sign-in delayed");
+            state
+                .sign_in_log
+                .note(Outcome::Refused, &email, ip, Some(seconds));
+            return Err(AppError::TooManyAttempts(seconds));
+        }
+        Err(Refusal::Busy) => {
+            state.sign_in_log.note(Outcome::Busy, &email, ip, None);
+            return Err(AppError::SignInBusy);
+        }
+    };
     let found = users::by_email_with_hash(&state.pool, &email).await?;
     let hash = found
         .as_ref()
         .map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
-    let password = input.password;
-    let verified = tokio::task::spawn_blocking(move || verify(&password, &hash))
-        .await
-        .map_err(|error| anyhow::anyhow!("password check stopped: {error}"))?;
+    let Ok(verified) = state.passwords.verify(input.password, hash).await else {
+        state.sign_in_log.note(Outcome::Busy, &email, ip, None);
+        return Err(AppError::SignInBusy);
+    };
     let account = match found {
         Some((account, _)) if verified => account,
         _ => {
+            attempt.failed();
             tracing::warn!(email = %email, ip = ?ip, "failed sign-in");
+            state.sign_in_log.note(Outcome::Failed, &email, ip, None);
             return Err(AppError::BadCredentials);
         }
     };
-    state.limiter.succeeded(&keys, &email_key);
-    auth_sessions::delete_expired(&state.pool, &auth::stored_time(jiff::Timestamp::now())).await?;
+    attempt.succeeded();
     let token = auth::new_token();
     let csrf_token = auth::new_token();
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     auth_sessions::insert(
-        &state.pool,
+        &mut tx,
         &auth::token_hash(&token),
         &account.id,
         &csrf_token,
         &auth::expiry_from_now(),
     )
     .await?;
-    audit::record_alone(
-        &state.pool,
+    let ended =
+        auth_sessions::keep_most_recent(&mut tx, &account.id, auth::MAX_SESSIONS_PER_USER).await?;
+    audit::record(
+        &mut tx,
         &Actor::user(&account.id),
         Change {
             action: "sign_in",
@@ -109,10 +114,14 @@ async fn login(
             entity_id: &account.id,
             athlete_id: None,
             before: None,
-            after: Some(serde_json::json!({ "ip": ip.map(|ip| ip.to_string()) })),
+            after: Some(serde_json::json!({
+                "ip": ip.map(|ip| ip.to_string()),
+                "sessions_ended": ended,
+            })),
         },
     )
     .await?;
+    tx.commit().await?;
     let cookie = auth::session_cookie(&token, auth::came_over_https(&state, &headers));
     Ok((
         [(header::SET_COOKIE, cookie)],

@@ -103,7 +103,7 @@ async fn create(
     if let Some(end) = label.end_date {
         dates.check("end_date", end)?;
     }
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     if let Some(existing) = stored::by_id(&mut tx, &label.id).await? {
         if existing.athlete_id != athlete {
             return Err(AppError::Conflict(format!(
@@ -162,12 +162,13 @@ async fn take_back(
     Path((id, label_id)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
     let athlete = athlete_id(&state, &id).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     let label = stored::by_id(&mut tx, &label_id)
         .await?
         .filter(|label| label.athlete_id == athlete)
         .ok_or_else(|| AppError::NotFound(format!("label `{label_id}` of athlete `{id}`")))?;
-    if label.author != user.account.email {
+    // An imported label keeps its author as the file wrote it.
+    if crate::store::users::normalize_email(&label.author) != user.account.email {
         return Err(AppError::Forbidden(format!(
             "take back a label of {}; only its author can",
             label.author_name

@@ -53,7 +53,7 @@ impl From<RegistryError> for AppError {
             RegistryError::NothingToRollBackTo => AppError::Conflict(
                 "No earlier model was ever active, so there is nothing to roll back to.".to_owned(),
             ),
-            RegistryError::Database(error) => AppError::Database(error),
+            RegistryError::Database(error) => AppError::from(error),
             other @ RegistryError::Unreadable { .. } => AppError::Internal(other.into()),
         }
     }

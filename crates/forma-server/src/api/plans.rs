@@ -86,7 +86,7 @@ async fn add_test(
             ),
         });
     }
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     let test_id = performance::insert(&mut tx, &athlete, &test, user.id()).await?;
     athletes::bump_data_version(&mut tx, &athlete).await?;
     audit::record(
@@ -228,7 +228,7 @@ async fn save(
         .collect::<Vec<_>>();
     let explanation = plan::explain(&input.plan, &projection, &history);
     let plan_id = new_id();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     plans::insert(
         &mut tx,
         &plans::NewPlanRow {

@@ -162,7 +162,7 @@ async fn decide(
         }
     };
     let decision_id = new_id();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     store::insert_decision(
         &mut tx,
         &NewDecisionRow {

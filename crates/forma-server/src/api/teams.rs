@@ -2,8 +2,14 @@
 
 use axum::extract::State;
 use axum::http::Method;
-use forma_core::api::{AthleteStatus, TeamSummary};
+use std::sync::Arc;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use forma_core::api::{AthleteProfile, AthleteStatus, TeamSummary};
 use forma_core::overview;
+use forma_core::types::Date;
 
 use super::extract::{Json, Path};
 use super::Endpoint;
@@ -12,6 +18,7 @@ use crate::auth::policy::{Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::store::{athletes, labels, records};
+use crate::team_cache::TeamKey;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -40,27 +47,100 @@ async fn list(
     Ok(Json(teams))
 }
 
-/// `GET /api/teams/{team}/athletes`: one status per athlete, by name.
+/// `GET /api/teams/{team}/athletes`: one status per athlete, by name, as of the
+/// team's day. Kept until an athlete's data or the day changes (`team_cache`).
 async fn team_athletes(
     State(state): State<AppState>,
     Path(team): Path<String>,
-) -> Result<Json<Vec<AthleteStatus>>, AppError> {
+) -> Result<Response, AppError> {
     let summary = athletes::team(&state.pool, &team)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("team `{team}`")))?;
-    let mut statuses = Vec::new();
-    for profile in athletes::athletes_of_team(&state.pool, &team).await? {
-        let as_of = super::as_of(summary.as_of, &profile.time_zone);
-        let data = records::athlete_data(&state.pool, &profile.id, None, Some(as_of)).await?;
-        let sessions: Vec<_> = data
-            .sessions
-            .into_iter()
-            .map(|stored| stored.session)
-            .collect();
-        let mut status = overview::status(&profile, &sessions, &data.wellness, as_of);
-        let labels = labels::of_athlete(&state.pool, &profile.id).await?;
-        status.intentional_deload = forma_core::labels::deload_in_window(&labels, as_of);
-        statuses.push(status);
+    let roster = athletes::athletes_of_team(&state.pool, &team).await?;
+    let days: Vec<Date> = roster
+        .iter()
+        .map(|profile| super::as_of(summary.as_of, &profile.time_zone))
+        .collect();
+    let key = TeamKey {
+        team: team.clone(),
+        athletes: roster
+            .iter()
+            .zip(&days)
+            .map(|(profile, day)| (profile.id.clone(), profile.data_version, *day))
+            .collect(),
+    };
+    let answer = state
+        .team_cache
+        .answer(key, compute(&state, &roster, &days))
+        .await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], answer).into_response())
+}
+
+/// The team's answer: kept statuses where the athlete's data and day are unchanged,
+/// the others computed from the store, off the async threads.
+async fn compute(
+    state: &AppState,
+    roster: &[AthleteProfile],
+    days: &[Date],
+) -> Result<Bytes, AppError> {
+    let mut statuses: Vec<Option<Arc<AthleteStatus>>> = roster
+        .iter()
+        .zip(days)
+        .map(|(profile, day)| {
+            state
+                .team_cache
+                .status(&profile.id, profile.data_version, *day)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for ((profile, day), kept) in roster.iter().zip(days).zip(&statuses) {
+        if kept.is_none() {
+            let data = records::athlete_data(&state.pool, &profile.id, None, Some(*day)).await?;
+            let labels = labels::of_athlete(&state.pool, &profile.id).await?;
+            missing.push((profile.clone(), *day, data, labels));
+        }
     }
-    Ok(Json(statuses))
+    let computed = tokio::task::spawn_blocking(move || {
+        missing
+            .into_iter()
+            .map(|(profile, day, data, labels)| {
+                let sessions: Vec<_> = data
+                    .sessions
+                    .into_iter()
+                    .map(|stored| stored.session)
+                    .collect();
+                let mut status = overview::status(&profile, &sessions, &data.wellness, day);
+                status.intentional_deload = forma_core::labels::deload_in_window(&labels, day);
+                (profile, day, Arc::new(status))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|error| anyhow::anyhow!("the team's statuses stopped: {error}"))?;
+    let mut computed = computed.into_iter();
+    for slot in statuses.iter_mut().filter(|slot| slot.is_none()) {
+        if let Some((profile, day, status)) = computed.next() {
+            state.team_cache.keep_status(
+                profile.id.clone(),
+                profile.data_version,
+                day,
+                status.clone(),
+            );
+            *slot = Some(status);
+        }
+    }
+    // The profile as read now; the figures as computed for this data version.
+    let answer: Vec<AthleteStatus> = roster
+        .iter()
+        .zip(statuses)
+        .filter_map(|(profile, status)| {
+            status.map(|status| AthleteStatus {
+                athlete: profile.clone(),
+                ..(*status).clone()
+            })
+        })
+        .collect();
+    Ok(Bytes::from(
+        serde_json::to_vec(&answer).map_err(anyhow::Error::from)?,
+    ))
 }

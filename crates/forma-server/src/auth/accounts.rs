@@ -35,7 +35,7 @@ pub async fn create(
     if let Some(name) = &input.display_name {
         bounds::DISPLAY_NAME.check(name.trim())?;
     }
-    let email = input.email.trim().to_lowercase();
+    let email = users::normalize_email(&input.email);
     let well_formed = email
         .split_once('@')
         .is_some_and(|(name, domain)| !name.is_empty() && !domain.is_empty())
@@ -121,7 +121,7 @@ pub async fn create(
     let hash = tokio::task::spawn_blocking(move || users::hash_password(&password))
         .await
         .map_err(|error| anyhow::anyhow!("password hashing stopped: {error}"))??;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     if users::email_taken(&mut tx, &email).await? {
         return Err(invalid(
             "email",

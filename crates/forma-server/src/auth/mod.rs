@@ -5,7 +5,9 @@
 
 pub mod accounts;
 pub mod limiter;
+pub mod passwords;
 pub mod policy;
+pub mod sign_in_log;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -31,6 +33,14 @@ pub const SESSION_IDLE: jiff::SignedDuration = jiff::SignedDuration::from_hours(
 /// A session's expiry is moved forward at most this often, to spare the database a
 /// write on every request.
 const EXTEND_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
+/// Sessions one account keeps; a new sign-in beyond ends the least recently used.
+pub const MAX_SESSIONS_PER_USER: u32 = 10;
+
+/// How often sessions that expired are removed from the database.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+pub use crate::store::users::normalize_email;
 
 const NOT_SIGNED_IN: &str = "You are not signed in. Sign in to continue.";
 
@@ -185,7 +195,6 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Curre
         .map_err(|error| anyhow::anyhow!("stored session expiry is unreadable: {error}"))?;
     if expires <= now {
         auth_sessions::delete(&state.pool, &hash).await?;
-        auth_sessions::delete_expired(&state.pool, &stored_time(now)).await?;
         return Err(AppError::Unauthenticated(format!(
             "Your session expired after {} hours without activity. Sign in again.",
             SESSION_IDLE.as_hours()
@@ -201,7 +210,14 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Curre
         None => None,
     };
     if expires.duration_since(now) < SESSION_IDLE - EXTEND_EVERY {
-        auth_sessions::extend(&state.pool, &hash, &expiry_from_now()).await?;
+        // Moving the expiry is worth no refusal: while the database is busy the
+        // session stays valid, and a later request moves it.
+        match auth_sessions::extend(&state.pool, &hash, &expiry_from_now()).await {
+            Err(error) if crate::store::write::is_busy(&error) => {
+                tracing::debug!(%error, "session expiry not moved: the database is busy");
+            }
+            other => other?,
+        }
     }
     Ok(CurrentUser {
         account,
@@ -209,6 +225,36 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Curre
         csrf_token: session.csrf_token,
         token_hash: hash,
     })
+}
+
+/// The server's background upkeep until `stop` resolves: counted sign-in failures and
+/// refusals into the audit log every [`sign_in_log::FLUSH_EVERY`], expired sessions
+/// swept every [`SWEEP_EVERY`]. A last write of the counts when stopping.
+pub async fn housekeeping(state: AppState, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    let mut flush = tokio::time::interval(sign_in_log::FLUSH_EVERY);
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
+    flush.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            _ = flush.tick() => {
+                if let Err(error) = state.sign_in_log.flush(&state.pool).await {
+                    tracing::warn!(%error, "cannot write failed sign-ins to the audit log yet");
+                }
+            }
+            _ = sweep.tick() => {
+                match auth_sessions::delete_expired(&state.pool, &stored_time(jiff::Timestamp::now())).await {
+                    Ok(0) => {}
+                    Ok(swept) => tracing::info!(swept, "expired sessions removed"),
+                    Err(error) => tracing::warn!(%error, "cannot remove expired sessions yet"),
+                }
+            }
+        }
+    }
+    if let Err(error) = state.sign_in_log.flush(&state.pool).await {
+        tracing::warn!(%error, "failed sign-ins of the last seconds are not in the audit log");
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +274,11 @@ mod tests {
             HeaderValue::from_static("forma_session="),
         );
         assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn emails_compare_trimmed_and_in_lower_case() {
+        assert_eq!(normalize_email("  COACH@Demo.Forma "), "coach@demo.forma");
     }
 
     #[test]

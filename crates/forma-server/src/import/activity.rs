@@ -116,7 +116,7 @@ pub async fn import_activities(
     if !report.rejected.is_empty() && !skip_bad {
         return Ok(report);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     let import_id = new_id();
     sqlx::query(
         "INSERT INTO imports (id, kind, file_name, team_id, added, unchanged, actor, created_at)
@@ -127,7 +127,7 @@ pub async fn import_activities(
     .bind(&athlete.team_id)
     .bind(&actor.0)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     for (session, start) in &sessions {
         // One recorded activity per athlete and start time, whatever file it came in.
@@ -142,7 +142,7 @@ pub async fn import_activities(
         .bind(i64::try_from(report.added).unwrap_or(i64::MAX))
         .bind(i64::try_from(report.unchanged).unwrap_or(i64::MAX))
         .bind(&import_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     if report.added > 0 {
         athletes::bump_data_version(&mut tx, &athlete.id).await?;

@@ -62,7 +62,7 @@ pub async fn import_labels(
             ))
         }
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     let mut problems = Vec::new();
     let mut added = 0;
     let mut unchanged = 0;

@@ -272,7 +272,7 @@ pub async fn store_records(
     rejected: Vec<RejectedRow>,
     names: &HashMap<AthleteId, String>,
 ) -> Result<ImportReport, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     if destination.create_team {
         athletes::ensure_team(&mut tx, &destination.team, &destination.team).await?;
     } else if athletes::team(pool, &destination.team).await?.is_none() {
@@ -339,7 +339,7 @@ pub async fn store_records(
     .bind(&destination.team)
     .bind(&actor.0)
     .bind(now())
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
 
     let counts = write_records(&mut tx, records, Some(&import_id)).await?;
@@ -347,7 +347,7 @@ pub async fn store_records(
         .bind(i64::try_from(counts.added + counts.updated).unwrap_or(i64::MAX))
         .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
         .bind(&import_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     for athlete in &counts.changed_athletes {
         athletes::bump_data_version(&mut tx, athlete).await?;

@@ -74,7 +74,7 @@ pub async fn record_alone(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     record(&mut tx, actor, change).await?;
     tx.commit().await
 }

@@ -3,7 +3,15 @@
 
 use sqlx::Row;
 
-use super::{now, Pool};
+use super::{Pool, Tx};
+
+/// Now with nine fractional digits always, so that creation times of one second
+/// compare correctly as text.
+fn created_now() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%S.%NZ")
+        .to_string()
+}
 
 /// A stored sign-in session.
 #[derive(Debug, Clone)]
@@ -19,7 +27,7 @@ pub struct StoredSession {
 /// # Errors
 /// When the database fails.
 pub async fn insert(
-    pool: &Pool,
+    tx: &mut Tx<'_>,
     token_hash: &str,
     user_id: &str,
     csrf_token: &str,
@@ -32,11 +40,33 @@ pub async fn insert(
     .bind(token_hash)
     .bind(user_id)
     .bind(csrf_token)
-    .bind(now())
+    .bind(created_now())
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Ends the user's sessions beyond the `keep` most recently used (by expiry, which
+/// moves forward with use); returns how many ended.
+///
+/// # Errors
+/// When the database fails.
+pub async fn keep_most_recent(
+    tx: &mut Tx<'_>,
+    user_id: &str,
+    keep: u32,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash NOT IN (
+             SELECT token_hash FROM auth_sessions WHERE user_id = $1
+             ORDER BY expires_at DESC, created_at DESC, token_hash DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(i64::from(keep))
+    .execute(&mut **tx)
+    .await?;
+    Ok(result.rows_affected())
 }
 
 /// The session with this token hash, expired or not.
@@ -65,12 +95,13 @@ pub async fn find(pool: &Pool, token_hash: &str) -> Result<Option<StoredSession>
 /// # Errors
 /// When the database fails.
 pub async fn extend(pool: &Pool, token_hash: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
     sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE token_hash = $2")
         .bind(expires_at)
         .bind(token_hash)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 /// Ends a session.
@@ -78,21 +109,24 @@ pub async fn extend(pool: &Pool, token_hash: &str, expires_at: &str) -> Result<(
 /// # Errors
 /// When the database fails.
 pub async fn delete(pool: &Pool, token_hash: &str) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
     sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
         .bind(token_hash)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
-/// Removes every session that expired before `now`.
+/// Removes every session that expired before `now`; returns how many.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn delete_expired(pool: &Pool, now: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_sessions WHERE expires_at < $1")
+pub async fn delete_expired(pool: &Pool, now: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = super::begin_write(pool).await?;
+    let result = sqlx::query("DELETE FROM auth_sessions WHERE expires_at < $1")
         .bind(now)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(result.rows_affected())
 }

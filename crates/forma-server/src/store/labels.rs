@@ -174,7 +174,7 @@ pub async fn session_day(
 /// When the database fails.
 pub async fn user_id_by_email(tx: &mut Tx<'_>, email: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
+        .bind(super::users::normalize_email(email))
         .fetch_optional(&mut **tx)
         .await
 }

@@ -12,6 +12,9 @@ pub mod plans;
 pub mod recommendations;
 pub mod records;
 pub mod users;
+pub mod write;
+
+pub use write::{begin_write, WriteTx};
 
 use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};

@@ -62,7 +62,7 @@ pub async fn insert(
             id: artifact.version_id.clone(),
             message: error.to_string(),
         })?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     let inserted = sqlx::query(
         "INSERT INTO model_versions (id, created_at, feature_schema_hash, artifact, card, active)
          VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (id) DO NOTHING",
@@ -72,7 +72,7 @@ pub async fn insert(
     .bind(&artifact.schema.hash)
     .bind(json)
     .bind(&card)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?
     .rows_affected()
         == 1;
@@ -228,7 +228,7 @@ pub async fn activate(
     actor: &Actor,
     kind: ActivationKind,
 ) -> Result<(), RegistryError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     switch(&mut tx, id, actor, kind).await?;
     tx.commit().await?;
     Ok(())
@@ -241,17 +241,17 @@ pub async fn activate(
 /// # Errors
 /// [`RegistryError::NothingToRollBackTo`] when no other version was ever active.
 pub async fn rollback(pool: &Pool, actor: &Actor) -> Result<String, RegistryError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::store::begin_write(pool).await?;
     let current: Option<String> =
         sqlx::query_scalar("SELECT id FROM model_versions WHERE active = 1")
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     let previous: Option<String> = sqlx::query_scalar(
         "SELECT model_id FROM model_activations
          WHERE model_id <> $1 ORDER BY seq DESC LIMIT 1",
     )
     .bind(current.as_deref().unwrap_or(""))
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some(previous) = previous else {
         return Err(RegistryError::NothingToRollBackTo);

@@ -1,6 +1,6 @@
 //! Sessions, wellness and events: writing them idempotently and reading them back.
 
-pub use forma_core::api::SessionRecord;
+pub use forma_core::api::{EventRecord, SessionRecord};
 use forma_core::types::{parse_date, AthleteId, Event, Session, WellnessEntry};
 use jiff::civil::Date;
 use sqlx::Row;
@@ -204,6 +204,81 @@ pub async fn insert_event(
     Ok(result.rows_affected() == 1)
 }
 
+/// The session with this id, of whichever athlete.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn session_by_id(
+    tx: &mut Tx<'_>,
+    id: &str,
+) -> Result<Option<SessionRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source
+         FROM sessions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|row| {
+        let athlete: String = row.try_get("athlete_id")?;
+        Ok(SessionRecord {
+            id: row.try_get("id")?,
+            session: Session {
+                athlete_id: athlete.parse().map_err(decode_error)?,
+                date: date_column(&row, "date")?,
+                sport: row.try_get("sport")?,
+                duration_min: row.try_get("duration_min")?,
+                rpe: row.try_get("rpe")?,
+                load: row.try_get("load")?,
+                distance_km: row.try_get("distance_km")?,
+                avg_hr: row.try_get("avg_hr")?,
+                source: row.try_get("source")?,
+            },
+        })
+    })
+    .transpose()
+}
+
+/// The event with this id, of whichever athlete.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn event_by_id(tx: &mut Tx<'_>, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost FROM events WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|row| {
+        let athlete: String = row.try_get("athlete_id")?;
+        Ok(EventRecord {
+            id: row.try_get("id")?,
+            event: event_from_row(&row, athlete.parse().map_err(decode_error)?)?,
+        })
+    })
+    .transpose()
+}
+
+fn event_from_row(row: &sqlx::sqlite::SqliteRow, athlete: AthleteId) -> Result<Event, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let severity: Option<String> = row.try_get("severity")?;
+    Ok(Event {
+        athlete_id: athlete,
+        date: date_column(row, "date")?,
+        kind: kind.parse().map_err(decode_error)?,
+        severity: severity
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(decode_error)?,
+        body_part: row.try_get("body_part")?,
+        days_lost: row
+            .try_get::<Option<i64>, _>("days_lost")?
+            .and_then(|d| u32::try_from(d).ok()),
+    })
+}
+
 /// Everything stored for one athlete.
 #[derive(Debug, Clone, Default)]
 pub struct AthleteData {
@@ -273,24 +348,7 @@ pub async fn athlete_data(
     .fetch_all(pool)
     .await?
     .iter()
-    .map(|row| {
-        let kind: String = row.try_get("kind")?;
-        let severity: Option<String> = row.try_get("severity")?;
-        Ok(Event {
-            athlete_id: athlete.clone(),
-            date: date_column(row, "date")?,
-            kind: kind.parse().map_err(decode_error)?,
-            severity: severity
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(decode_error)?,
-            body_part: row.try_get("body_part")?,
-            days_lost: row
-                .try_get::<Option<i64>, _>("days_lost")?
-                .and_then(|d| u32::try_from(d).ok()),
-        })
-    })
+    .map(|row| event_from_row(row, athlete.clone()))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(AthleteData {
         sessions,

@@ -10,6 +10,12 @@ use sqlx::Row;
 use super::athletes::decode_error;
 use super::{new_id, now, Pool, Tx};
 
+/// An email as accounts are stored and compared: trimmed and in lower case, so that
+/// `COACH@demo.forma` is the account `coach@demo.forma` everywhere.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
 /// Hashes a password with argon2id and a random salt.
 ///
 /// # Errors
@@ -57,7 +63,7 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
-    .bind(user.email.trim().to_lowercase())
+    .bind(normalize_email(user.email))
     .bind(user.display_name)
     .bind(hash)
     .bind(user.role.as_str())
@@ -91,7 +97,7 @@ pub async fn count(pool: &Pool) -> Result<i64, sqlx::Error> {
 /// When the database fails.
 pub async fn email_taken(tx: &mut Tx<'_>, email: &str) -> Result<bool, sqlx::Error> {
     let found: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
+        .bind(normalize_email(email))
         .fetch_optional(&mut **tx)
         .await?;
     Ok(found.is_some())
@@ -131,7 +137,7 @@ pub async fn by_email_with_hash(
     let row = sqlx::query(&format!(
         "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
     ))
-    .bind(email)
+    .bind(normalize_email(email))
     .fetch_optional(pool)
     .await?;
     match row {

@@ -5,6 +5,7 @@ mod accounts;
 mod activities;
 mod athletes;
 mod bounds;
+mod concurrency;
 mod errors;
 mod health;
 mod helpers;

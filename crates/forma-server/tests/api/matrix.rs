@@ -142,7 +142,9 @@ fn credentials(who: Who) -> Option<(&'static str, &'static str)> {
 /// A team `other` with athlete q01, its coach, and an admin.
 async fn arrange_other_team_and_admin(server: &TestServer) {
     let pool = server.pool().await;
-    let mut tx = pool.begin().await.expect("transaction");
+    let mut tx = forma_server::store::begin_write(&pool)
+        .await
+        .expect("transaction");
     athletes::ensure_team(&mut tx, "other", "Other team")
         .await
         .expect("team");

@@ -32,38 +32,220 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_in_similar_ti
     let _ = server.stop().await;
 }
 
-#[tokio::test]
-async fn the_sixth_failed_sign_in_within_fifteen_minutes_is_refused_with_429_and_retry_after() {
-    let server = TestServer::start_with_demo().await;
+/// A client whose connections leave from `address`, one of 127.0.0.0/8 (Linux
+/// routes all of it to the loopback device), so one test can be several addresses.
+fn client_from(address: [u8; 4]) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(address))
+        .build()
+        .expect("client")
+}
 
+async fn login_from(
+    server: &TestServer,
+    client: &reqwest::Client,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(server.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("login request")
+}
+
+/// The audit entries of an action, once the server has written its counts.
+async fn audited(server: &TestServer, action: &str) -> Vec<(String, serde_json::Value)> {
+    let pool = server.pool().await;
+    let started = Instant::now();
+    let rows = loop {
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT entity_id, after_json FROM audit_log WHERE action = $1 ORDER BY at, id",
+        )
+        .bind(action)
+        .fetch_all(&pool)
+        .await
+        .expect("audit rows");
+        if !rows.is_empty() || started.elapsed() > std::time::Duration::from_secs(10) {
+            break rows;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    pool.close().await;
+    rows.into_iter()
+        .map(|(entity, after)| {
+            (
+                entity,
+                serde_json::from_str(&after.unwrap_or_default()).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn wrong_passwords_from_one_address_delay_that_address_but_never_the_account_elsewhere() {
+    let server = TestServer::start_with_demo().await;
+    let guesser = client_from([127, 0, 0, 2]);
     for attempt in 1..=5 {
-        let response = server.login(DEMO_COACH.0, "guess-number-x").await;
+        let response = login_from(&server, &guesser, DEMO_COACH.0, "guess-number-x").await;
         assert_eq!(response.status(), 401, "attempt {attempt}");
     }
-    let sixth = server.login(DEMO_COACH.0, "guess-number-x").await;
-    let right_password_now = server.login(DEMO_COACH.0, DEMO_COACH.1).await;
-    let other_email_same_address = server.login("p01@demo.forma", "demo-athlete").await;
 
-    assert_eq!(sixth.status(), 429);
-    let retry_after: u64 = sixth.headers()["retry-after"]
+    let elsewhere = login_from(
+        &server,
+        &client_from([127, 0, 0, 3]),
+        DEMO_COACH.0,
+        DEMO_COACH.1,
+    )
+    .await;
+    assert_eq!(
+        elsewhere.status(),
+        200,
+        "the coach signs in from another address"
+    );
+
+    let same_address = login_from(&server, &guesser, DEMO_COACH.0, DEMO_COACH.1).await;
+    assert_eq!(same_address.status(), 429, "the guessing address waits");
+    let retry_after: u64 = same_address.headers()["retry-after"]
         .to_str()
         .expect("ascii")
         .parse()
         .expect("seconds");
-    assert!((1..=900).contains(&retry_after), "{retry_after}");
-    let error: ApiError = sixth.json().await.expect("error body");
-    assert_eq!(error.code, "too_many_attempts");
     assert!(
-        error.message.contains("Too many failed sign-ins"),
-        "{}",
-        error.message
+        (1..=15).contains(&retry_after),
+        "the first delay is short: {retry_after}"
     );
-    assert_eq!(right_password_now.status(), 429, "the email waits");
+    let error: ApiError = same_address.json().await.expect("error body");
+    assert_eq!(error.code, "too_many_attempts");
+    assert!(error.message.contains("seconds"), "{}", error.message);
+
+    // The same account in other letter case is the same account.
+    let upper = login_from(&server, &guesser, "COACH@demo.forma", DEMO_COACH.1).await;
+    assert_eq!(upper.status(), 429);
+    // Other accounts from that address go on: five failures are the account's.
+    let other_account = login_from(&server, &guesser, "p01@demo.forma", "demo-athlete").await;
+    assert_eq!(other_account.status(), 200);
+
+    let refused = audited(&server, "sign_in_refused").await;
+    assert!(
+        refused.iter().any(|(email, after)| email == DEMO_COACH.0
+            && after["ip"] == "127.0.0.2"
+            && after["attempts"] == 2),
+        "both refusals are in the audit log: {refused:?}"
+    );
+    let failed = audited(&server, "sign_in_failed").await;
+    assert!(
+        failed
+            .iter()
+            .any(|(email, after)| email == DEMO_COACH.0 && after["attempts"] == 5),
+        "{failed:?}"
+    );
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_in_other_letter_case_counts_for_the_same_account() {
+    let server = TestServer::start_with_demo().await;
+    let guesser = client_from([127, 0, 0, 4]);
+    for (attempt, email) in ["coach@demo.forma", "COACH@demo.forma", " Coach@Demo.Forma "]
+        .iter()
+        .cycle()
+        .take(5)
+        .enumerate()
+    {
+        let response = login_from(&server, &guesser, email, "guess-number-x").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    let sixth = login_from(&server, &guesser, "coach@DEMO.forma", DEMO_COACH.1).await;
+    assert_eq!(sixth.status(), 429);
+    let right = login_from(
+        &server,
+        &client_from([127, 0, 0, 5]),
+        "COACH@DEMO.FORMA",
+        DEMO_COACH.1,
+    )
+    .await;
+    assert_eq!(right.status(), 200, "signing in ignores letter case");
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn guessing_many_accounts_from_one_address_delays_that_address() {
+    let server = TestServer::start_with_demo().await;
+    let guesser = client_from([127, 0, 0, 6]);
+    for n in 0..forma_server::auth::limiter::FREE_PER_ADDRESS {
+        let response =
+            login_from(&server, &guesser, &format!("guess{n}@demo.forma"), "guess").await;
+        assert_eq!(response.status(), 401, "guess {n}");
+    }
+    let next = login_from(&server, &guesser, "p02@demo.forma", "demo-athlete").await;
+    assert_eq!(next.status(), 429, "the address waits, whichever account");
+    let elsewhere = login_from(
+        &server,
+        &client_from([127, 0, 0, 7]),
+        "p02@demo.forma",
+        "demo-athlete",
+    )
+    .await;
+    assert_eq!(elsewhere.status(), 200);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn sixteen_correct_sign_ins_at_the_same_moment_from_one_address_all_succeed() {
+    let server = TestServer::start_with_demo().await;
+    let client = client_from([127, 0, 0, 8]);
+    let attempts: Vec<_> = (0..16)
+        .map(|_| {
+            let (client, url) = (client.clone(), server.url("/api/auth/login"));
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&serde_json::json!({"email": DEMO_COACH.0, "password": DEMO_COACH.1}))
+                    .send()
+                    .await
+                    .expect("login")
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.expect("task"));
+    }
+    assert_eq!(statuses, vec![200; 16]);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn an_account_keeps_its_ten_most_recent_sessions_and_the_oldest_ends() {
+    let server = TestServer::start_with_demo().await;
+    let first = server.sign_in("p01@demo.forma", "demo-athlete").await;
+    for _ in 0..forma_server::auth::MAX_SESSIONS_PER_USER {
+        server.sign_in("p01@demo.forma", "demo-athlete").await;
+    }
+    let pool = server.pool().await;
+    let sessions: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
+    )
+    .bind("p01@demo.forma")
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    pool.close().await;
     assert_eq!(
-        other_email_same_address.status(),
-        429,
-        "so does the address the guesses came from"
+        sessions,
+        i64::from(forma_server::auth::MAX_SESSIONS_PER_USER)
     );
+    let ended = first
+        .client
+        .get(server.url("/api/auth/me"))
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(ended.status(), 401, "the oldest session ended");
     let _ = server.stop().await;
 }
 
