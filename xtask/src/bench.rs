@@ -31,11 +31,18 @@ const DAYS: usize = 3 * 365 + 1;
 const TRAINING_SHARE: f64 = 0.8;
 
 pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
-    if let Some(arg) = args.first() {
-        bail!("`cargo xtask bench` takes no arguments (got `{arg}`)");
-    }
+    let server_only = match args.first().map(String::as_str) {
+        None => false,
+        Some("server") if args.len() == 1 => true,
+        Some(arg) => bail!(
+            "`cargo xtask bench` takes no arguments, or `server` for the server's figures alone (got `{arg}`)"
+        ),
+    };
     let bench_dir = project::target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)?;
+    if server_only {
+        return server_only_run(&bench_dir);
+    }
     crate::tools::ensure_test_tools()?;
     app_build::build_app()?;
     let forma = app_build::build_server_release()?;
@@ -213,11 +220,28 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     )?;
 
-    server_figures(&forma, &bench_dir, &sessions, rows, &mut report)?;
+    server_figures(&forma, &bench_dir, &sessions, rows, true, &mut report)?;
 
     wasm_size(&mut report)?;
 
     let results = bench_dir.join("results.md");
+    std::fs::write(&results, &report)?;
+    print!("{report}");
+    eprintln!("xtask: results written to {}", results.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask bench server`: the import and the load generator alone (no app
+/// build, no browser), into `target/bench/server.md`.
+fn server_only_run(bench_dir: &Path) -> anyhow::Result<ExitCode> {
+    let forma = app_build::build_server_release()?;
+    let sessions = bench_dir.join("sessions-1000x3y.csv");
+    let rows = make_sessions(&forma, bench_dir, &sessions)?;
+    let mut report = String::new();
+    writeln!(report, "# Forma server benchmarks\n")?;
+    writeln!(report, "Machine: {} cores; {}\n", cores(), cpu_model())?;
+    server_figures(&forma, bench_dir, &sessions, rows, false, &mut report)?;
+    let results = bench_dir.join("server.md");
     std::fs::write(&results, &report)?;
     print!("{report}");
     eprintln!("xtask: results written to {}", results.display());
@@ -256,6 +280,7 @@ fn server_figures(
     bench_dir: &Path,
     sessions: &Path,
     rows: usize,
+    with_pages: bool,
     report: &mut String,
 ) -> anyhow::Result<()> {
     let data_dir = bench_dir.join("server-data");
@@ -323,7 +348,16 @@ fn server_figures(
     }
 
     let mut server = command(forma)
-        .args(["serve", "--no-demo", "--port", "0", "--data-dir"])
+        // The bench data has no injuries: no model to train, and training would
+        // take the cores the load generator measures.
+        .args([
+            "serve",
+            "--no-demo",
+            "--no-first-model",
+            "--port",
+            "0",
+            "--data-dir",
+        ])
         .arg(&data_dir)
         .arg("--dist-dir")
         .arg(app_build::dist_dir())
@@ -350,34 +384,45 @@ fn server_figures(
         command("cargo")
             .args(["bench", "-q", "-p", "forma-server", "--bench", "load", "--"])
             .arg(&url)
-            .args(["t0001", "bench@forma.test", "bench-coach-password"]),
-    );
-    let pages = output_of(
-        command("node")
-            .arg(project::root().join("xtask/bench/pages.mjs"))
             .args([
-                url.as_str(),
+                "bench50",
+                "t0001",
                 "bench@forma.test",
                 "bench-coach-password",
-                "50",
-                "t0001",
             ])
-            .env("CHROMIUM_PATH", crate::tools::CHROMIUM),
+            .arg("--server-pid")
+            .arg(server.id().to_string()),
     );
+    let pages = with_pages.then(|| {
+        output_of(
+            command("node")
+                .arg(project::root().join("xtask/bench/pages.mjs"))
+                .args([
+                    url.as_str(),
+                    "bench@forma.test",
+                    "bench-coach-password",
+                    "50",
+                    "t0001",
+                ])
+                .env("CHROMIUM_PATH", crate::tools::CHROMIUM),
+        )
+    });
     let _ = command("kill")
         .arg("-TERM")
         .arg(server.id().to_string())
         .status();
     let _ = server.wait();
     let load = load.context("the load generator failed")?;
-    let pages = pages.context("the page timing run failed")?;
+    if let Some(pages) = pages {
+        let pages = pages.context("the page timing run failed")?;
+        writeln!(
+            report,
+            "## Pages in headless Chromium (release app)\n\n```\n{pages}```\n"
+        )?;
+    }
     writeln!(
         report,
-        "## Pages in headless Chromium (release app)\n\n```\n{pages}```\n"
-    )?;
-    writeln!(
-        report,
-        "## forma serve under a loopback load generator (open loop, 200 requests/s for 10 s; then closed loop)\n\n```\n{load}```\n"
+        "## forma serve under a loopback load generator (closed loop, 15 s per run; team bench50, 50 athletes x 3 years)\n\n```\n{load}```\n"
     )?;
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! - `cargo xtask test`: install what is missing and run every check and test suite,
 //!   ending with one line `N passed, N failed`.
 //! - `cargo xtask build`: install what is missing and build the app and server only.
-//! - `cargo xtask bench`: the performance figures, in `target/bench/results.md`.
+//! - `cargo xtask bench`: the performance figures, in `target/bench/results.md`;
+//!   `cargo xtask bench server` measures the server alone.
 
 mod app_build;
 mod bench;
@@ -27,6 +28,7 @@ commands:
   test           install what is missing and run every check and test
   build          install what is missing and build the app and server in release
   bench          measure the performance figures; results in target/bench/results.md
+  bench server   the server's figures alone (import, load generator); target/bench/server.md
 ";
 
 fn main() -> ExitCode {
