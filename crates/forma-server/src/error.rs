@@ -55,7 +55,7 @@ pub enum AppError {
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("internal error: {0}")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 /// Seconds a client is asked to wait before sending a write again that found the
@@ -68,6 +68,17 @@ impl From<sqlx::Error> for AppError {
             AppError::Busy(error)
         } else {
             AppError::Database(error)
+        }
+    }
+}
+
+/// A database error carried in an `anyhow::Error` (an import's) is still a busy
+/// database when it is one.
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        match error.downcast::<sqlx::Error>() {
+            Ok(database) => AppError::from(database),
+            Err(error) => AppError::Internal(error),
         }
     }
 }
@@ -204,5 +215,25 @@ impl IntoResponse for AppError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_answers_503_with_retry_after_even_through_anyhow() {
+        for error in [
+            AppError::from(sqlx::Error::PoolTimedOut),
+            AppError::from(anyhow::Error::from(sqlx::Error::PoolTimedOut).context("importing")),
+        ] {
+            let response = error.into_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+        }
+        let other = AppError::from(sqlx::Error::RowNotFound).into_response();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(other.headers().get(header::RETRY_AFTER).is_none());
     }
 }
