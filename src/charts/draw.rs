@@ -5,7 +5,7 @@
 use forma_core::api::SeriesResponse;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use super::backend::ChartBackend;
 use web_sys::HtmlCanvasElement;
 
 use super::legend::{LegendItem, Mark};
@@ -42,7 +42,7 @@ pub struct Drawn {
 /// Scale (device pixel ratio) and the drawing area of a prepared canvas.
 pub(crate) struct Canvas {
     pub(crate) scale: f64,
-    pub(crate) root: DrawingArea<CanvasBackend, Shift>,
+    pub(crate) root: DrawingArea<ChartBackend, Shift>,
 }
 
 /// The canvas's CSS width. Reading it makes the browser lay out the page first,
@@ -104,7 +104,7 @@ pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Can
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+    let backend = ChartBackend::new(canvas.clone())
         .ok_or("this browser cannot draw on a canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -113,7 +113,7 @@ pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Can
 
 /// The plot area in CSS pixels: right of the y labels, left of the 12 px right margin
 /// every chart here uses.
-fn plot_area(root: &DrawingArea<CanvasBackend, Shift>, left_area: u32, scale: f64) -> PlotArea {
+fn plot_area(root: &DrawingArea<ChartBackend, Shift>, left_area: u32, scale: f64) -> PlotArea {
     let width = f64::from(root.dim_in_pixel().0.saturating_sub(left_area)) - 12.0 * scale;
     PlotArea {
         left: f64::from(left_area) / scale,
@@ -170,7 +170,7 @@ fn month(m: i8) -> &'static str {
 
 pub(crate) type Chart<'a> = ChartContext<
     'a,
-    CanvasBackend,
+    ChartBackend,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
@@ -186,7 +186,7 @@ pub(crate) fn grid<'a, 'b>(
     'b,
     plotters::coord::types::RangedCoordf64,
     plotters::coord::types::RangedCoordf64,
-    CanvasBackend,
+    ChartBackend,
 > {
     let mut mesh = chart.configure_mesh();
     mesh.disable_x_mesh()

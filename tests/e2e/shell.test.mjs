@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { launch, openPage, screenshot, viewports } from './support/browser.mjs';
+import { baseUrl, launch, openPage, screenshot, viewports } from './support/browser.mjs';
 import { Shell } from './pages/shell.mjs';
 
 let browser;
@@ -93,3 +93,21 @@ for (const [width, viewport] of Object.entries(viewports)) {
     await close();
   });
 }
+
+test('the app runs under its strict Content-Security-Policy with no violation', async () => {
+  const { page, problems, close } = await openPage(browser);
+  const response = await page.goto(new URL('/team', baseUrl).toString());
+  const headers = response.headers();
+  const policy = headers['content-security-policy'];
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.doesNotMatch(policy, /unsafe-inline|'unsafe-eval'/);
+  assert.match(policy, /frame-ancestors 'none'/);
+  assert.equal(headers['x-frame-options'], 'DENY');
+  assert.equal(headers['x-content-type-options'], 'nosniff');
+  assert.equal(headers['referrer-policy'], 'no-referrer');
+  const shell = new Shell(page);
+  assert.equal(await shell.heading().textContent(), 'Team');
+  assert.equal(await shell.settledStatus(), 'ok');
+  assert.deepEqual(problems, []);
+  await close();
+});

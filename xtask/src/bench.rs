@@ -11,6 +11,10 @@
 //!   (`cargo bench -p forma-core --bench training`).
 //! - In wasm in headless Chromium: one athlete's metrics, and scoring one row
 //!   with a natively trained model (the `BENCH` lines of `tests/wasm.rs`).
+//! - `forma serve` with the demo team under floods: its memory before and after a
+//!   flood of series windows and one of sign-ins, and `/api/health` latency with
+//!   1,000 (and 3,000) slow clients connected (`benches/floods.rs`). `cargo xtask
+//!   bench bounds` runs this part alone, into `target/bench/bounds.md`.
 //!
 //! The data set is made from real PMData sessions: each synthetic day draws a real
 //! (minutes, RPE) pair, so loads have real-world spread.
@@ -34,8 +38,9 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
     let server_only = match args.first().map(String::as_str) {
         None => false,
         Some("server") if args.len() == 1 => true,
+        Some("bounds") if args.len() == 1 => return run_bounds(),
         Some(arg) => bail!(
-            "`cargo xtask bench` takes no arguments, or `server` for the server's figures alone (got `{arg}`)"
+            "`cargo xtask bench` takes no arguments, `server` for the server's figures alone or `bounds` for the floods alone (got `{arg}`)"
         ),
     };
     let bench_dir = project::target_dir().join("bench");
@@ -222,6 +227,8 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
 
     server_figures(&forma, &bench_dir, &sessions, rows, true, &mut report)?;
 
+    flood_figures(&forma, &bench_dir, &mut report)?;
+
     wasm_size(&mut report)?;
 
     let results = bench_dir.join("results.md");
@@ -246,6 +253,83 @@ fn server_only_run(bench_dir: &Path) -> anyhow::Result<ExitCode> {
     print!("{report}");
     eprintln!("xtask: results written to {}", results.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask bench bounds`: the flood figures alone.
+fn run_bounds() -> anyhow::Result<ExitCode> {
+    let bench_dir = project::target_dir().join("bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    crate::tools::ensure_test_tools()?;
+    app_build::build_app()?;
+    let forma = app_build::build_server_release()?;
+    let mut report = String::new();
+    writeln!(report, "# Forma under floods\n")?;
+    writeln!(report, "Machine: {} cores; {}\n", cores(), cpu_model())?;
+    flood_figures(&forma, &bench_dir, &mut report)?;
+    let results = bench_dir.join("bounds.md");
+    std::fs::write(&results, &report)?;
+    print!("{report}");
+    eprintln!("xtask: results written to {}", results.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh `forma serve` with the demo team (no first model, so nothing trains
+/// while it is measured) under the floods of `benches/floods.rs`.
+fn flood_figures(forma: &Path, bench_dir: &Path, report: &mut String) -> anyhow::Result<()> {
+    let data_dir = bench_dir.join("flood-data");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    let mut server = command(forma)
+        .args(["serve", "--no-first-model", "--port", "0", "--data-dir"])
+        .arg(&data_dir)
+        .arg("--dist-dir")
+        .arg(app_build::dist_dir())
+        .arg("--demo-data")
+        .arg(project::root().join("../shared/data/pmdata"))
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start forma serve")?;
+    let stdout = server.stdout.take().context("server stdout")?;
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let url = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(url) = line.strip_prefix("Forma is serving on ") {
+                    break url.to_owned();
+                }
+            }
+            _ => {
+                let _ = server.kill();
+                bail!("the flood server stopped before printing its address");
+            }
+        }
+    };
+    let floods = output_of(
+        command("cargo")
+            .args([
+                "bench",
+                "-q",
+                "-p",
+                "forma-server",
+                "--bench",
+                "floods",
+                "--",
+            ])
+            .arg(&url)
+            .arg(server.id().to_string())
+            .args(["1000", "3000"]),
+    );
+    let _ = command("kill")
+        .arg("-TERM")
+        .arg(server.id().to_string())
+        .status();
+    let _ = server.wait();
+    let floods = floods.context("the flood generator failed")?;
+    writeln!(
+        report,
+        "## forma serve (release, demo team) under floods\n\n```\n{floods}```\n"
+    )?;
+    Ok(())
 }
 
 /// The release app's wasm, raw and gzipped (gzip -9, as a server would send it).

@@ -81,6 +81,7 @@ pub struct Application {
     state: AppState,
     pool: SqlitePool,
     has_demo: bool,
+    limits: crate::connections::Limits,
 }
 
 impl Application {
@@ -122,6 +123,7 @@ impl Application {
             state,
             pool,
             has_demo,
+            limits: config.limits,
         })
     }
 
@@ -138,25 +140,23 @@ impl Application {
         self.has_demo
     }
 
-    /// Serves until `shutdown` resolves, then lets requests in flight finish, writes
-    /// what the background upkeep holds and closes the database.
+    /// Serves until `shutdown` resolves, then lets requests in flight finish (for
+    /// at most the configured grace time), writes what the background upkeep
+    /// holds and closes the database. Connections are bounded as
+    /// [`crate::connections`] says.
     ///
     /// # Errors
-    /// When the socket fails while serving.
+    /// None today; kept for failures of the socket.
     pub async fn run_until(self, shutdown: ShutdownSignal) -> anyhow::Result<()> {
-        // The peer address is the client's, or that of a trusted proxy (crate::proxy).
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
+        // Each request carries its socket's peer (the client, or a trusted proxy,
+        // crate::proxy).
         let (stop_upkeep, upkeep_stopped) = tokio::sync::oneshot::channel();
         let upkeep = tokio::spawn(crate::auth::housekeeping(self.state, upkeep_stopped));
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        crate::connections::serve(self.listener, self.router, self.limits, shutdown).await;
         let _ = stop_upkeep.send(());
         let _ = upkeep.await;
         self.pool.close().await;
-        Ok(served?)
+        Ok(())
     }
 }
 
@@ -168,17 +168,23 @@ pub fn router(state: AppState, dist_dir: &Path) -> Router {
         .layer(middleware::from_fn(crate::api::extract::json_errors))
         .with_state(state);
     let index = dist_dir.join("index.html");
-    if !index.is_file() {
+    let page = std::fs::read_to_string(&index).ok();
+    if page.is_none() {
         tracing::warn!(
             dist = %dist_dir.display(),
             "the built app is missing: build it with `cargo xtask run`; only the API is served"
         );
     }
+    let policies = Arc::new(crate::headers::SecurityHeaders::new(page.as_deref()));
     let app = ServeDir::new(dist_dir).fallback(ServeFile::new(index));
     Router::new()
         .nest("/api", api)
         .fallback_service(app)
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn_with_state(
+            policies,
+            crate::headers::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

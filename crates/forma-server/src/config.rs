@@ -28,6 +28,8 @@ pub struct ServeConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (empty: the socket's
     /// peer is the client).
     pub trusted_proxies: TrustedProxies,
+    /// Connections at once and the timeouts of each ([`crate::connections`]).
+    pub limits: crate::connections::Limits,
 }
 
 impl Default for ServeConfig {
@@ -41,6 +43,7 @@ impl Default for ServeConfig {
             secure_cookies: false,
             train_first_model: true,
             trusted_proxies: TrustedProxies::default(),
+            limits: crate::connections::Limits::default(),
         }
     }
 }

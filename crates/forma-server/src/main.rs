@@ -186,6 +186,10 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<forma_server::proxy::ProxyRange>,
+    /// Connections served at once (never more than the open-file limit allows);
+    /// more wait in the system's queue.
+    #[arg(long, env = "FORMA_MAX_CONNECTIONS", default_value_t = forma_server::connections::Limits::default().max_connections)]
+    max_connections: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -302,6 +306,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         train_first_model: !args.no_first_model,
         trusted_proxies: forma_server::proxy::TrustedProxies::new(args.trusted_proxies),
+        limits: forma_server::connections::Limits {
+            max_connections: args.max_connections,
+            ..forma_server::connections::Limits::default()
+        },
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;

@@ -36,6 +36,12 @@ export async function openPage(browser, viewport = viewports.desktop) {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  // Anything the Content-Security-Policy blocks is a problem too, named by directive.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`);
+    });
+  });
   return { page, problems, close: () => context.close() };
 }
 

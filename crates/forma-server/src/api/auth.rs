@@ -50,10 +50,11 @@ fn dummy_hash() -> &'static str {
 /// into the audit log.
 async fn login(
     State(state): State<AppState>,
-    ClientAddress { ip, .. }: ClientAddress,
+    client: ClientAddress,
     headers: HeaderMap,
     Json(input): Json<LoginRequest>,
 ) -> Result<Response, AppError> {
+    let ip = client.ip;
     // No account has a longer email or password; refused before any is kept in
     // the limiter's memory or hashed.
     forma_core::bounds::EMAIL.check(input.email.trim())?;
@@ -122,7 +123,7 @@ async fn login(
     )
     .await?;
     tx.commit().await?;
-    let cookie = auth::session_cookie(&token, auth::came_over_https(&state, &headers));
+    let cookie = auth::session_cookie(&token, auth::came_over_https(&state, &client, &headers));
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(SignedInUser {
@@ -137,6 +138,7 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
+    client: ClientAddress,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     auth_sessions::delete(&state.pool, &user.token_hash).await?;
@@ -153,7 +155,7 @@ async fn logout(
         },
     )
     .await?;
-    let cookie = auth::clearing_cookie(auth::came_over_https(&state, &headers));
+    let cookie = auth::clearing_cookie(auth::came_over_https(&state, &client, &headers));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 

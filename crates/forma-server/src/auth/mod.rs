@@ -130,14 +130,24 @@ pub fn session_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|value| !value.is_empty())
 }
 
-/// Whether the request reached Forma over HTTPS (directly configured, or as a proxy
-/// in front of it says with `X-Forwarded-Proto: https`).
-pub fn came_over_https(state: &AppState, headers: &HeaderMap) -> bool {
+/// Whether the request reached Forma over HTTPS (directly configured, or as a
+/// trusted proxy in front of it says with `X-Forwarded-Proto: https`). Any client
+/// can send the header, so it counts only from a `--trusted-proxy`
+/// ([`crate::proxy`]), the same setting the sign-in limiter reads the client's
+/// address by.
+pub fn came_over_https(
+    state: &AppState,
+    client: &crate::proxy::ClientAddress,
+    headers: &HeaderMap,
+) -> bool {
     state.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim().eq_ignore_ascii_case("https"))
+        || (client.via_trusted_proxy
+            && headers
+                .get("x-forwarded-proto")
+                .and_then(|value| value.to_str().ok())
+                // A chain of proxies lists one protocol each; the last is the nearest.
+                .and_then(|value| value.rsplit(',').next())
+                .is_some_and(|value| value.trim().eq_ignore_ascii_case("https")))
 }
 
 /// The `Set-Cookie` value for a new session. No `Max-Age`: the cookie ends with the

@@ -50,6 +50,18 @@ impl TestServer {
         .await
     }
 
+    /// As [`TestServer::start`] (an empty database), with `configure` changing the
+    /// configuration.
+    pub async fn start_configured_empty(configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        TestServer::start_configured(
+            tempfile::tempdir().expect("temp data dir"),
+            None,
+            false,
+            configure,
+        )
+        .await
+    }
+
     /// As [`TestServer::start_with_demo`], and waits until the first risk model,
     /// trained on the demo team at start-up, is active. Returns its version id.
     pub async fn start_with_demo_and_model() -> (TestServer, String) {

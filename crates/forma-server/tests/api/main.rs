@@ -6,6 +6,7 @@ mod activities;
 mod athletes;
 mod bounds;
 mod concurrency;
+mod connections;
 mod errors;
 mod health;
 mod helpers;

@@ -249,23 +249,36 @@ async fn an_account_keeps_its_ten_most_recent_sessions_and_the_oldest_ends() {
     let _ = server.stop().await;
 }
 
-#[tokio::test]
-async fn the_session_cookie_is_http_only_same_site_strict_for_the_whole_site_and_secure_over_https()
-{
-    let server = TestServer::start_with_demo().await;
-
-    let plain = server.login(DEMO_COACH.0, DEMO_COACH.1).await;
-    let proxied = server
+async fn login_saying_https(server: &TestServer) -> reqwest::Response {
+    server
         .anonymous
         .post(server.url("/api/auth/login"))
         .header("x-forwarded-proto", "https")
         .json(&serde_json::json!({"email": DEMO_COACH.0, "password": DEMO_COACH.1}))
         .send()
         .await
-        .expect("request");
+        .expect("request")
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_same_site_strict_for_the_whole_site_and_secure_over_https()
+{
+    let server = TestServer::start_with_demo().await;
+    let behind_proxy = TestServer::start_with_demo_configured(|config| {
+        config.trusted_proxies =
+            forma_server::proxy::TrustedProxies::new(vec!["127.0.0.1".parse().expect("range")]);
+    })
+    .await;
+
+    let plain = server.login(DEMO_COACH.0, DEMO_COACH.1).await;
+    // Any client can say https; only a trusted proxy is believed.
+    let claimed = login_saying_https(&server).await;
+    let proxied = login_saying_https(&behind_proxy).await;
 
     let plain = set_cookie(&plain).expect("cookie");
+    let claimed = set_cookie(&claimed).expect("cookie");
     let proxied = set_cookie(&proxied).expect("cookie");
+    assert!(!claimed.contains("Secure"), "{claimed}");
     for cookie in [&plain, &proxied] {
         let attributes: Vec<&str> = cookie.split(';').map(str::trim).collect();
         assert!(attributes.contains(&"HttpOnly"), "{cookie}");
@@ -280,6 +293,7 @@ async fn the_session_cookie_is_http_only_same_site_strict_for_the_whole_site_and
         "{proxied}"
     );
     let _ = server.stop().await;
+    let _ = behind_proxy.stop().await;
 }
 
 #[tokio::test]
