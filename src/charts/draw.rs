@@ -2,10 +2,10 @@
 //! CSS box times the device pixel ratio, and every length is scaled by that ratio, so
 //! charts stay crisp on high-density screens.
 
+use super::backend::ChartBackend;
 use forma_core::api::SeriesResponse;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use super::backend::ChartBackend;
 use web_sys::HtmlCanvasElement;
 
 use super::legend::{LegendItem, Mark};
@@ -104,8 +104,8 @@ pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Can
     if canvas.height() != height {
         canvas.set_height(height);
     }
-    let backend = ChartBackend::new(canvas.clone())
-        .ok_or("this browser cannot draw on a canvas")?;
+    let backend =
+        ChartBackend::new(canvas.clone()).ok_or("this browser cannot draw on a canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     Ok(Canvas { scale, root })

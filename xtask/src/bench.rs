@@ -13,7 +13,8 @@
 //!   with a natively trained model (the `BENCH` lines of `tests/wasm.rs`).
 //! - `forma serve` with the demo team under floods: its memory before and after a
 //!   flood of series windows and one of sign-ins, and `/api/health` latency with
-//!   1,000 (and 3,000) slow clients connected (`benches/floods.rs`). `cargo xtask
+//!   1,000 and 3,000 slow clients and 5,000 idle ones connected
+//!   (`benches/floods.rs`). `cargo xtask
 //!   bench bounds` runs this part alone, into `target/bench/bounds.md`.
 //!
 //! The data set is made from real PMData sessions: each synthetic day draws a real
@@ -317,7 +318,7 @@ fn flood_figures(forma: &Path, bench_dir: &Path, report: &mut String) -> anyhow:
             ])
             .arg(&url)
             .arg(server.id().to_string())
-            .args(["1000", "3000"]),
+            .args(["slow:1000", "slow:3000", "idle:5000"]),
     );
     let _ = command("kill")
         .arg("-TERM")

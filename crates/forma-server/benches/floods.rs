@@ -4,7 +4,9 @@
 //! back, and `/api/health` latency, measured from outside (request to answer, a
 //! new connection each), while slow clients hold connections open.
 //!
-//! Usage: `cargo bench -p forma-server --bench floods -- URL PID [SLOW_CLIENTS...]`.
+//! Usage: `cargo bench -p forma-server --bench floods -- URL PID [slow:N | idle:N]...`:
+//! `slow:N` holds N clients that dribble a header byte a second, `idle:N` N that
+//! connect and say nothing; both connect again when cut off.
 //! Only ever pointed at a server on this machine; every loop is bounded.
 
 use std::time::{Duration, Instant};
@@ -19,14 +21,20 @@ async fn main() {
         .filter(|a| !a.starts_with("--"))
         .collect();
     let (Some(url), Some(pid)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: floods URL PID [SLOW_CLIENTS...]");
+        eprintln!("usage: floods URL PID [slow:N | idle:N]...");
         std::process::exit(2);
     };
     assert!(
         url.starts_with("http://127.0.0.1:"),
         "the flood generator only targets this machine's loopback"
     );
-    let slow_counts: Vec<usize> = args[2..].iter().filter_map(|n| n.parse().ok()).collect();
+    let crowds: Vec<(bool, usize)> = args[2..]
+        .iter()
+        .filter_map(|arg| {
+            let (kind, n) = arg.split_once(':')?;
+            Some((kind == "slow", n.parse().ok()?))
+        })
+        .collect();
     let rss = || rss_mb(pid);
     println!(
         "RSS at start (demo team loaded, first model trained): {:.0} MB",
@@ -160,14 +168,14 @@ async fn main() {
         "\n/api/health, a new connection each, no slow clients: {}",
         summary(&quiet)
     );
-    for count in slow_counts {
+    for (dribbles, count) in crowds {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let opened = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let address = url.trim_start_matches("http://").to_owned();
         let mut holders = Vec::new();
         for _ in 0..count {
             let (stop, opened, address) = (stop.clone(), opened.clone(), address.clone());
-            holders.push(tokio::spawn(slow_client(address, stop, opened)));
+            holders.push(tokio::spawn(slow_client(address, stop, opened, dribbles)));
         }
         // Let them all connect.
         tokio::time::sleep(Duration::from_secs(3)).await;
@@ -177,7 +185,9 @@ async fn main() {
             let _ = holder.await;
         }
         println!(
-            "/api/health with {count} slow clients (each dribbling a header byte a second, reconnecting when cut; {} connections opened in all): {}, {failed} failed; RSS {:.0} MB",
+            "/api/health with {count} {} clients ({}, reconnecting when cut; {} connections opened in all): {}, {failed} failed; RSS {:.0} MB",
+            if dribbles { "slow" } else { "idle" },
+            if dribbles { "each dribbling a header byte a second" } else { "each connected and silent" },
             opened.load(std::sync::atomic::Ordering::SeqCst),
             summary(&latencies),
             rss()
@@ -278,12 +288,14 @@ fn summary(latencies: &[f64]) -> String {
     )
 }
 
-/// A slowloris client: sends a request line and then a header byte a second,
-/// never finishing; when the server cuts it off, it connects again.
+/// A slowloris client: sends a request line and then a header byte a second
+/// (`dribbles`) or nothing at all, never finishing; when the server cuts it off,
+/// it connects again.
 async fn slow_client(
     address: String,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     opened: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    dribbles: bool,
 ) {
     use std::sync::atomic::Ordering;
     while !stop.load(Ordering::SeqCst) {
@@ -292,16 +304,31 @@ async fn slow_client(
             continue;
         };
         opened.fetch_add(1, Ordering::SeqCst);
-        if stream
-            .write_all(b"GET /api/health HTTP/1.1\r\nHost: forma\r\nX-Slow: ")
-            .await
-            .is_err()
+        if dribbles
+            && stream
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: forma\r\nX-Slow: ")
+                .await
+                .is_err()
         {
             continue;
         }
         while !stop.load(Ordering::SeqCst) {
             tokio::time::sleep(Duration::from_secs(1)).await;
-            if stream.write_all(b"x").await.is_err() {
+            let alive = if dribbles {
+                stream.write_all(b"x").await.is_ok()
+            } else {
+                // A silent client notices the close by reading end-of-file.
+                let mut byte = [0u8; 1];
+                !matches!(
+                    tokio::time::timeout(
+                        Duration::from_millis(1),
+                        tokio::io::AsyncReadExt::read(&mut stream, &mut byte)
+                    )
+                    .await,
+                    Ok(Ok(0)) | Ok(Err(_))
+                )
+            };
+            if !alive {
                 break;
             }
         }
