@@ -224,6 +224,8 @@ pub struct NewSession {
 }
 
 /// One day's wellness written through the API (`PUT /api/athletes/{id}/wellness/{date}`).
+/// A write never erases: an item left out (or `null`) keeps what is stored, and an
+/// item is emptied only by naming it in `clear`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NewWellness {
     pub sleep_h: Option<f64>,
@@ -235,6 +237,23 @@ pub struct NewWellness {
     pub readiness: Option<f64>,
     pub hrv_rmssd_ms: Option<f64>,
     pub resting_hr: Option<f64>,
+    /// Items to empty, by name (`resting_hr`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clear: Vec<String>,
+}
+
+/// A stored day of wellness with where each value came from
+/// (`GET /api/athletes/{id}/wellness`, and the answer to a write).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WellnessRecord {
+    #[serde(flatten)]
+    pub entry: WellnessEntry,
+    /// The source of each stored item ([`crate::wellness::Sources`]).
+    #[serde(default)]
+    pub sources: crate::wellness::Sources,
+    /// When the day was last written (RFC 3339 UTC), when known.
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// An injury or illness written through the API (`POST /api/athletes/{id}/events`).
@@ -328,7 +347,43 @@ pub fn check_client_id(id: &str) -> Result<(), ValueError> {
 }
 
 impl NewWellness {
-    /// Checks every field against [`crate::bounds`] and makes the day's entry.
+    /// Checks every field and makes the day's write: the values it carries and the
+    /// items it empties.
+    ///
+    /// # Errors
+    /// The first field out of its range or unknown in `clear`, naming it and what is
+    /// accepted; an item both given and cleared; a write with nothing in it.
+    pub fn into_update(
+        self,
+        athlete_id: AthleteId,
+        date: Date,
+    ) -> Result<crate::wellness::WellnessUpdate, ValueError> {
+        let clear = self
+            .clear
+            .iter()
+            .map(|name| name.parse::<crate::wellness::WellnessField>())
+            .collect::<Result<Vec<_>, _>>()?;
+        let values = self.into_entry(athlete_id, date)?;
+        if let Some(both) = clear.iter().find(|field| field.get(&values).is_some()) {
+            return Err(ValueError::new(
+                "clear",
+                both.as_str(),
+                "an item either given a value or cleared, not both",
+            ));
+        }
+        let update = crate::wellness::WellnessUpdate { values, clear };
+        if update.is_empty() {
+            return Err(ValueError::new(
+                "wellness",
+                "{}",
+                "at least one item with a value, or an item named in clear",
+            ));
+        }
+        Ok(update)
+    }
+
+    /// Checks every field against [`crate::bounds`] and makes the day's entry of
+    /// the values given.
     ///
     /// # Errors
     /// The first field out of its range, naming it and what is accepted.

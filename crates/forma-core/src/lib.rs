@@ -16,6 +16,7 @@
 //! - [`banister`]: the fitness-fatigue performance model and its fit.
 //! - [`plan`]: what-if plans and their projection.
 //! - [`pipeline`]: CSV text in, metrics CSV or quality reports out.
+//! - [`wellness`]: writing a day's wellness without erasing, with each value's source.
 //! - [`api`]: request and response types of the JSON API.
 
 pub mod api;
@@ -37,5 +38,6 @@ pub mod readiness;
 pub mod series;
 pub mod targets;
 pub mod types;
+pub mod wellness;
 
 pub use pipeline::{metrics_csv, quality_reports};

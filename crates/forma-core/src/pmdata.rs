@@ -319,6 +319,15 @@ fn convert_wellness(
     Ok(())
 }
 
+/// Where each wellness item of a PMData import comes from: the resting heart rate
+/// from the Fitbit watch, every other item from the PMSys survey app.
+pub fn wellness_source(field: crate::wellness::WellnessField) -> &'static str {
+    match field {
+        crate::wellness::WellnessField::RestingHr => "pmdata:fitbit",
+        _ => "pmdata:pmsys",
+    }
+}
+
 fn convert_resting_hr(
     id: &AthleteId,
     text: &str,

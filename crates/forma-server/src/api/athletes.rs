@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness};
+use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, WellnessRecord};
 use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
-use forma_core::types::{epoch_day, Event, WellnessEntry};
+use forma_core::types::{epoch_day, Event};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
@@ -178,18 +178,18 @@ async fn sessions(
     ))
 }
 
+/// `GET /api/athletes/{id}/wellness?from=&to=`: the stored days, each with the
+/// source of every value.
 async fn wellness(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(range): Query<Range>,
-) -> Result<Json<Vec<WellnessEntry>>, AppError> {
+) -> Result<Json<Vec<WellnessRecord>>, AppError> {
     let (athlete, _) = profile(&state, &id).await?;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
     Ok(Json(
-        records::athlete_data(&state.pool, &athlete, from, to)
-            .await?
-            .wellness,
+        records::wellness_records(&state.pool, &athlete, from, to).await?,
     ))
 }
 
@@ -259,22 +259,28 @@ async fn add_session(
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
-/// `PUT /api/athletes/{id}/wellness/{date}`: the day's wellness, replacing any earlier entry.
+/// `PUT /api/athletes/{id}/wellness/{date}`: writes the day's wellness by
+/// merging. Items the request carries replace the stored ones; items it leaves
+/// out stay (a watch's resting heart rate survives a check-in); items named in
+/// `clear` are emptied. The audit entry holds the changed items before and after.
 async fn put_wellness(
     State(state): State<AppState>,
     user: CurrentUser,
     Path((id, date)): Path<(String, String)>,
     Json(input): Json<NewWellness>,
-) -> Result<Json<WellnessEntry>, AppError> {
+) -> Result<Json<WellnessRecord>, AppError> {
     let (athlete, profile) = profile(&state, &id).await?;
     let date = crate::record_dates()
         .born_in(profile.birth_year)
         .parse("date", &date)?;
-    let entry = input.into_entry(athlete.clone(), date)?;
+    let update = input.into_update(athlete.clone(), date)?;
+    let source = user.account.role.as_str();
     let mut tx = crate::store::begin_write(&state.pool).await?;
-    let (outcome, before) = records::upsert_wellness(&mut tx, &entry).await?;
+    let (outcome, before, merged) =
+        records::write_wellness(&mut tx, &update, source.into()).await?;
     if outcome != records::WellnessWrite::Unchanged {
         athletes::bump_data_version(&mut tx, &athlete).await?;
+        let (changed_before, changed_after) = merged.audit_before_after();
         audit::record(
             &mut tx,
             &user.actor(),
@@ -283,14 +289,23 @@ async fn put_wellness(
                 entity: "wellness",
                 entity_id: &format!("{athlete}/{date}"),
                 athlete_id: Some(athlete.as_str()),
-                before: before.as_ref().and_then(audit::snapshot),
-                after: audit::snapshot(&entry),
+                before: Some(changed_before),
+                after: Some(changed_after),
             },
         )
         .await?;
     }
     tx.commit().await?;
-    Ok(Json(entry))
+    let stored = records::wellness_records(&state.pool, &athlete, Some(date), Some(date))
+        .await?
+        .into_iter()
+        .next()
+        .unwrap_or(WellnessRecord {
+            entry: merged.entry,
+            sources: merged.sources,
+            updated_at: None,
+        });
+    Ok(Json(stored))
 }
 
 /// `POST /api/athletes/{id}/events`: records an injury or illness (201). With a

@@ -11,6 +11,7 @@ use forma_core::api::{ImportReport, RejectedRow};
 use forma_core::bounds::DateWindow;
 use forma_core::canonical::{self, BadRows, CsvError};
 use forma_core::types::{AthleteId, Date, Event, Session, WellnessEntry};
+use forma_core::wellness::{WellnessUpdate, WriteSource};
 
 use crate::store::athletes::{self, NewAthlete};
 use crate::store::audit::{self, Actor, Change};
@@ -342,7 +343,13 @@ pub async fn store_records(
     .execute(&mut **tx)
     .await?;
 
-    let counts = write_records(&mut tx, records, Some(&import_id)).await?;
+    let file_source = format!("file:{file}");
+    let source = if kind == "pmdata" {
+        WriteSource::PerItem(forma_core::pmdata::wellness_source)
+    } else {
+        WriteSource::Same(&file_source)
+    };
+    let counts = write_records(&mut tx, records, Some(&import_id), source).await?;
     sqlx::query("UPDATE imports SET added = $1, unchanged = $2 WHERE id = $3")
         .bind(i64::try_from(counts.added + counts.updated).unwrap_or(i64::MAX))
         .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
@@ -407,6 +414,7 @@ async fn write_records(
     tx: &mut Tx<'_>,
     records: &Records,
     import_id: Option<&str>,
+    wellness_source: WriteSource<'_>,
 ) -> Result<Counts, sqlx::Error> {
     let mut counts = Counts::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -440,7 +448,11 @@ async fn write_records(
         }
     }
     for entry in &records.wellness {
-        match records::upsert_wellness(tx, entry).await?.0 {
+        let update = WellnessUpdate::values(entry.clone());
+        match records::write_wellness(tx, &update, wellness_source)
+            .await?
+            .0
+        {
             WellnessWrite::Added => counts.added += 1,
             WellnessWrite::Updated => counts.updated += 1,
             WellnessWrite::Unchanged => {

@@ -1,7 +1,8 @@
 //! Sessions, wellness and events: writing them idempotently and reading them back.
 
-pub use forma_core::api::{EventRecord, SessionRecord};
+pub use forma_core::api::{EventRecord, SessionRecord, WellnessRecord};
 use forma_core::types::{parse_date, AthleteId, Event, Session, WellnessEntry};
+use forma_core::wellness::{self, Merged, WellnessUpdate, WriteSource};
 use jiff::civil::Date;
 use sqlx::Row;
 
@@ -121,28 +122,45 @@ pub enum WellnessWrite {
     Unchanged,
 }
 
-/// Stores one day's wellness, replacing an earlier entry of the same day.
+/// Writes one day's wellness by merging: the items `update` carries replace the
+/// stored ones and take `source`, the items it clears are emptied, and every
+/// other stored item (a watch's resting heart rate, an earlier check-in's
+/// answers) stays with its source. Returns what happened, the day before (when
+/// there was one) and after.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn upsert_wellness(
+pub async fn write_wellness(
     tx: &mut Tx<'_>,
-    entry: &WellnessEntry,
-) -> Result<(WellnessWrite, Option<WellnessEntry>), sqlx::Error> {
-    let before = wellness_on(tx, &entry.athlete_id, entry.date).await?;
+    update: &WellnessUpdate,
+    source: WriteSource<'_>,
+) -> Result<(WellnessWrite, Option<WellnessRecord>, Merged), sqlx::Error> {
+    let athlete = &update.values.athlete_id;
+    let before = wellness_on(tx, athlete, update.values.date).await?;
+    let merged = wellness::merge(
+        before.as_ref().map(|b| (&b.entry, &b.sources)),
+        update,
+        source,
+    );
     let outcome = match &before {
-        Some(existing) if existing == entry => return Ok((WellnessWrite::Unchanged, before)),
+        Some(_) if merged.changes.is_empty() => {
+            return Ok((WellnessWrite::Unchanged, before, merged))
+        }
         Some(_) => WellnessWrite::Updated,
         None => WellnessWrite::Added,
     };
+    let entry = &merged.entry;
+    let sources =
+        serde_json::to_string(&merged.sources).map_err(|e| sqlx::Error::Encode(e.into()))?;
     sqlx::query(
-        "INSERT INTO wellness (athlete_id, date, sleep_h, sleep_quality, fatigue, soreness, stress, mood, readiness, hrv_rmssd_ms, resting_hr, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        "INSERT INTO wellness (athlete_id, date, sleep_h, sleep_quality, fatigue, soreness, stress, mood, readiness, hrv_rmssd_ms, resting_hr, sources, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (athlete_id, date) DO UPDATE SET
            sleep_h = excluded.sleep_h, sleep_quality = excluded.sleep_quality, fatigue = excluded.fatigue,
            soreness = excluded.soreness, stress = excluded.stress, mood = excluded.mood,
            readiness = excluded.readiness, hrv_rmssd_ms = excluded.hrv_rmssd_ms,
-           resting_hr = excluded.resting_hr, updated_at = excluded.updated_at",
+           resting_hr = excluded.resting_hr, sources = excluded.sources,
+           updated_at = excluded.updated_at",
     )
     .bind(entry.athlete_id.as_str())
     .bind(entry.date.to_string())
@@ -155,25 +173,67 @@ pub async fn upsert_wellness(
     .bind(entry.readiness)
     .bind(entry.hrv_rmssd_ms)
     .bind(entry.resting_hr)
+    .bind(sources)
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    Ok((outcome, before))
+    Ok((outcome, before, merged))
 }
 
 async fn wellness_on(
     tx: &mut Tx<'_>,
     athlete: &AthleteId,
     date: Date,
-) -> Result<Option<WellnessEntry>, sqlx::Error> {
+) -> Result<Option<WellnessRecord>, sqlx::Error> {
     let row = sqlx::query(&format!(
-        "SELECT {WELLNESS_COLUMNS} FROM wellness WHERE athlete_id = $1 AND date = $2"
+        "SELECT {WELLNESS_COLUMNS}, sources, updated_at FROM wellness WHERE athlete_id = $1 AND date = $2"
     ))
     .bind(athlete.as_str())
     .bind(date.to_string())
     .fetch_optional(&mut **tx)
     .await?;
-    row.as_ref().map(wellness_from_row).transpose()
+    row.as_ref().map(wellness_record_from_row).transpose()
+}
+
+/// An athlete's stored wellness days with their sources, in date order,
+/// optionally limited to `from..=to`.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn wellness_records(
+    pool: &Pool,
+    athlete: &AthleteId,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Result<Vec<WellnessRecord>, sqlx::Error> {
+    let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
+    let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
+    sqlx::query(&format!(
+        "SELECT {WELLNESS_COLUMNS}, sources, updated_at FROM wellness
+         WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date"
+    ))
+    .bind(athlete.as_str())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(wellness_record_from_row)
+    .collect()
+}
+
+fn wellness_record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<WellnessRecord, sqlx::Error> {
+    let sources: Option<String> = row.try_get("sources")?;
+    Ok(WellnessRecord {
+        entry: wellness_from_row(row)?,
+        sources: sources
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(decode_error)?
+            .unwrap_or_default(),
+        updated_at: row.try_get("updated_at")?,
+    })
 }
 
 /// Stores an event unless one with the same id exists; returns whether it was new.

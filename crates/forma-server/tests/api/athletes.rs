@@ -119,7 +119,7 @@ async fn written_sessions_are_validated_and_a_retry_with_the_same_id_stores_one(
 }
 
 #[tokio::test]
-async fn wellness_of_a_day_is_replaced_not_duplicated() {
+async fn wellness_of_a_day_is_updated_item_by_item_not_duplicated() {
     let server = TestServer::start_with_demo().await;
     let url = server.url("/api/athletes/p03/wellness/2020-04-01");
 
@@ -133,7 +133,7 @@ async fn wellness_of_a_day_is_replaced_not_duplicated() {
     let second = server
         .client
         .put(&url)
-        .json(&serde_json::json!({"sleep_h": 6.0, "fatigue": 4}))
+        .json(&serde_json::json!({"sleep_h": 6.0, "mood": 4}))
         .send()
         .await
         .expect("request");
@@ -155,8 +155,8 @@ async fn wellness_of_a_day_is_replaced_not_duplicated() {
         .await;
     assert_eq!(entries.len(), 1);
     assert_eq!(
-        (entries[0].sleep_h, entries[0].fatigue),
-        (Some(6.0), Some(4.0))
+        (entries[0].sleep_h, entries[0].fatigue, entries[0].mood),
+        (Some(6.0), Some(3.0), Some(4.0))
     );
     let _ = server.stop().await;
 }

@@ -18,3 +18,4 @@ mod plans;
 mod recommendations;
 mod sign_in;
 mod static_files;
+mod writes;
