@@ -6,14 +6,15 @@ use std::cell::RefCell;
 use forma_core::api::{
     ApiError, AthletePlan, AthleteProfile, AthleteStatus, Health, LoginRequest, ModelRegistry,
     NewPlan, NewSession, NewWellness, SavedPlan, SeriesResponse, SessionRecord, SignedInUser,
-    TeamSummary,
+    TeamSummary, WellnessRecord,
 };
 use forma_core::api::{
     DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
 use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
-use forma_core::types::{Event, WellnessEntry};
+use forma_core::types::{Date, Event, WellnessEntry};
+use leptos::prelude::{GetUntracked, RwSignal, Set};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -43,9 +44,10 @@ pub enum ApiFailure {
 impl std::fmt::Display for ApiFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ApiFailure::Unreachable(_) => {
-                write!(f, "The Forma server cannot be reached. Check your connection; Forma will retry.")
-            }
+            ApiFailure::Unreachable(_) => write!(
+                f,
+                "The Forma server cannot be reached. Check your connection and try again."
+            ),
             ApiFailure::Server { error, .. } => write!(f, "{}", error.message),
             ApiFailure::NotSignedIn => write!(f, "Sign in to see this page."),
             ApiFailure::BadResponse(_) => write!(
@@ -85,6 +87,40 @@ impl ApiFailure {
             }
         )
     }
+}
+
+/// Whether the last request reached the server, for the header's status: a
+/// failed request says "offline" at once, without waiting for the next health
+/// check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// No request has answered or failed yet.
+    Unknown,
+    /// The last request got an answer (of any status).
+    Answered,
+    /// The last request could not reach the server.
+    Unreachable,
+}
+
+thread_local! {
+    static REACH: RwSignal<Reach> = RwSignal::new(Reach::Unknown);
+}
+
+/// Whether the last request reached the server (a signal the header follows).
+pub fn reach() -> RwSignal<Reach> {
+    REACH.with(|reach| *reach)
+}
+
+fn note_reach(now: Reach) {
+    let signal = reach();
+    if signal.get_untracked() != now {
+        signal.set(now);
+    }
+}
+
+fn unreachable(error: gloo_net::Error) -> ApiFailure {
+    note_reach(Reach::Unreachable);
+    ApiFailure::Unreachable(error.to_string())
 }
 
 /// Attempts a call makes while the server answers 503: busy with other changes, it
@@ -128,7 +164,7 @@ async fn send(
         let response = request
             .send()
             .await
-            .map_err(|error| ApiFailure::Unreachable(error.to_string()))?;
+            .map_err(unreachable)?;
         if response.status() != 503 || attempt >= BUSY_ATTEMPTS {
             return Ok(response);
         }
@@ -170,6 +206,7 @@ async fn put_json<B: Serialize, T: DeserializeOwned>(
 async fn read_json<T: DeserializeOwned>(
     response: gloo_net::http::Response,
 ) -> Result<T, ApiFailure> {
+    note_reach(Reach::Answered);
     if !response.ok() {
         let status = response.status();
         let error = response
@@ -289,6 +326,31 @@ pub async fn wellness(id: &str) -> Result<Vec<WellnessEntry>, ApiFailure> {
     get_json(&format!("/api/athletes/{id}/wellness")).await
 }
 
+/// `GET /api/athletes/{id}/wellness?from=&to=`: the stored days in a range, with
+/// the source of each value.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn wellness_days(
+    id: &str,
+    from: Date,
+    to: Date,
+) -> Result<Vec<WellnessRecord>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/wellness?from={from}&to={to}")).await
+}
+
+/// `GET /api/athletes/{id}/sessions?from=&to=`: the sessions in a range.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn sessions_between(
+    id: &str,
+    from: Date,
+    to: Date,
+) -> Result<Vec<SessionRecord>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/sessions?from={from}&to={to}")).await
+}
+
 /// `GET /api/athletes/{id}/events`: injury and illness reports.
 ///
 /// # Errors
@@ -380,7 +442,7 @@ pub async fn put_wellness(
     id: &str,
     date: &str,
     entry: &NewWellness,
-) -> Result<WellnessEntry, ApiFailure> {
+) -> Result<WellnessRecord, ApiFailure> {
     put_json(&format!("/api/athletes/{id}/wellness/{date}"), entry).await
 }
 
@@ -475,6 +537,21 @@ pub async fn decide(id: &str, decision: &NewDecision) -> Result<DecisionRecord, 
         decision,
     )
     .await
+}
+
+/// `DELETE /api/athletes/{id}/recommendation/decision/{decision}`: its author
+/// undoes a decision within the undo window.
+///
+/// # Errors
+/// See [`ApiFailure`]; a decision past the window is a `Server` failure with status 409.
+pub async fn undo_decision(athlete: &str, decision: &str) -> Result<(), ApiFailure> {
+    let path = format!("/api/athletes/{athlete}/recommendation/decision/{decision}");
+    let response = send(|| with_csrf(gloo_net::http::Request::delete(&path)).build()).await?;
+    if response.ok() {
+        note_reach(Reach::Answered);
+        return Ok(());
+    }
+    read_json::<()>(response).await
 }
 
 /// `GET /api/teams/{team}/recommendations`.

@@ -1,13 +1,14 @@
-//! Labels that wait in this browser until the server has them. Every label is
-//! written to the browser's storage first (an [`Outbox`] from forma-core), then sent;
-//! while the server cannot be reached the labels stay there, the header says how
-//! many wait, and they are sent again every few seconds and when the browser comes
-//! back online. Each carries its client-made id, so a label sent twice (a lost
-//! answer, two tabs) is stored once.
+//! Labels and check-ins that wait in this browser until the server has them.
+//! Every write goes to the browser's storage first (an [`Outbox`] from
+//! forma-core), then is sent; while the server cannot be reached the writes stay
+//! there, the header says how many wait, and they are sent again every few
+//! seconds and when the browser comes back online. Each carries a client-made id,
+//! so a write sent twice (a lost answer, two tabs) is stored once.
 
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use forma_core::api::{NewSession, NewWellness};
 use forma_core::labels::{NewLabel, Outbox, OutboxOp, Undo};
 use forma_core::types::AthleteId;
 use leptos::prelude::*;
@@ -31,6 +32,9 @@ thread_local! {
     static SENDING: Cell<bool> = const { Cell::new(false) };
     /// The label id whose write is on its way to the server right now.
     static IN_FLIGHT: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Writes the server refused for good, by id, with its words, until the
+    /// form that made them has read them.
+    static REFUSED: RefCell<std::collections::HashMap<String, String>> = RefCell::new(std::collections::HashMap::new());
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -146,6 +150,12 @@ impl LabelOutbox {
         self.load().is_waiting(id)
     }
 
+    /// How many check-in writes wait for one athlete (tracks [`Self::version`]).
+    pub fn waiting_check_ins_of(&self, athlete: &AthleteId) -> usize {
+        self.version.track();
+        self.load().waiting_check_ins(athlete).count()
+    }
+
     /// The labels waiting for one athlete (tracks [`Self::version`]).
     pub fn waiting_for(&self, athlete: &AthleteId) -> Vec<NewLabel> {
         self.version.track();
@@ -201,6 +211,20 @@ impl LabelOutbox {
             OutboxOp::Delete { athlete_id, id } => {
                 api::take_back_label(athlete_id.as_str(), id).await
             }
+            OutboxOp::Wellness {
+                athlete_id,
+                date,
+                wellness,
+                ..
+            } => api::put_wellness(athlete_id.as_str(), &date.to_string(), wellness)
+                .await
+                .map(|_| ()),
+            OutboxOp::Session {
+                athlete_id,
+                session,
+            } => api::add_session(athlete_id.as_str(), session)
+                .await
+                .map(|_| ()),
         };
         IN_FLIGHT.with(|f| *f.borrow_mut() = None);
         match result {
@@ -220,8 +244,17 @@ impl LabelOutbox {
                 return false;
             }
             Err(failure) => {
-                self.refused
-                    .set(Some(format!("A label was refused and dropped: {failure}")));
+                let what = if op.is_check_in() {
+                    "A check-in"
+                } else {
+                    "A label"
+                };
+                let text = format!("{what} was refused and dropped: {failure}");
+                REFUSED.with(|r| {
+                    r.borrow_mut()
+                        .insert(op.label_id().to_owned(), failure.to_string())
+                });
+                self.refused.set(Some(text));
             }
         }
         self.offline.set(false);
@@ -231,6 +264,64 @@ impl LabelOutbox {
         self.changed();
         true
     }
+
+    /// Keeps a check-in's writes in the browser, then sends them at once and says
+    /// what became of them: all stored, kept here for later (no connection, the
+    /// server busy or the session ended), or refused with the server's words (and
+    /// then dropped, so the form keeps the athlete's input to correct).
+    pub async fn deliver_check_in(
+        &self,
+        athlete: AthleteId,
+        wellness: Option<(String, forma_core::types::Date, NewWellness)>,
+        session: Option<NewSession>,
+    ) -> Delivery {
+        let ids: Vec<String> = wellness
+            .iter()
+            .map(|(id, _, _)| id.clone())
+            .chain(session.iter().filter_map(|s| s.id.clone()))
+            .collect();
+        let mut outbox = self.load();
+        outbox.check_in(&athlete, wellness, session);
+        self.store(&outbox);
+        self.changed();
+        if self.auth.user.get_untracked().is_none() {
+            return Delivery::SignedOut;
+        }
+        for op in self.load().ops {
+            if !ids.iter().any(|id| id == op.label_id()) {
+                continue;
+            }
+            if !self.send_one(&op).await {
+                return if self.auth.user.get_untracked().is_none() {
+                    Delivery::SignedOut
+                } else if self.offline.get_untracked() {
+                    Delivery::Offline
+                } else {
+                    Delivery::Busy
+                };
+            }
+            if let Some(message) = REFUSED.with(|r| r.borrow_mut().remove(op.label_id())) {
+                self.refused.set(None);
+                return Delivery::Refused(message);
+            }
+        }
+        Delivery::Stored
+    }
+}
+
+/// What became of a check-in handed to [`LabelOutbox::deliver_check_in`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The server has every write.
+    Stored,
+    /// The server could not be reached: kept in this browser, sent when it can be.
+    Offline,
+    /// The server answered that it is busy: kept, sent again in a few seconds.
+    Busy,
+    /// Nobody is signed in (the session ended): kept, sent after sign-in.
+    SignedOut,
+    /// The server refused a write, in its words; nothing of it is kept.
+    Refused(String),
 }
 
 /// Creates the outbox for the app, sends what an earlier visit left waiting, and
@@ -264,24 +355,38 @@ pub fn use_label_outbox() -> LabelOutbox {
     expect_context::<LabelOutbox>()
 }
 
-/// The header's note of labels waiting to be sent; nothing when none wait.
+/// The header's note of labels and check-ins waiting to be sent; nothing when
+/// none wait.
 #[component]
 pub fn LabelsWaiting() -> impl IntoView {
     let outbox = use_label_outbox();
+    let counts = move || {
+        outbox.version.track();
+        outbox.load().counts()
+    };
     view! {
         <Show when=move || { outbox.waiting.get() > 0 }>
             <a
                 class="labels-waiting"
-                href="/labels"
+                href=move || { if counts().0 > 0 { "/labels" } else { "#check-in" } }
                 role="status"
                 data-testid="labels-waiting"
-                title="These labels are kept in this browser and sent as soon as the server answers."
+                title="Kept in this browser and sent as soon as the server answers."
             >
-                {move || {
-                    let n = outbox.waiting.get();
-                    format!("{n} label{} waiting", if n == 1 { "" } else { "s" })
-                }}
+                {move || waiting_words(counts())}
             </a>
         </Show>
+    }
+}
+
+/// "2 labels waiting", "1 check-in waiting", "1 check-in and 2 labels waiting".
+pub fn waiting_words((labels, check_in_writes): (usize, usize)) -> String {
+    let labels =
+        (labels > 0).then(|| format!("{labels} label{}", if labels == 1 { "" } else { "s" }));
+    let check_in = (check_in_writes > 0).then(|| "1 check-in".to_owned());
+    match (check_in, labels) {
+        (Some(c), Some(l)) => format!("{c} and {l} waiting"),
+        (Some(one), None) | (None, Some(one)) => format!("{one} waiting"),
+        (None, None) => String::new(),
     }
 }

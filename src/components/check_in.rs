@@ -1,37 +1,83 @@
 //! The athlete's daily check-in, made for a phone: how they slept and feel today,
-//! and yesterday's session (minutes and RPE). It writes through the API: the day's
-//! wellness (`PUT .../wellness/{date}`, so a second check-in the same day
-//! replaces the first) and, when minutes are given, yesterday's session.
+//! and yesterday's session (sport, minutes and RPE).
+//!
+//! Once today's check-in is filed, the card shows it (every value with where it
+//! came from, a watch's resting heart rate too) and editing is a second action.
+//! The form sends only what the athlete changed (forma-core's
+//! `wellness::check_in_write`), so nothing stored is erased, and it goes through
+//! the outbox: kept in this browser first, then sent, and kept there (and said
+//! so) when the server cannot be reached. Yesterday's session carries an id made
+//! from the athlete and the day, so saving twice stores it once.
 
-use forma_core::api::{NewSession, NewWellness};
-use forma_core::types::{date_from_epoch_day, epoch_day};
+use forma_core::api::{NewSession, NewWellness, SessionRecord, WellnessRecord};
+use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Date, WellnessEntry};
+use forma_core::wellness::{self, WellnessField};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::api;
+use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
-use crate::drafts::{self, DraftKey};
-
-/// The form as typed, kept in this browser until it is sent (a session that
-/// expires or a reload loses nothing).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct CheckInForm {
-    sleep_h: String,
-    sleep_quality: Option<f64>,
-    fatigue: Option<f64>,
-    soreness: Option<f64>,
-    stress: Option<f64>,
-    mood: Option<f64>,
-    minutes: String,
-    rpe: String,
-}
+use crate::outbox::{new_label_id, use_label_outbox, Delivery};
 
 fn number(text: &str) -> Option<f64> {
     let text = text.trim().replace(',', ".");
     (!text.is_empty()).then(|| text.parse().ok()).flatten()
 }
 
-/// One 1-to-5 item as a row of buttons (big enough to tap).
+fn shown(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The sports offered for yesterday's session; the athlete's own sport first.
+const SPORTS: [&str; 8] = [
+    "football",
+    "running",
+    "cycling",
+    "strength",
+    "swimming",
+    "skiing",
+    "team training",
+    "other",
+];
+
+/// The messages the card gives after a save, word for word as the tests read them.
+pub mod says {
+    pub const STORED: &str = "Thanks, saved. Your coach sees it now.";
+    pub const OFFLINE: &str = "No connection to Forma right now. Your check-in is kept on this device and will be sent by itself when the connection is back; the header shows it waiting.";
+    pub const BUSY: &str = "Forma is busy right now. Your check-in is kept on this device and will be sent again in a few seconds; the header shows it waiting.";
+    pub const SIGNED_OUT: &str = "Your session has ended. Your check-in is kept on this device and will be sent once you sign in again.";
+    pub const NOTHING: &str = "Nothing changed: this is what is stored already.";
+}
+
+/// What the card shows about today, read when it opens.
+#[derive(Clone)]
+struct Today {
+    stored: Option<WellnessRecord>,
+    yesterday: Vec<SessionRecord>,
+    /// The sport of the athlete's most recent session, to offer first.
+    usual_sport: Option<String>,
+}
+
+async fn load(athlete: String, today: Date) -> Result<Today, ApiFailure> {
+    let yesterday = date_from_epoch_day(epoch_day(today) - 1);
+    let month_ago = date_from_epoch_day(epoch_day(today) - 28);
+    let stored = api::wellness_days(&athlete, today, today)
+        .await?
+        .into_iter()
+        .next();
+    let recent = api::sessions_between(&athlete, month_ago, yesterday).await?;
+    let usual_sport = recent.iter().rev().find_map(|s| s.session.sport.clone());
+    Ok(Today {
+        stored,
+        yesterday: recent
+            .into_iter()
+            .filter(|s| s.session.date == yesterday)
+            .collect(),
+        usual_sport,
+    })
+}
+
+/// One 1-to-5 item as a row of buttons (big enough to tap); tapping the chosen
+/// answer again takes it back.
 #[component]
 fn Scale(
     label: &'static str,
@@ -52,7 +98,9 @@ fn Scale(
                                 type="button"
                                 class="segment"
                                 aria-pressed=move || (value.get() == Some(v)).to_string()
-                                on:click=move |_| value.set(Some(v))
+                                on:click=move |_| {
+                                    value.update(|now| *now = if *now == Some(v) { None } else { Some(v) })
+                                }
                             >
                                 {n}
                             </button>
@@ -65,159 +113,292 @@ fn Scale(
     }
 }
 
+/// The day's stored values as a list, each with its source.
 #[component]
-pub fn CheckIn(athlete: String, today: forma_core::types::Date) -> impl IntoView {
+fn FiledValues(record: WellnessRecord) -> impl IntoView {
+    let rows: Vec<_> = WellnessField::ALL
+        .into_iter()
+        .filter_map(|field| {
+            let value = field.get(&record.entry)?;
+            let source = record.sources.get(&field).map(|s| s.as_str());
+            let from = match source {
+                Some("athlete") => "you".to_owned(),
+                Some(source) => wellness::source_words(source),
+                None => "an earlier import".to_owned(),
+            };
+            Some(view! {
+                <li data-testid=format!("filed-{}", field.as_str())>
+                    <span class="filed-item">{field.words()}</span>
+                    " "
+                    <strong>{wellness::value_words(field, value)}</strong>
+                    <span class="filed-source">{format!(" · from {from}")}</span>
+                </li>
+            })
+        })
+        .collect();
+    view! { <ul class="filed-values">{rows}</ul> }
+}
+
+#[component]
+pub fn CheckIn(athlete: String, today: Date) -> impl IntoView {
     let auth = use_auth();
-    let yesterday = date_from_epoch_day(epoch_day(today) - 1);
-    let email = auth
-        .user
-        .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
-        .unwrap_or_default();
-    let key = DraftKey::check_in(&email, &athlete, &today.to_string());
-    let kept = drafts::load::<CheckInForm>(&key);
-    let form = kept.as_ref().map(|d| d.value.clone()).unwrap_or_default();
-    let sleep_h = RwSignal::new(form.sleep_h);
-    let sleep_quality = RwSignal::new(form.sleep_quality);
-    let fatigue = RwSignal::new(form.fatigue);
-    let soreness = RwSignal::new(form.soreness);
-    let stress = RwSignal::new(form.stress);
-    let mood = RwSignal::new(form.mood);
-    let minutes = RwSignal::new(form.minutes);
-    let rpe = RwSignal::new(form.rpe);
-    let message = RwSignal::new(kept.map(|d| {
-        (
-            false,
-            format!(
-                "Your check-in from {} is back: it is not sent yet.",
-                drafts::kept_at(&d.saved_at)
-            ),
-        )
-    }));
-    let sent = RwSignal::new(false);
-    let draft = drafts::keep(key, move || {
-        let form = CheckInForm {
-            sleep_h: sleep_h.get(),
-            sleep_quality: sleep_quality.get(),
-            fatigue: fatigue.get(),
-            soreness: soreness.get(),
-            stress: stress.get(),
-            mood: mood.get(),
-            minutes: minutes.get(),
-            rpe: rpe.get(),
-        };
-        (!sent.get() && form != CheckInForm::default()).then_some(form)
+    let id = athlete.clone();
+    let day = LocalResource::new(move || {
+        let id = id.clone();
+        auth.when_signed_in(move || load(id, today))
     });
-    let send = Action::new_unsync(move |(): &()| {
+    move || {
         let athlete = athlete.clone();
-        let wellness = NewWellness {
-            sleep_h: number(&sleep_h.get_untracked()),
-            sleep_quality: sleep_quality.get_untracked(),
-            fatigue: fatigue.get_untracked(),
-            soreness: soreness.get_untracked(),
-            stress: stress.get_untracked(),
-            mood: mood.get_untracked(),
-            ..NewWellness::default()
+        day.get().map(|answer| match answer {
+            Err(failure) => view! {
+                <section class="card check-in" data-testid="check-in">
+                    <h2>"Today's check-in"</h2>
+                    <p class="form-error">{failure.to_string()}</p>
+                </section>
+            }
+            .into_any(),
+            Ok(loaded) => {
+                view! { <CheckInCard athlete today loaded reload=move || day.refetch()/> }
+                    .into_any()
+            }
+        })
+    }
+}
+
+#[component]
+fn CheckInCard(
+    athlete: String,
+    today: Date,
+    loaded: Today,
+    reload: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let outbox = use_label_outbox();
+    let athlete_id: Option<AthleteId> = athlete.parse().ok();
+    let yesterday = date_from_epoch_day(epoch_day(today) - 1);
+    let stored_entry = loaded.stored.as_ref().map(|r| r.entry.clone());
+    let filed = stored_entry.as_ref().is_some_and(wellness::is_filed);
+    let waiting_id = athlete_id.clone();
+    let waiting = Signal::derive(move || {
+        waiting_id
+            .as_ref()
+            .is_some_and(|a| outbox.waiting_check_ins_of(a) > 0)
+    });
+    let editing = RwSignal::new(!filed && !waiting.get_untracked());
+    let value = |field: WellnessField| stored_entry.as_ref().and_then(|e| field.get(e));
+    let sleep_h = RwSignal::new(shown(value(WellnessField::SleepH)));
+    let sleep_quality = RwSignal::new(value(WellnessField::SleepQuality));
+    let fatigue = RwSignal::new(value(WellnessField::Fatigue));
+    let soreness = RwSignal::new(value(WellnessField::Soreness));
+    let stress = RwSignal::new(value(WellnessField::Stress));
+    let mood = RwSignal::new(value(WellnessField::Mood));
+    let logged_yesterday = loaded
+        .yesterday
+        .iter()
+        .any(|s| s.id == check_in_session_id(&athlete, yesterday));
+    let sport = RwSignal::new(
+        loaded
+            .usual_sport
+            .clone()
+            .unwrap_or_else(|| SPORTS[0].to_owned()),
+    );
+    let minutes = RwSignal::new(String::new());
+    let rpe = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<(bool, String)>);
+    let sport_options: Vec<String> = loaded
+        .usual_sport
+        .iter()
+        .cloned()
+        .chain(SPORTS.iter().map(|s| (*s).to_owned()))
+        .fold(Vec::new(), |mut all, s| {
+            if !all.contains(&s) {
+                all.push(s);
+            }
+            all
+        });
+
+    let send_athlete = athlete.clone();
+    let send_stored = stored_entry.clone();
+    let reload_after = reload.clone();
+    let send = Action::new_unsync(move |(): &()| {
+        let athlete = send_athlete.clone();
+        let Ok(athlete_id) = athlete.parse::<AthleteId>() else {
+            return futures_ready();
         };
+        let mut form = WellnessEntry::empty(athlete_id.clone(), today);
+        form.sleep_h = number(&sleep_h.get_untracked());
+        form.sleep_quality = sleep_quality.get_untracked();
+        form.fatigue = fatigue.get_untracked();
+        form.soreness = soreness.get_untracked();
+        form.stress = stress.get_untracked();
+        form.mood = mood.get_untracked();
+        let wellness: Option<NewWellness> = wellness::check_in_write(send_stored.as_ref(), &form);
         let session_minutes = number(&minutes.get_untracked());
         let session_rpe = number(&rpe.get_untracked());
-        draft.now();
-        async move {
-            let written = api::put_wellness(&athlete, &today.to_string(), &wellness).await;
-            if let Err(failure) = written {
-                let text = if failure.is_server_401() {
-                    "Your session has expired, so the check-in is not sent. It is kept in this browser: sign in again and it is here.".to_owned()
-                } else {
-                    failure.to_string()
-                };
-                message.set(Some((false, text)));
-                auth.session_lost(&failure);
+        let session = (session_minutes.is_some() || session_rpe.is_some()).then(|| {
+            let id = if logged_yesterday {
+                format!("ci-{}", new_label_id())
+            } else {
+                check_in_session_id(&athlete, yesterday)
+            };
+            NewSession {
+                id: Some(id),
+                date: yesterday.to_string(),
+                sport: Some(sport.get_untracked()).filter(|s| !s.trim().is_empty()),
+                duration_min: session_minutes,
+                rpe: session_rpe,
+                load: None,
+                distance_km: None,
+                avg_hr: None,
+            }
+        });
+        let reload = reload_after.clone();
+        Box::pin(async move {
+            if wellness.is_none() && session.is_none() {
+                message.set(Some((true, says::NOTHING.to_owned())));
                 return;
             }
-            if session_minutes.is_some() || session_rpe.is_some() {
-                let session = NewSession {
-                    id: None,
-                    date: yesterday.to_string(),
-                    sport: None,
-                    duration_min: session_minutes,
-                    rpe: session_rpe,
-                    load: None,
-                    distance_km: None,
-                    avg_hr: None,
-                };
-                if let Err(failure) = api::add_session(&athlete, &session).await {
-                    message.set(Some((
-                        false,
-                        format!(
-                            "Your check-in is saved, but yesterday's session is not: {failure}"
-                        ),
-                    )));
-                    return;
+            let write = wellness.map(|w| (format!("w-{}", new_label_id()), today, w));
+            match outbox.deliver_check_in(athlete_id, write, session).await {
+                Delivery::Stored => {
+                    message.set(Some((true, says::STORED.to_owned())));
+                    minutes.set(String::new());
+                    rpe.set(String::new());
+                    reload();
+                }
+                Delivery::Offline => message.set(Some((true, says::OFFLINE.to_owned()))),
+                Delivery::Busy => message.set(Some((true, says::BUSY.to_owned()))),
+                Delivery::SignedOut => message.set(Some((true, says::SIGNED_OUT.to_owned()))),
+                Delivery::Refused(words) => message.set(Some((
+                    false,
+                    format!("Not saved: {words} Your answers are still here to correct."),
+                ))),
+            }
+        }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
+    });
+
+    let stored_record = loaded.stored.clone();
+    let yesterday_sessions = loaded.yesterday.clone();
+    view! {
+        <section class="card check-in" data-testid="check-in" id="check-in">
+            <h2>"Today's check-in"</h2>
+            <p class="note">{format!("For {}.", today.strftime("%A %-d %B"))}</p>
+            {
+                let at = stored_record
+                    .as_ref()
+                    .and_then(|r| r.updated_at.as_deref())
+                    .and_then(|t| t.get(11..16))
+                    .map(|hh_mm| format!(" (last change {hh_mm} UTC)"))
+                    .unwrap_or_default();
+                move || {
+                    let status = if waiting.get() {
+                        Some("Your check-in is kept on this device and waits to be sent.".to_owned())
+                    } else {
+                        filed.then(|| format!("You have filed today's check-in{at}."))
+                    };
+                    status.map(|status| view! { <p class="filed-status" data-testid="check-in-filed">{status}</p> })
                 }
             }
-            sent.set(true);
-            draft.now();
-            message.set(Some((
-                true,
-                "Thanks, saved. Your coach sees it now.".to_owned(),
-            )));
-        }
-    });
-    view! {
-        <section class="card check-in" data-testid="check-in">
-            <h2>"Today's check-in"</h2>
-            <p class="note">{format!("For {}. Skip anything you do not know.", today.strftime("%A %-d %B"))}</p>
-            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                send.dispatch(());
-            }>
-                <label>
-                    "Hours of sleep"
-                    <input
-                        type="number"
-                        inputmode="decimal"
-                        min="0"
-                        max="24"
-                        step="0.25"
-                        data-testid="check-in-sleep"
-                        prop:value=sleep_h
-                        on:input=move |ev| sleep_h.set(event_target_value(&ev))
-                    />
-                </label>
-                <Scale label="Sleep quality" low="poor" high="great" value=sleep_quality testid="check-in-sleep-quality"/>
-                <Scale label="Fatigue" low="fresh" high="exhausted" value=fatigue testid="check-in-fatigue"/>
-                <Scale label="Soreness" low="none" high="very sore" value=soreness testid="check-in-soreness"/>
-                <Scale label="Stress" low="relaxed" high="very stressed" value=stress testid="check-in-stress"/>
-                <Scale label="Mood" low="low" high="great" value=mood testid="check-in-mood"/>
-                <fieldset class="yesterday">
-                    <legend>{format!("Yesterday's session ({})", yesterday.strftime("%a %-d %b"))}</legend>
-                    <label>
-                        "Minutes"
-                        <input
-                            type="number"
-                            inputmode="numeric"
-                            min="0"
-                            data-testid="check-in-minutes"
-                            prop:value=minutes
-                            on:input=move |ev| minutes.set(event_target_value(&ev))
-                        />
-                    </label>
-                    <label>
-                        "How hard (RPE 0 to 10)"
-                        <input
-                            type="number"
-                            inputmode="numeric"
-                            min="0"
-                            max="10"
-                            data-testid="check-in-rpe"
-                            prop:value=rpe
-                            on:input=move |ev| rpe.set(event_target_value(&ev))
-                        />
-                    </label>
-                </fieldset>
-                <button type="submit" class="button" data-testid="check-in-save" disabled=move || send.pending().get()>
-                    {move || if send.pending().get() { "Saving…" } else { "Save check-in" }}
+            {stored_record.clone().map(|record| view! { <FiledValues record/> })}
+            {(!yesterday_sessions.is_empty()).then(|| {
+                let rows: Vec<String> = yesterday_sessions
+                    .iter()
+                    .map(|s| {
+                        let sport = s.session.sport.clone().unwrap_or_else(|| "session".to_owned());
+                        let minutes = s.session.duration_min.map(|m| format!("{m:.0} min")).unwrap_or_default();
+                        let rpe = s.session.rpe.map(|r| format!(" at RPE {r}")).unwrap_or_default();
+                        format!("{sport} {minutes}{rpe}")
+                    })
+                    .collect();
+                view! {
+                    <p class="note" data-testid="check-in-yesterday-logged">
+                        {format!("Yesterday ({}) you logged: {}.", yesterday.strftime("%a %-d %b"), rows.join("; "))}
+                    </p>
+                }
+            })}
+            <Show when=move || !editing.get()>
+                <button type="button" class="button secondary" data-testid="check-in-edit" on:click=move |_| editing.set(true)>
+                    "Edit today's check-in"
                 </button>
-            </form>
+            </Show>
+            <Show when=move || editing.get()>
+                <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    send.dispatch(());
+                }>
+                    <p class="note">"Skip anything you do not know. Tap a chosen answer again to take it back."</p>
+                    <label>
+                        "Hours of sleep"
+                        <input
+                            type="number"
+                            inputmode="decimal"
+                            min="0"
+                            max="24"
+                            step="0.25"
+                            data-testid="check-in-sleep"
+                            prop:value=sleep_h
+                            on:input=move |ev| sleep_h.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <Scale label="Sleep quality" low="poor" high="great" value=sleep_quality testid="check-in-sleep-quality"/>
+                    <Scale label="Fatigue" low="fresh" high="exhausted" value=fatigue testid="check-in-fatigue"/>
+                    <Scale label="Soreness" low="none" high="very sore" value=soreness testid="check-in-soreness"/>
+                    <Scale label="Stress" low="relaxed" high="very stressed" value=stress testid="check-in-stress"/>
+                    <Scale label="Mood" low="low" high="great" value=mood testid="check-in-mood"/>
+                    {
+                        let legend = if logged_yesterday {
+                            format!("Another session yesterday ({})", yesterday.strftime("%a %-d %b"))
+                        } else {
+                            format!("Yesterday's session ({})", yesterday.strftime("%a %-d %b"))
+                        };
+                        let options = sport_options.clone();
+                        view! {
+                            <fieldset class="yesterday">
+                                <legend>{legend}</legend>
+                                <label>
+                                    "Sport"
+                                    <select
+                                        data-testid="check-in-sport"
+                                        prop:value=sport
+                                        on:change=move |ev| sport.set(event_target_value(&ev))
+                                    >
+                                        {options
+                                            .into_iter()
+                                            .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
+                                            .collect_view()}
+                                    </select>
+                                </label>
+                                <label>
+                                    "Minutes"
+                                    <input
+                                        type="number"
+                                        inputmode="numeric"
+                                        min="0"
+                                        max="1440"
+                                        data-testid="check-in-minutes"
+                                        prop:value=minutes
+                                        on:input=move |ev| minutes.set(event_target_value(&ev))
+                                    />
+                                </label>
+                                <label>
+                                    "How hard (RPE 0 to 10)"
+                                    <input
+                                        type="number"
+                                        inputmode="numeric"
+                                        min="0"
+                                        max="10"
+                                        data-testid="check-in-rpe"
+                                        prop:value=rpe
+                                        on:input=move |ev| rpe.set(event_target_value(&ev))
+                                    />
+                                </label>
+                            </fieldset>
+                        }
+                    }
+                    <button type="submit" class="button" data-testid="check-in-save" disabled=move || send.pending().get()>
+                        {move || if send.pending().get() { "Saving…" } else { "Save check-in" }}
+                    </button>
+                </form>
+            </Show>
             {move || {
                 message
                     .get()
@@ -230,5 +411,34 @@ pub fn CheckIn(athlete: String, today: forma_core::types::Date) -> impl IntoView
                     })
             }}
         </section>
+    }
+}
+
+/// The id of the session a check-in logs for `day`: the same for the same
+/// athlete and day, so a second save (or a retry) stores one session.
+pub fn check_in_session_id(athlete: &str, day: Date) -> String {
+    format!("ci-{athlete}-{day}")
+}
+
+fn futures_ready() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+    Box::pin(async {})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_in_session_id_is_a_valid_client_id_and_the_same_for_the_same_day() {
+        let day = forma_core::types::parse_date("2020-03-30").expect("date");
+        let id = check_in_session_id("p01", day);
+        assert_eq!(id, check_in_session_id("p01", day));
+        assert!(forma_core::api::check_client_id(&id).is_ok());
+    }
+
+    #[test]
+    fn the_shown_value_is_empty_for_nothing() {
+        assert_eq!(shown(None), "");
+        assert_eq!(shown(Some(7.5)), "7.5");
     }
 }

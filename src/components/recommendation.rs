@@ -7,7 +7,7 @@
 
 use forma_core::api::{DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView};
 use forma_core::labels::LabelCode;
-use forma_core::policy::{Action as PolicyAction, Adjustment, Recommendation};
+use forma_core::policy::{override_warnings, Action as PolicyAction, Adjustment, Recommendation};
 use leptos::prelude::*;
 
 use crate::api;
@@ -57,16 +57,23 @@ fn reason_name(code: &str) -> String {
         .map_or_else(|| code.to_owned(), |c| c.name().to_owned())
 }
 
-fn decision_words(d: &DecisionRecord) -> String {
+/// A decision in words, dated by the day it is for (the team's day), with when
+/// it was made after it.
+pub fn decision_words(d: &DecisionRecord) -> String {
     let when = d
         .created_at
         .get(..16)
         .unwrap_or(&d.created_at)
         .replace('T', " ");
+    let day = d
+        .date
+        .map(|day| format!(" for {}", day.strftime("%a %-d %b %Y")))
+        .unwrap_or_default();
+    let undone = if d.undone { " Undone." } else { "" };
     match d.decision.as_str() {
-        "accept" => format!("{} accepted it ({when} UTC).", d.author),
+        "accept" => format!("{} accepted it{day} (on {when} UTC).{undone}", d.author),
         _ => format!(
-            "{} overrode it with {}{} ({when} UTC).",
+            "{} overrode it with {}{}{day} (on {when} UTC).{undone}",
             d.author,
             d.action.label().to_lowercase(),
             d.reason_code
@@ -75,6 +82,12 @@ fn decision_words(d: &DecisionRecord) -> String {
                 .unwrap_or_default()
         ),
     }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time, by the browser's clock.
+fn millis(time: &str) -> Option<f64> {
+    let ms = web_sys::js_sys::Date::parse(time);
+    ms.is_finite().then_some(ms)
 }
 
 /// Today's recommendation for `athlete`; `own` when the athlete reads it.
@@ -222,29 +235,41 @@ fn ForCoach(
         id: rec_id,
         recommendation: r,
         decision,
+        decided_on,
         ..
     } = view;
     let action = r.action;
     let badge = confidence_badge(&r);
+    let decided = decision.is_some();
+    // With a decision standing, changing it is a second step.
+    let controls_open = RwSignal::new(!decided);
     let override_open = RwSignal::new(false);
     let chosen = RwSignal::new(None::<PolicyAction>);
     let code = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
+    let for_warnings = r.clone();
+    let warnings = Memo::new(move |_| match chosen.get() {
+        Some(instead) => {
+            override_warnings(&for_warnings, instead, code.get().parse::<LabelCode>().ok())
+        }
+        None => Vec::new(),
+    });
     let send = {
         let athlete = athlete.clone();
         let rec_id = rec_id.clone();
         Action::new_unsync(move |decision: &String| {
+            let overriding = decision == "override";
             let request = NewDecision {
                 recommendation_id: rec_id.clone(),
                 decision: decision.clone(),
-                action: (decision == "override")
-                    .then(|| chosen.get_untracked())
-                    .flatten(),
-                reason_code: (decision == "override")
+                action: overriding.then(|| chosen.get_untracked()).flatten(),
+                reason_code: overriding
                     .then(|| code.get_untracked())
                     .filter(|c| !c.is_empty()),
                 note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+                // The warnings are on the form beside the button that sends this.
+                confirmed: overriding && !warnings.get_untracked().is_empty(),
             };
             let athlete = athlete.clone();
             async move {
@@ -258,36 +283,109 @@ fn ForCoach(
             }
         })
     };
-    let decided = decision.as_ref().map(decision_words);
+    let undo = {
+        let athlete = athlete.clone();
+        Action::new_unsync(move |decision: &String| {
+            let athlete = athlete.clone();
+            let decision = decision.clone();
+            async move {
+                match api::undo_decision(&athlete, &decision).await {
+                    Ok(()) => {
+                        message.set(None);
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(failure) => message.set(Some(failure.to_string())),
+                }
+            }
+        })
+    };
+    let standing = decision.clone().map(|d| {
+        let changed = decided_on.as_ref().map(|on| {
+            if on.action == action {
+                "New data came in after this decision; Forma's suggestion is the same.".to_owned()
+            } else {
+                format!(
+                    "Forma's suggestion changed after this decision: it was {} when decided, it is {} now (new data).",
+                    on.action.label().to_lowercase(),
+                    action.label().to_lowercase()
+                )
+            }
+        });
+        let undo_until = d.undo_until.as_deref().and_then(millis);
+        let can_undo = undo_until.is_some_and(|until| until > web_sys::js_sys::Date::now());
+        let decision_id = d.id.clone();
+        view! {
+            <div class="decision-lead" data-testid="rec-decision-lead">
+                <p class="rec-action" data-testid="rec-standing-action">{d.action.label()}</p>
+                <p class="decided" data-testid="rec-decision">{decision_words(&d)}</p>
+                {d.note.clone().map(|n| view! { <p class="note">{format!("“{n}”")}</p> })}
+                {changed.map(|c| view! { <p class="note" data-testid="rec-changed-since">{c}</p> })}
+                <div class="actions">
+                    <button
+                        class="button secondary"
+                        data-testid="rec-change"
+                        aria-expanded=move || controls_open.get().to_string()
+                        on:click=move |_| controls_open.update(|o| *o = !*o)
+                    >
+                        "Change decision"
+                    </button>
+                    {can_undo.then(|| view! {
+                        <button
+                            class="button secondary"
+                            data-testid="rec-undo"
+                            disabled=move || undo.pending().get()
+                            on:click=move |_| { undo.dispatch(decision_id.clone()); }
+                        >
+                            "Undo"
+                        </button>
+                    })}
+                </div>
+            </div>
+        }
+    });
+    let suggestion_heading = if decided {
+        "Forma suggested"
+    } else {
+        "Today's recommendation"
+    };
     view! {
-        <section class="card recommendation" data-testid="recommendation">
+        <section class="card recommendation" data-testid="recommendation" data-decided=decided.to_string()>
+            {decided.then(|| view! { <h2>"Today's decision"</h2> })}
+            {standing}
             <div class="rec-head">
-                <h2>"Today's recommendation"</h2>
+                {if decided {
+                    view! { <h3>{suggestion_heading}</h3> }.into_any()
+                } else {
+                    view! { <h2>{suggestion_heading}</h2> }.into_any()
+                }}
                 {badge}
             </div>
-            <RecommendationDetails recommendation=r/>
-            {decided.map(|d| view! { <p class="decided" data-testid="rec-decision">{d}</p> })}
-            <div class="actions">
-                <button
-                    class="button"
-                    data-testid="rec-accept"
-                    disabled=move || send.pending().get()
-                    on:click=move |_| {
-                        send.dispatch("accept".to_owned());
-                    }
-                >
-                    "Accept"
-                </button>
-                <button
-                    class="button secondary"
-                    data-testid="rec-override-open"
-                    aria-expanded=move || override_open.get().to_string()
-                    on:click=move |_| override_open.update(|o| *o = !*o)
-                >
-                    "Override…"
-                </button>
+            <div class=if decided { "suggestion secondary" } else { "suggestion" }>
+                <RecommendationDetails recommendation=r/>
             </div>
-            <Show when=move || override_open.get()>
+            <Show when=move || controls_open.get()>
+                <div class="actions">
+                    <button
+                        class="button"
+                        data-testid="rec-accept"
+                        disabled=move || send.pending().get()
+                        on:click=move |_| {
+                            send.dispatch("accept".to_owned());
+                        }
+                    >
+                        {if decided { "Accept Forma's suggestion" } else { "Accept" }}
+                    </button>
+                    <button
+                        class="button secondary"
+                        data-testid="rec-override-open"
+                        aria-expanded=move || override_open.get().to_string()
+                        on:click=move |_| override_open.update(|o| *o = !*o)
+                    >
+                        "Override…"
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || controls_open.get() && override_open.get()>
                 <form
                     class="override"
                     data-testid="rec-override-form"
@@ -337,8 +435,16 @@ fn ForCoach(
                         "Note"
                         <textarea data-testid="rec-override-note" prop:value=note on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                     </label>
+                    <Show when=move || !warnings.get().is_empty()>
+                        <div class="banner banner-warning" role="alert" data-testid="rec-override-warnings">
+                            <p><strong>"Please confirm: this override goes against the day's flags."</strong></p>
+                            <ul>
+                                {move || warnings.get().into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+                            </ul>
+                        </div>
+                    </Show>
                     <button type="submit" class="button" data-testid="rec-override-save" disabled=move || send.pending().get()>
-                        "Save override"
+                        {move || if warnings.get().is_empty() { "Save override" } else { "Confirm override" }}
                     </button>
                 </form>
             </Show>
@@ -355,7 +461,7 @@ fn ForCoach(
                             view! {
                                 <li>
                                     <strong>{h.date.to_string()}</strong>
-                                    {format!(" recommended {} ({}). ", h.action.label().to_lowercase(), percent(h.confidence))}
+                                    {format!(" Forma recommended {} ({}). ", h.action.label().to_lowercase(), percent(h.confidence))}
                                     {h.decisions.iter().map(|d| {
                                         let note = d.note.clone().map(|n| format!(" “{n}”")).unwrap_or_default();
                                         view! { <span data-testid="rec-history-decision">{decision_words(d)}{note}" "</span> }

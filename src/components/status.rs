@@ -1,12 +1,14 @@
-//! The server status indicator in the header, fed by `GET /api/health` and refreshed
-//! every 30 seconds. It says its state in words, not only by colour.
+//! The server status indicator in the header, fed by `GET /api/health` (refreshed
+//! every 30 seconds), by every other request (one that cannot reach the server
+//! says "Offline" at once) and by the browser's own online and offline events. It
+//! says its state in words, not only by colour.
 
 use std::time::Duration;
 
 use forma_core::api::{Health, HealthStatus};
 use leptos::prelude::*;
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Reach};
 
 /// How often the indicator asks the server again.
 const REFRESH: Duration = Duration::from_secs(30);
@@ -20,6 +22,19 @@ pub struct StatusView {
 }
 
 impl StatusView {
+    /// What the user sees, from the latest health answer and whether the latest
+    /// request of any kind reached the server (the newer says more).
+    pub fn of(answer: Option<&Result<Health, ApiFailure>>, reach: Reach) -> StatusView {
+        if reach == Reach::Unreachable {
+            return StatusView {
+                state: "offline",
+                label: "Offline".to_owned(),
+                detail: "The last request could not reach the Forma server. Check your connection; what you save now is kept only where the page says so.".to_owned(),
+            };
+        }
+        Self::from_answer(answer)
+    }
+
     /// Turns the latest health answer into what the user sees.
     pub fn from_answer(answer: Option<&Result<Health, ApiFailure>>) -> StatusView {
         match answer {
@@ -59,7 +74,24 @@ pub fn ServerStatus() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(move || health.refetch(), REFRESH) {
         on_cleanup(move || handle.clear());
     }
-    let view_of = move || StatusView::from_answer(health.get().as_ref());
+    let reach = api::reach();
+    // A request that fails asks the server again at once; so does the browser
+    // coming back online, and going offline says so at once.
+    Effect::new(move |previous: Option<Reach>| {
+        let now = reach.get();
+        if previous.is_some_and(|p| p != now) {
+            health.refetch();
+        }
+        now
+    });
+    let online = window_event_listener(leptos::ev::online, move |_| health.refetch());
+    let offline =
+        window_event_listener(leptos::ev::offline, move |_| reach.set(Reach::Unreachable));
+    on_cleanup(move || {
+        online.remove();
+        offline.remove();
+    });
+    let view_of = move || StatusView::of(health.get().as_ref(), reach.get());
     view! {
         <div
             class="server-status"

@@ -319,6 +319,60 @@ fn sort_value(sort: (SortKey, bool)) -> &'static str {
         .map_or("attention", |(v, _, _)| *v)
 }
 
+/// The Today cell: the action that stands first. When a coach decided, their
+/// action leads with who decided and why, and Forma's suggestion follows as
+/// "Forma suggested"; otherwise Forma's action with its confidence and reason.
+fn today_cell(r: TeamRecommendation) -> impl IntoView {
+    use forma_core::policy::Action;
+    let confidence = |action: Action| {
+        if action == Action::ManualReview {
+            // No automatic action, so no confidence in one to show.
+            " · for the coach".to_owned()
+        } else {
+            format!(" · {:.0}%", r.confidence * 100.0)
+        }
+    };
+    let by = r.decided_by.clone().unwrap_or_else(|| "a coach".to_owned());
+    match r.decision.as_deref() {
+        Some(decision) => {
+            let how = if decision == "accept" {
+                format!(" · accepted by {by}")
+            } else {
+                let why = r
+                    .decision_reason
+                    .as_deref()
+                    .and_then(|c| c.parse::<forma_core::labels::LabelCode>().ok())
+                    .map(|c| format!(" ({})", c.name().to_lowercase()))
+                    .unwrap_or_default();
+                format!(" · {by}'s decision{why}")
+            };
+            let suggested = (decision != "accept").then(|| {
+                view! {
+                    <div class="rec-suggested" data-testid="team-rec-suggested">
+                        {format!("Forma suggested: {}{}", r.suggested.label().to_lowercase(), confidence(r.suggested))}
+                    </div>
+                }
+            });
+            view! {
+                <div class="rec-cell" data-testid="team-rec" data-decided=decision.to_owned()>
+                    <strong>{r.action.label()}</strong>
+                    {how}
+                    {suggested}
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <div class="rec-cell" data-testid="team-rec">
+                <strong>{r.action.label()}</strong>
+                {confidence(r.action)}
+                {r.top_reason.clone().map(|reason| view! { <div class="rec-reason">{reason}</div> })}
+            </div>
+        }
+        .into_any(),
+    }
+}
+
 fn rows_needing(rows: &[Row]) -> usize {
     rows.iter().filter(|row| row.attention.level > 0).count()
 }
@@ -326,25 +380,7 @@ fn rows_needing(rows: &[Row]) -> usize {
 #[component]
 fn TeamRow(row: Row, recommendation: Option<TeamRecommendation>) -> impl IntoView {
     let Row { status, attention } = row;
-    let today = recommendation.map(|r| {
-        let decided = match r.decision.as_deref() {
-            Some("accept") => " · accepted",
-            Some(_) => " · overridden",
-            None => "",
-        };
-        view! {
-            <div class="rec-cell" data-testid="team-rec">
-                <strong>{r.action.label()}</strong>
-                {if r.action == forma_core::policy::Action::ManualReview {
-                    // No automatic action, so no confidence in one to show.
-                    format!(" · for the coach{decided}")
-                } else {
-                    format!(" · {:.0}%{decided}", r.confidence * 100.0)
-                }}
-                {r.top_reason.map(|reason| view! { <div class="rec-reason">{reason}</div> })}
-            </div>
-        }
-    });
+    let today = recommendation.map(today_cell);
     let href = format!("/athletes/{}", status.athlete.id);
     let freshness = match (status.last_data, status.days_since_data) {
         (Some(day), Some(0)) => format!("up to date ({day})"),

@@ -649,7 +649,7 @@ pub struct AthletePlan {
 }
 
 /// `GET /api/athletes/{id}/recommendation`: today's recommendation, with the
-/// coach's decision on it when there is one.
+/// coach's standing decision for the day when there is one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecommendationView {
     /// The stored recommendation's id (decisions refer to it).
@@ -657,8 +657,28 @@ pub struct RecommendationView {
     /// The athlete's data version it was computed on.
     pub data_version: i64,
     pub recommendation: crate::policy::Recommendation,
-    /// The newest decision on it.
+    /// The coach's standing decision for this day: the newest one not undone,
+    /// also when it was made on an earlier version of the day's recommendation
+    /// (new data the same day recomputes it; the decision belongs to the day).
     pub decision: Option<DecisionRecord>,
+    /// When `decision` was made on an earlier version: what that version
+    /// recommended, so the page can say whether the suggestion changed since.
+    #[serde(default)]
+    pub decided_on: Option<DecidedOn>,
+    /// How many versions of the day's recommendation are stored (new data the
+    /// same day adds one; the history keeps them all).
+    #[serde(default)]
+    pub versions: u32,
+}
+
+/// The earlier version of a day's recommendation a standing decision was made on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecidedOn {
+    pub recommendation_id: String,
+    /// What that version recommended.
+    pub action: crate::policy::Action,
+    /// The data version it was computed on.
+    pub data_version: i64,
 }
 
 /// `POST /api/athletes/{id}/recommendation/decision`: a coach accepts today's
@@ -674,6 +694,11 @@ pub struct NewDecision {
     /// Why (override only): a code of the label vocabulary, such as `travel`.
     pub reason_code: Option<String>,
     pub note: Option<String>,
+    /// The coach has read the warnings of
+    /// [`crate::policy::override_warnings`] and overrides anyway. An override
+    /// with warnings is refused (422, field `confirmed`) until it is confirmed.
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// A stored decision.
@@ -690,6 +715,17 @@ pub struct DecisionRecord {
     /// The coach (display name).
     pub author: String,
     pub created_at: String,
+    /// The day the decision is for (the recommendation's day, which is the
+    /// team's day for a team shown as of a fixed day).
+    #[serde(default)]
+    pub date: Option<Date>,
+    /// Until when the caller, its author, may undo it (RFC 3339 UTC); `None`
+    /// for anyone else, or once the window has passed.
+    #[serde(default)]
+    pub undo_until: Option<String>,
+    /// Its author undid it: it stays in the history but no longer stands.
+    #[serde(default)]
+    pub undone: bool,
 }
 
 /// One entry of an athlete's recommendation history, newest first.
@@ -711,13 +747,29 @@ pub struct RecommendationHistoryItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamRecommendation {
     pub athlete_id: AthleteId,
+    /// The day it is for.
+    #[serde(default)]
+    pub date: Option<Date>,
     /// The action that stands (the coach's, when they overrode).
     pub action: crate::policy::Action,
+    /// What Forma suggested (equal to `action` unless a coach overrode).
+    #[serde(default = "manual_review")]
+    pub suggested: crate::policy::Action,
+    /// Forma's confidence in its suggestion.
     pub confidence: f64,
     /// The first reason (or the rule that fired), in the coach's words.
     pub top_reason: Option<String>,
     /// `accept` or `override` when a coach decided.
     pub decision: Option<String>,
+    /// The override's reason code and the coach who decided.
+    #[serde(default)]
+    pub decision_reason: Option<String>,
+    #[serde(default)]
+    pub decided_by: Option<String>,
     /// The rule baseline answered (no model, or it could not score).
     pub fallback: bool,
+}
+
+fn manual_review() -> crate::policy::Action {
+    crate::policy::Action::ManualReview
 }

@@ -300,6 +300,73 @@ pub fn merge<'a>(
     }
 }
 
+/// The items an athlete answers in the daily check-in; the rest (HRV, resting
+/// heart rate, readiness from another app) come from devices and imports.
+pub const CHECK_IN_ITEMS: [WellnessField; 6] = [
+    WellnessField::SleepH,
+    WellnessField::SleepQuality,
+    WellnessField::Fatigue,
+    WellnessField::Soreness,
+    WellnessField::Stress,
+    WellnessField::Mood,
+];
+
+/// Whether the day's check-in has been filed: any check-in item is recorded.
+pub fn is_filed(entry: &WellnessEntry) -> bool {
+    CHECK_IN_ITEMS
+        .iter()
+        .any(|field| field.get(entry).is_some())
+}
+
+/// The write a check-in form makes against what is stored: the check-in items
+/// whose answer differs from the stored value, and the items the athlete took
+/// back (answered before, empty now) as `clear`. Items outside the check-in are
+/// never touched. `None` when the form changes nothing.
+pub fn check_in_write(
+    stored: Option<&WellnessEntry>,
+    form: &WellnessEntry,
+) -> Option<crate::api::NewWellness> {
+    let mut changed = WellnessEntry::empty(form.athlete_id.clone(), form.date);
+    let mut clear = Vec::new();
+    for field in CHECK_IN_ITEMS {
+        let before = stored.and_then(|s| field.get(s));
+        match (before, field.get(form)) {
+            (before, Some(value)) if before != Some(value) => {
+                *field.slot(&mut changed) = Some(value)
+            }
+            (Some(_), None) => clear.push(field.as_str().to_owned()),
+            _ => {}
+        }
+    }
+    (changed.has_any() || !clear.is_empty()).then_some(crate::api::NewWellness {
+        sleep_h: changed.sleep_h,
+        sleep_quality: changed.sleep_quality,
+        fatigue: changed.fatigue,
+        soreness: changed.soreness,
+        stress: changed.stress,
+        mood: changed.mood,
+        readiness: None,
+        hrv_rmssd_ms: None,
+        resting_hr: None,
+        clear,
+    })
+}
+
+/// A stored value as an athlete reads it: `7.5 h`, `4 of 5`, `52.6 bpm`.
+pub fn value_words(field: WellnessField, value: f64) -> String {
+    let number = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    match field {
+        WellnessField::SleepH => format!("{number} h"),
+        WellnessField::RestingHr => format!("{number} bpm"),
+        WellnessField::HrvRmssdMs => format!("{number} ms"),
+        _ => format!("{number} of 5"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +480,35 @@ mod tests {
             .expect_err("not an item");
         assert_eq!(error.field, "clear");
         assert!(error.to_string().contains("resting_hr"));
+    }
+
+    #[test]
+    fn a_check_in_form_writes_only_what_the_athlete_changed() {
+        let (stored, _) = imported();
+        let mut form = WellnessEntry::empty(athlete(), day());
+        form.sleep_h = Some(6.5);
+        form.fatigue = Some(2.0);
+
+        let write = check_in_write(Some(&stored), &form).expect("fatigue is new");
+        assert_eq!(write.fatigue, Some(2.0));
+        assert_eq!(write.sleep_h, None, "sleep is as stored");
+        assert_eq!(write.resting_hr, None);
+        assert!(write.clear.is_empty());
+
+        form.sleep_h = None;
+        let write = check_in_write(Some(&stored), &form).expect("sleep taken back");
+        assert_eq!(write.clear, vec!["sleep_h".to_owned()]);
+
+        let unchanged = stored.clone();
+        assert_eq!(check_in_write(Some(&stored), &unchanged), None);
+        assert!(!is_filed(&WellnessEntry {
+            sleep_h: None,
+            ..stored.clone()
+        }));
+        assert!(is_filed(&stored));
+        assert_eq!(value_words(WellnessField::SleepH, 7.5), "7.5 h");
+        assert_eq!(value_words(WellnessField::Mood, 4.0), "4 of 5");
+        assert_eq!(value_words(WellnessField::RestingHr, 52.556), "52.6 bpm");
     }
 
     #[test]

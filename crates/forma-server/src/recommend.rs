@@ -74,13 +74,17 @@ pub async fn today_of(state: &AppState, profile: &AthleteProfile) -> Result<Date
     ))
 }
 
-/// Today's recommendation for `profile`, stored or computed now.
+/// Today's recommendation for `profile`, stored or computed now, with the
+/// coach's standing decision for the day (carried over from an earlier version
+/// of the day's recommendation when new data recomputed it). `viewer` is the
+/// account asking: the author of the decision learns until when they may undo it.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn today(
     state: &AppState,
     profile: &AthleteProfile,
+    viewer: Option<&str>,
 ) -> Result<RecommendationView, AppError> {
     let date = today_of(state, profile).await?;
     let model = state.models.active(&state.pool).await?;
@@ -100,12 +104,30 @@ pub async fn today(
             (id, recommendation)
         }
     };
-    let decision = store::decisions(&state.pool, &id).await?.into_iter().next();
+    let standing = store::standing_decision(&state.pool, &profile.id, date).await?;
+    let decided_on = standing
+        .as_ref()
+        .filter(|d| d.record.recommendation_id != id)
+        .map(|d| forma_core::api::DecidedOn {
+            recommendation_id: d.record.recommendation_id.clone(),
+            action: d.recommended,
+            data_version: d.data_version,
+        });
+    let now = jiff::Timestamp::now();
+    let decision = standing.map(|d| {
+        let undo_until = viewer.and_then(|v| d.undo_until_for(v, now));
+        forma_core::api::DecisionRecord {
+            undo_until,
+            ..d.record
+        }
+    });
     Ok(RecommendationView {
         id,
         data_version: profile.data_version,
         recommendation,
         decision,
+        decided_on,
+        versions: store::versions_of_day(&state.pool, &profile.id, date).await?,
     })
 }
 

@@ -90,12 +90,14 @@ mod day;
 mod decide;
 mod input;
 mod options;
+mod overrides;
 pub mod reasons;
 mod recommendation;
 mod words;
 
 pub use input::{PlannedLoad, PolicyData, PolicyInput};
 pub use options::PolicyOptions;
+pub use overrides::override_warnings;
 pub use recommendation::{
     Action, Adjustment, Branch, Check, ConfidenceBasis, Direction, Factor, FallbackReason, Fired,
     MeasuredBy, Reason, Recommendation, Sentence, Stage,

@@ -8,6 +8,7 @@ use forma_core::api::{
     DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
 use forma_core::labels::LabelCode;
+use forma_core::policy::override_warnings;
 
 use super::extract::{Json, Path};
 use super::Endpoint;
@@ -35,6 +36,15 @@ pub fn endpoints() -> Vec<Endpoint> {
             },
             decide,
         ),
+        Endpoint::new(
+            Method::DELETE,
+            "/athletes/{id}/recommendation/decision/{decision}",
+            Policy::AthleteWrite {
+                athlete: Source::Path("id"),
+                what: Write::Decision,
+            },
+            undo,
+        ),
         Endpoint::new(Method::GET, "/athletes/{id}/recommendations", READ, history),
         Endpoint::new(
             Method::GET,
@@ -53,10 +63,13 @@ async fn profile(state: &AppState, id: &str) -> Result<forma_core::api::AthleteP
 
 async fn today(
     State(state): State<AppState>,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<RecommendationView>, AppError> {
     let profile = profile(&state, &id).await?;
-    Ok(Json(recommend::today(&state, &profile).await?))
+    Ok(Json(
+        recommend::today(&state, &profile, Some(user.id())).await?,
+    ))
 }
 
 async fn history(
@@ -73,7 +86,7 @@ async fn team(
 ) -> Result<Json<Vec<TeamRecommendation>>, AppError> {
     let mut out = Vec::new();
     for profile in athletes::athletes_of_team(&state.pool, &team).await? {
-        let view = recommend::today(&state, &profile).await?;
+        let view = recommend::today(&state, &profile, None).await?;
         let r = view.recommendation;
         let top_reason = r
             .reasons
@@ -82,9 +95,13 @@ async fn team(
             .or_else(|| r.fired.first().map(|f| f.coach.clone()));
         out.push(TeamRecommendation {
             athlete_id: profile.id,
+            date: Some(r.date),
             action: view.decision.as_ref().map_or(r.action, |d| d.action),
+            suggested: r.action,
             confidence: r.confidence,
             top_reason,
+            decision_reason: view.decision.as_ref().and_then(|d| d.reason_code.clone()),
+            decided_by: view.decision.as_ref().map(|d| d.author.clone()),
             decision: view.decision.map(|d| d.decision),
             fallback: r.fallback.is_some(),
         });
@@ -106,7 +123,7 @@ async fn decide(
     Json(input): Json<NewDecision>,
 ) -> Result<(StatusCode, Json<DecisionRecord>), AppError> {
     let profile = profile(&state, &id).await?;
-    let (owner, recommended) = store::owner(&state.pool, &input.recommendation_id)
+    let (owner, recommendation) = store::by_id(&state.pool, &input.recommendation_id)
         .await?
         .filter(|(owner, _)| *owner == id)
         .ok_or_else(|| {
@@ -115,6 +132,7 @@ async fn decide(
                 input.recommendation_id
             ))
         })?;
+    let recommended = recommendation.action;
     let note = input
         .note
         .as_deref()
@@ -132,23 +150,30 @@ async fn decide(
                     "action: an override names the action that stands instead".to_owned(),
                 )
             })?;
-            let code = input.reason_code.as_deref().unwrap_or_default();
-            let known: Vec<&str> = LabelCode::ALL.iter().map(|c| c.as_str()).collect();
-            let Some(code) = LabelCode::ALL.iter().find(|c| c.as_str() == code) else {
-                return Err(invalid(
-                    "reason_code",
-                    format!(
-                        "reason_code: `{code}` is not in the label vocabulary; use one of {}",
-                        known.join(", ")
-                    ),
-                ));
-            };
+            let code: LabelCode = input
+                .reason_code
+                .as_deref()
+                .unwrap_or_default()
+                .parse()
+                .map_err(|error: forma_core::types::ValueError| {
+                    invalid("reason_code", format!("reason_code: {error}"))
+                })?;
             if code.needs_note() && note.is_none() {
                 return Err(invalid(
                     "note",
                     format!(
                         "note: the reason `{}` needs a note saying what happened",
                         code.as_str()
+                    ),
+                ));
+            }
+            let warnings = override_warnings(&recommendation, action, Some(code));
+            if !warnings.is_empty() && !input.confirmed {
+                return Err(invalid(
+                    "confirmed",
+                    format!(
+                        "Confirm this override: {} Send it again with confirmed: true to keep it.",
+                        warnings.join(" ")
                     ),
                 ));
             }
@@ -197,10 +222,65 @@ async fn decide(
     )
     .await?;
     tx.commit().await?;
-    let stored = store::decisions(&state.pool, &input.recommendation_id)
+    let stored = store::decision(&state.pool, &owner, &decision_id)
         .await?
-        .into_iter()
-        .find(|d| d.id == decision_id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the decision is not there")))?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    let undo_until = stored.undo_until_for(user.id(), jiff::Timestamp::now());
+    Ok((
+        StatusCode::CREATED,
+        Json(DecisionRecord {
+            undo_until,
+            ..stored.record
+        }),
+    ))
+}
+
+/// `DELETE /api/athletes/{id}/recommendation/decision/{decision}`: its author
+/// undoes a decision within [`store::UNDO_WINDOW`]; it stays in the history,
+/// marked undone, and the day's earlier decision (if any) stands again.
+async fn undo(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, decision_id)): Path<(String, String)>,
+) -> Result<StatusCode, AppError> {
+    let profile = profile(&state, &id).await?;
+    let not_found = || AppError::NotFound(format!("decision `{decision_id}` for athlete `{id}`"));
+    let stored = store::decision(&state.pool, &id, &decision_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if stored.author_id != user.id() {
+        return Err(AppError::Forbidden(
+            "undo another coach's decision; make a new decision instead".to_owned(),
+        ));
+    }
+    if stored.withdrawn {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    if stored
+        .undo_until_for(user.id(), jiff::Timestamp::now())
+        .is_none()
+    {
+        return Err(AppError::Conflict(format!(
+            "A decision can be undone for {} minutes after it is made; this one is older. Make a new decision instead.",
+            store::UNDO_WINDOW.as_mins()
+        )));
+    }
+    let mut tx = state.pool.begin().await?;
+    if store::withdraw(&mut tx, &decision_id, user.id()).await? {
+        audit::record(
+            &mut tx,
+            &user.actor(),
+            Change {
+                action: "undo",
+                entity: "decision",
+                entity_id: &decision_id,
+                athlete_id: Some(profile.id.as_str()),
+                before: audit::snapshot(&stored.record),
+                after: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

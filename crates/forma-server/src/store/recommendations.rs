@@ -101,20 +101,6 @@ pub async fn insert(
         .unwrap_or_else(|| id.to_owned()))
 }
 
-/// The athlete a stored recommendation belongs to, and its action.
-///
-/// # Errors
-/// When the database fails.
-pub async fn owner(pool: &Pool, id: &str) -> Result<Option<(String, Action)>, sqlx::Error> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT athlete_id, action FROM recommendations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    row.map(|(athlete, action)| Ok((athlete, action_from(&action)?)))
-        .transpose()
-}
-
 /// A decision to store.
 pub struct NewDecisionRow<'a> {
     pub id: &'a str,
@@ -151,22 +137,66 @@ pub async fn insert_decision(tx: &mut Tx<'_>, row: &NewDecisionRow<'_>) -> Resul
     Ok(())
 }
 
-const DECISION_COLUMNS: &str =
-    "d.id, d.recommendation_id, d.decision, d.action, d.reason_code, d.note,
-     COALESCE(u.display_name, d.author_id) AS author, d.created_at";
+/// How long the author of a decision may undo it.
+pub const UNDO_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 
-fn decision_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<DecisionRecord, sqlx::Error> {
+const DECISION_COLUMNS: &str =
+    "d.id, d.recommendation_id, d.decision, d.action, d.reason_code, d.note, d.author_id,
+     COALESCE(u.display_name, d.author_id) AS author, d.created_at, d.withdrawn_at, r.date AS rec_date,
+     r.action AS rec_action, r.data_version AS rec_data_version";
+
+const DECISION_FROM: &str = "FROM recommendation_decisions d
+     JOIN recommendations r ON r.id = d.recommendation_id
+     LEFT JOIN users u ON u.id = d.author_id";
+
+/// A stored decision with what only the server needs: who wrote it (account
+/// id), whether it was undone, and what the version it was made on recommended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDecision {
+    pub record: DecisionRecord,
+    pub author_id: String,
+    pub withdrawn: bool,
+    pub recommended: Action,
+    pub data_version: i64,
+}
+
+fn decision_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredDecision, sqlx::Error> {
     let action: String = row.try_get("action")?;
-    Ok(DecisionRecord {
-        id: row.try_get("id")?,
-        recommendation_id: row.try_get("recommendation_id")?,
-        decision: row.try_get("decision")?,
-        action: action_from(&action)?,
-        reason_code: row.try_get("reason_code")?,
-        note: row.try_get("note")?,
-        author: row.try_get("author")?,
-        created_at: row.try_get("created_at")?,
+    let recommended: String = row.try_get("rec_action")?;
+    let date: String = row.try_get("rec_date")?;
+    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
+    Ok(StoredDecision {
+        record: DecisionRecord {
+            id: row.try_get("id")?,
+            recommendation_id: row.try_get("recommendation_id")?,
+            decision: row.try_get("decision")?,
+            action: action_from(&action)?,
+            reason_code: row.try_get("reason_code")?,
+            note: row.try_get("note")?,
+            author: row.try_get("author")?,
+            created_at: row.try_get("created_at")?,
+            date: Some(parse_date(&date).map_err(decode)?),
+            undo_until: None,
+            undone: withdrawn.is_some(),
+        },
+        author_id: row.try_get("author_id")?,
+        withdrawn: withdrawn.is_some(),
+        recommended: action_from(&recommended)?,
+        data_version: row.try_get("rec_data_version")?,
     })
+}
+
+impl StoredDecision {
+    /// Until when `viewer` may undo it: its author, within [`UNDO_WINDOW`] of
+    /// when it was made, while it stands.
+    pub fn undo_until_for(&self, viewer: &str, now: jiff::Timestamp) -> Option<String> {
+        if self.withdrawn || self.author_id != viewer {
+            return None;
+        }
+        let made: jiff::Timestamp = self.record.created_at.parse().ok()?;
+        let until = made.checked_add(UNDO_WINDOW).ok()?;
+        (until > now).then(|| until.to_string())
+    }
 }
 
 /// Every decision on one recommendation, newest first.
@@ -178,19 +208,111 @@ pub async fn decisions(
     recommendation_id: &str,
 ) -> Result<Vec<DecisionRecord>, sqlx::Error> {
     let rows = sqlx::query(&format!(
-        "SELECT {DECISION_COLUMNS} FROM recommendation_decisions d
-         LEFT JOIN users u ON u.id = d.author_id
+        "SELECT {DECISION_COLUMNS} {DECISION_FROM}
          WHERE d.recommendation_id = $1 ORDER BY d.created_at DESC, d.id DESC"
     ))
     .bind(recommendation_id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(decision_from_row).collect()
+    rows.iter()
+        .map(|row| decision_from_row(row).map(|d| d.record))
+        .collect()
 }
 
-/// The athlete's recommendations, newest first (at most `limit`), each with its
-/// decisions. Recommendations recomputed for the same day on newer data appear
-/// once each.
+/// One decision by id, when it is about `athlete`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn decision(
+    pool: &Pool,
+    athlete: &str,
+    id: &str,
+) -> Result<Option<StoredDecision>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} {DECISION_FROM} WHERE d.id = $1 AND d.athlete_id = $2"
+    ))
+    .bind(id)
+    .bind(athlete)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(decision_from_row).transpose()
+}
+
+/// The coach's standing decision for an athlete's day: the newest one not undone,
+/// on any version of that day's recommendation.
+///
+/// # Errors
+/// When the database fails.
+pub async fn standing_decision(
+    pool: &Pool,
+    athlete: &AthleteId,
+    date: Date,
+) -> Result<Option<StoredDecision>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {DECISION_COLUMNS} {DECISION_FROM}
+         WHERE d.athlete_id = $1 AND r.date = $2 AND d.withdrawn_at IS NULL
+         ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
+    ))
+    .bind(athlete.as_str())
+    .bind(date.to_string())
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(decision_from_row).transpose()
+}
+
+/// How many versions of an athlete's recommendation for `date` are stored.
+///
+/// # Errors
+/// When the database fails.
+pub async fn versions_of_day(
+    pool: &Pool,
+    athlete: &AthleteId,
+    date: Date,
+) -> Result<u32, sqlx::Error> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recommendations WHERE athlete_id = $1 AND date = $2",
+    )
+    .bind(athlete.as_str())
+    .bind(date.to_string())
+    .fetch_one(pool)
+    .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Marks a decision undone by `by`; whether it stood until now.
+///
+/// # Errors
+/// When the database refuses the write.
+pub async fn withdraw(tx: &mut Tx<'_>, id: &str, by: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE recommendation_decisions SET withdrawn_at = $1, withdrawn_by = $2
+         WHERE id = $3 AND withdrawn_at IS NULL",
+    )
+    .bind(now())
+    .bind(by)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A stored recommendation by id, with the athlete it is about.
+///
+/// # Errors
+/// When the database fails or holds a body Forma cannot read.
+pub async fn by_id(pool: &Pool, id: &str) -> Result<Option<(String, Recommendation)>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT athlete_id, body FROM recommendations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    row.map(|(athlete, body)| Ok((athlete, serde_json::from_str(&body).map_err(decode)?)))
+        .transpose()
+}
+
+/// The athlete's recommendations, one per day (the newest version of the day),
+/// newest day first (at most `limit` days), each with every decision made on any
+/// version of that day, undone ones included. Every version stays stored.
 ///
 /// # Errors
 /// When the database fails or holds a value Forma cannot read.
@@ -201,16 +323,17 @@ pub async fn history(
 ) -> Result<Vec<RecommendationHistoryItem>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, date, action, confidence, policy_version, model_version, body, created_at
-         FROM recommendations WHERE athlete_id = $1
-         ORDER BY date DESC, created_at DESC LIMIT $2",
+         FROM recommendations r WHERE athlete_id = $1
+           AND id = (SELECT id FROM recommendations n WHERE n.athlete_id = r.athlete_id
+                     AND n.date = r.date ORDER BY n.created_at DESC, n.id DESC LIMIT 1)
+         ORDER BY date DESC LIMIT $2",
     )
     .bind(athlete.as_str())
     .bind(limit)
     .fetch_all(pool)
     .await?;
     let decided = sqlx::query(&format!(
-        "SELECT {DECISION_COLUMNS} FROM recommendation_decisions d
-         LEFT JOIN users u ON u.id = d.author_id
+        "SELECT {DECISION_COLUMNS} {DECISION_FROM}
          WHERE d.athlete_id = $1 ORDER BY d.created_at DESC, d.id DESC"
     ))
     .bind(athlete.as_str())
@@ -227,14 +350,15 @@ pub async fn history(
             let model: String = row.try_get("model_version")?;
             let body: String = row.try_get("body")?;
             let recommendation: Recommendation = serde_json::from_str(&body).map_err(decode)?;
+            let day = parse_date(&date).map_err(decode)?;
             Ok(RecommendationHistoryItem {
                 decisions: decided
                     .iter()
-                    .filter(|d| d.recommendation_id == id)
-                    .cloned()
+                    .filter(|d| d.record.date == Some(day))
+                    .map(|d| d.record.clone())
                     .collect(),
                 id,
-                date: parse_date(&date).map_err(decode)?,
+                date: day,
                 action: action_from(&action)?,
                 confidence: row.try_get("confidence")?,
                 policy_version: row.try_get("policy_version")?,

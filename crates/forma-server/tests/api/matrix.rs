@@ -113,6 +113,11 @@ const MATRIX: &[(&str, [u16; 6])] = &[
         "POST /athletes/{id}/recommendation/decision",
         [401, 403, 404, 201, 404, 403],
     ),
+    // Only the decision's author (the demo coach) may undo it.
+    (
+        "DELETE /athletes/{id}/recommendation/decision/{decision}",
+        [401, 403, 404, 204, 404, 403],
+    ),
     (
         "GET /athletes/{id}/recommendations",
         [401, 200, 404, 200, 404, 200],
@@ -221,6 +226,10 @@ fn call(
         ("date", "2020-04-02"),
         ("kind", "sessions"),
         ("label", "matrix-label-0001"),
+        (
+            "decision",
+            &subject.decision.lock().expect("decision id").clone(),
+        ),
     ] {
         url_path = url_path.replace(&format!("{{{name}}}"), value);
     }
@@ -282,8 +291,10 @@ fn call(
             "decision": "override",
             "action": "reduce_intensity",
             "reason_code": "fatigue",
-            "note": "Tired after the trip."
+            "note": "Tired after the trip.",
+            "confirmed": true
         })),
+        "DELETE /athletes/{id}/recommendation/decision/{decision}" => Body::Empty,
         "POST /athletes/{id}/performance-tests" => {
             Body::Json(serde_json::json!({"date": "2020-03-20", "value": 250.0}))
         }
@@ -317,6 +328,8 @@ struct Subject {
     model: std::sync::Mutex<String>,
     /// Today's recommendation id of the athlete.
     recommendation: std::sync::Mutex<String>,
+    /// A decision the demo coach made on it.
+    decision: std::sync::Mutex<String>,
 }
 
 static REAL: Subject = Subject {
@@ -324,12 +337,14 @@ static REAL: Subject = Subject {
     team: "demo",
     model: std::sync::Mutex::new(String::new()),
     recommendation: std::sync::Mutex::new(String::new()),
+    decision: std::sync::Mutex::new(String::new()),
 };
 static MISSING: Subject = Subject {
     athlete: "zz99",
     team: "zz99",
     model: std::sync::Mutex::new(String::new()),
     recommendation: std::sync::Mutex::new(String::new()),
+    decision: std::sync::Mutex::new(String::new()),
 };
 
 async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u16, String) {
@@ -355,6 +370,18 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
     let today: forma_core::api::RecommendationView =
         server.get_json("/api/athletes/p01/recommendation").await;
     *REAL.recommendation.lock().expect("id") = today.id.clone();
+    let decided: forma_core::api::DecisionRecord = server
+        .client
+        .post(server.url("/api/athletes/p01/recommendation/decision"))
+        .json(&serde_json::json!({"recommendation_id": today.id, "decision": "accept"}))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("a decision");
+    *REAL.decision.lock().expect("id") = decided.id.clone();
+    *MISSING.decision.lock().expect("id") = decided.id;
     *MISSING.recommendation.lock().expect("id") = today.id;
     arrange_other_team_and_admin(&server).await;
     let mut clients = HashMap::new();

@@ -149,7 +149,7 @@ async fn a_coach_overrides_with_a_reason_the_decision_is_checked_audited_and_in_
         &server.client,
         serde_json::json!({
             "recommendation_id": today.id, "decision": "override", "action": instead,
-            "reason_code": "travel", "note": "Away game on Thursday."
+            "reason_code": "travel", "note": "Away game on Thursday.", "confirmed": true
         }),
     )
     .await;
@@ -192,5 +192,168 @@ async fn a_coach_overrides_with_a_reason_the_decision_is_checked_audited_and_in_
         logged.after.as_ref().expect("after")["reason_code"],
         "travel"
     );
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn a_decision_stands_for_the_day_when_a_label_written_afterwards_recomputes_it() {
+    let server = TestServer::start_with_demo().await;
+    let first: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let decided = decide(
+        &server,
+        &server.client,
+        serde_json::json!({
+            "recommendation_id": first.id, "decision": "override", "action": "extend_recovery",
+            "reason_code": "fatigue", "note": "Heavy legs after the weekend.", "confirmed": true
+        }),
+    )
+    .await;
+    assert_eq!(decided.status(), StatusCode::CREATED);
+    let decided: DecisionRecord = decided.json().await.expect("decision");
+    assert_eq!(
+        decided.date.map(|d| d.to_string()).as_deref(),
+        Some("2020-03-31")
+    );
+
+    let label = server
+        .client
+        .post(server.url("/api/athletes/p02/labels"))
+        .json(&serde_json::json!({"id": "after-decision-0001", "date": "2020-03-31", "code": "fatigue"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(label.status(), StatusCode::CREATED);
+
+    let later: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    assert_ne!(later.id, first.id, "the label bumped the data version");
+    assert_eq!(later.versions, 2);
+    let standing = later.decision.expect("the decision carried forward");
+    assert_eq!(standing.id, decided.id);
+    assert_eq!(standing.action, Action::ExtendRecovery);
+    let on = later.decided_on.expect("made on the earlier version");
+    assert_eq!(on.recommendation_id, first.id);
+    assert_eq!(on.action, first.recommendation.action);
+
+    let team: Vec<TeamRecommendation> = server.get_json("/api/teams/demo/recommendations").await;
+    let row = team
+        .iter()
+        .find(|t| t.athlete_id.as_str() == "p02")
+        .expect("p02");
+    assert_eq!(row.decision.as_deref(), Some("override"));
+    assert_eq!(row.action, Action::ExtendRecovery);
+    assert_eq!(row.suggested, later.recommendation.action);
+    assert_eq!(row.decision_reason.as_deref(), Some("fatigue"));
+
+    let history: Vec<RecommendationHistoryItem> =
+        server.get_json("/api/athletes/p02/recommendations").await;
+    let days: Vec<String> = history.iter().map(|h| h.date.to_string()).collect();
+    assert_eq!(
+        days.iter().filter(|d| d.as_str() == "2020-03-31").count(),
+        1,
+        "one entry per day: {days:?}"
+    );
+    assert_eq!(history[0].id, later.id, "the newest version of the day");
+    assert_eq!(history[0].decisions.len(), 1);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn an_override_against_the_flags_waits_for_a_confirmation_that_names_them() {
+    let server = TestServer::start_with_demo().await;
+    let today: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let expected = forma_core::policy::override_warnings(
+        &today.recommendation,
+        Action::IncreaseVolume,
+        Some(forma_core::labels::LabelCode::Fatigue),
+    );
+    assert!(
+        !expected.is_empty(),
+        "an increase for fatigue is always asked about"
+    );
+    let body = |confirmed: bool| {
+        serde_json::json!({
+            "recommendation_id": today.id, "decision": "override", "action": "increase_volume",
+            "reason_code": "fatigue", "confirmed": confirmed
+        })
+    };
+
+    let unconfirmed = decide(&server, &server.client, body(false)).await;
+    assert_eq!(unconfirmed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error: ApiError = unconfirmed.json().await.expect("error");
+    assert_eq!(error.field.as_deref(), Some("confirmed"));
+    for warning in &expected {
+        assert!(
+            error.message.contains(warning.as_str()),
+            "{}",
+            error.message
+        );
+    }
+    let nothing: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    assert_eq!(nothing.decision, None, "nothing stored");
+
+    let confirmed = decide(&server, &server.client, body(true)).await;
+    assert_eq!(confirmed.status(), StatusCode::CREATED);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn its_author_undoes_a_decision_and_the_one_before_stands_again() {
+    let server = TestServer::start_with_demo().await;
+    let today: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let accept = decide(
+        &server,
+        &server.client,
+        serde_json::json!({"recommendation_id": today.id, "decision": "accept"}),
+    )
+    .await;
+    let accepted: DecisionRecord = accept.json().await.expect("decision");
+    let change = decide(
+        &server,
+        &server.client,
+        serde_json::json!({
+            "recommendation_id": today.id, "decision": "override", "action": "manual_review",
+            "reason_code": "schedule_conflict", "confirmed": true
+        }),
+    )
+    .await;
+    let changed: DecisionRecord = change.json().await.expect("decision");
+    assert!(
+        changed.undo_until.is_some(),
+        "its author may undo it for a while"
+    );
+
+    let athlete = server.sign_in("p02@demo.forma", "demo-athlete").await;
+    let by_athlete = athlete
+        .client
+        .delete(server.url(&format!(
+            "/api/athletes/p02/recommendation/decision/{}",
+            changed.id
+        )))
+        .send()
+        .await
+        .expect("request");
+    let undone = server
+        .client
+        .delete(server.url(&format!(
+            "/api/athletes/p02/recommendation/decision/{}",
+            changed.id
+        )))
+        .send()
+        .await
+        .expect("request");
+
+    assert_eq!(by_athlete.status(), StatusCode::FORBIDDEN);
+    assert_eq!(undone.status(), StatusCode::NO_CONTENT);
+    let now: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
+    let standing = now.decision.expect("the accept stands again");
+    assert_eq!(standing.id, accepted.id);
+    let history: Vec<RecommendationHistoryItem> =
+        server.get_json("/api/athletes/p02/recommendations").await;
+    let kept: Vec<(String, bool)> = history[0]
+        .decisions
+        .iter()
+        .map(|d| (d.id.clone(), d.undone))
+        .collect();
+    assert_eq!(kept, vec![(changed.id, true), (accepted.id, false)]);
     let _ = server.stop().await;
 }
