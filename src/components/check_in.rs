@@ -46,6 +46,8 @@ pub mod says {
     pub const BUSY: &str = "Forma is busy right now. Your check-in is kept on this device and will be sent again in a few seconds; the header shows it waiting.";
     pub const SIGNED_OUT: &str = "Your session has ended. Your check-in is kept on this device and will be sent once you sign in again.";
     pub const NOTHING: &str = "Nothing changed: this is what is stored already.";
+    pub const SENT_LATER: &str =
+        "Your check-in that waited on this device has reached Forma. Your coach sees it now.";
 }
 
 /// What the card shows about today, read when it opens.
@@ -143,6 +145,8 @@ fn FiledValues(record: WellnessRecord) -> impl IntoView {
 pub fn CheckIn(athlete: String, today: Date) -> impl IntoView {
     let auth = use_auth();
     let id = athlete.clone();
+    // Outlives the card, which is made anew when the stored day is read again.
+    let message = RwSignal::new(None::<(bool, String)>);
     let day = LocalResource::new(move || {
         let id = id.clone();
         auth.when_signed_in(move || load(id, today))
@@ -158,7 +162,7 @@ pub fn CheckIn(athlete: String, today: Date) -> impl IntoView {
             }
             .into_any(),
             Ok(loaded) => {
-                view! { <CheckInCard athlete today loaded reload=move || day.refetch()/> }
+                view! { <CheckInCard athlete today loaded message reload=move || day.refetch()/> }
                     .into_any()
             }
         })
@@ -170,6 +174,7 @@ fn CheckInCard(
     athlete: String,
     today: Date,
     loaded: Today,
+    message: RwSignal<Option<(bool, String)>>,
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let outbox = use_label_outbox();
@@ -184,6 +189,7 @@ fn CheckInCard(
             .is_some_and(|a| outbox.waiting_check_ins_of(a) > 0)
     });
     let editing = RwSignal::new(!filed && !waiting.get_untracked());
+
     let value = |field: WellnessField| stored_entry.as_ref().and_then(|e| field.get(e));
     let sleep_h = RwSignal::new(shown(value(WellnessField::SleepH)));
     let sleep_quality = RwSignal::new(value(WellnessField::SleepQuality));
@@ -203,7 +209,6 @@ fn CheckInCard(
     );
     let minutes = RwSignal::new(String::new());
     let rpe = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<(bool, String)>);
     let sport_options: Vec<String> = loaded
         .usual_sport
         .iter()
@@ -276,6 +281,27 @@ fn CheckInCard(
         }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
     });
 
+    // A check-in that waited is read back from the server once the outbox has
+    // sent it, so the card shows what is stored.
+    let reload_when_sent = reload.clone();
+    Effect::new(move |before: Option<bool>| {
+        let now = waiting.get();
+        if before == Some(true) && !now {
+            // Only over a "kept" message (or none, for writes left from an earlier
+            // visit): a save of this card's own says what became of it itself.
+            let kept = message.with_untracked(|m| {
+                m.as_ref().is_none_or(|(_, text)| {
+                    [says::OFFLINE, says::BUSY, says::SIGNED_OUT].contains(&text.as_str())
+                })
+            });
+            if kept {
+                message.set(Some((true, says::SENT_LATER.to_owned())));
+            }
+            reload_when_sent();
+        }
+        now
+    });
+
     let stored_record = loaded.stored.clone();
     let yesterday_sessions = loaded.yesterday.clone();
     view! {
@@ -286,8 +312,8 @@ fn CheckInCard(
                 let at = stored_record
                     .as_ref()
                     .and_then(|r| r.updated_at.as_deref())
-                    .and_then(|t| t.get(11..16))
-                    .map(|hh_mm| format!(" (last change {hh_mm} UTC)"))
+                    .and_then(local_time)
+                    .map(|hh_mm| format!(" (last change at {hh_mm})"))
                     .unwrap_or_default();
                 move || {
                     let status = if waiting.get() {
@@ -418,6 +444,16 @@ fn CheckInCard(
 /// athlete and day, so a second save (or a retry) stores one session.
 pub fn check_in_session_id(athlete: &str, day: Date) -> String {
     format!("ci-{athlete}-{day}")
+}
+
+/// An RFC 3339 time as the browser's local `HH:MM`.
+fn local_time(time: &str) -> Option<String> {
+    let ms = web_sys::js_sys::Date::parse(time);
+    if !ms.is_finite() {
+        return None;
+    }
+    let date = web_sys::js_sys::Date::new(&ms.into());
+    Some(format!("{:02}:{:02}", date.get_hours(), date.get_minutes()))
 }
 
 fn futures_ready() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {

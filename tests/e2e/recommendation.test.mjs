@@ -24,8 +24,12 @@ test('the team page shows each athlete\'s action, confidence and top reason', as
   await cells.first().waitFor();
   assert.equal(await cells.count(), 16);
   for (const text of await cells.allTextContents()) {
-    // An automatic action with its confidence; manual review has none to show.
-    assert.match(text, /^((Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume) · \d+%|Manual review · for the coach)/);
+    // An automatic action with its confidence; manual review has none to show; a
+    // coach's decision leads with who decided, Forma's suggestion after it.
+    assert.match(
+      text,
+      /^((Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume) · \d+%|Manual review · for the coach|(Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume|Manual review) · (accepted by .+|.+'s decision.*Forma suggested: .+))/,
+    );
   }
   assert.deepEqual(problems, []);
   await close();
