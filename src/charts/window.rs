@@ -173,6 +173,7 @@ pub fn load_summary(
         number(columns.acute[last], 0),
         number(columns.chronic[last], 0),
     );
+    text.push_str(" Each day's figures include that day's load; the next morning's recommendation reads them.");
     let above = columns.ratio[range.clone()]
         .iter()
         .flatten()

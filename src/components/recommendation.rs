@@ -183,8 +183,19 @@ pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
         model_version,
         fallback,
         coach_summary,
+        figures,
+        date,
         ..
     } = recommendation;
+    let figures_line = figures.map(|f| {
+        format!(
+            "Figures for the {}: load ratio (coupled 7:28) {}, 7-day average {} and 28-day average {} load units a day.",
+            f.when(date),
+            f.ratio.map_or_else(|| "–".to_owned(), |r| if r.is_finite() { format!("{r:.2}") } else { "undefined".to_owned() }),
+            f.acute.map_or_else(|| "–".to_owned(), |a| format!("{a:.0}")),
+            f.chronic.map_or_else(|| "–".to_owned(), |c| format!("{c:.0}")),
+        )
+    });
     view! {
             <p class="rec-action" data-testid="rec-action">{action.label()}</p>
         {adjustment_words(action, &adjustment).map(|w| view! { <p data-testid="rec-adjustment">{w}</p> })}
@@ -192,6 +203,7 @@ pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
             <p class="note">{format!("Withheld: {}. The data or the confidence could not carry an automatic change.", w.label().to_lowercase())}</p>
         })}
         <p class="note" data-testid="rec-summary">{coach_summary}</p>
+        {figures_line.map(|line| view! { <p class="note" data-testid="rec-figures">{line}</p> })}
         {risk.map(|p| view! {
             <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", percent(p))}</p>
         })}

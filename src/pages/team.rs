@@ -207,9 +207,16 @@ fn TeamTable(
             </th>
         }
     };
-    let as_of = team
-        .as_of
-        .map(|day| format!(" Figures as of {day}, the team's last day of data."));
+    let as_of = team.as_of.map(|day| {
+        let load_to = day
+            .yesterday()
+            .map(|d| d.strftime("%a %-d %b").to_string())
+            .unwrap_or_default();
+        format!(
+            " Figures for the morning of {}, the team's last day of data: load ratios from load up to {load_to}, as today's recommendations read them.",
+            day.strftime("%a %-d %b %Y")
+        )
+    });
     let needing = rows_needing(&shown.get_untracked());
     view! {
         <p class="team-caption">
@@ -266,7 +273,7 @@ fn TeamTable(
                         {header("Athlete", SortKey::Name)}
                         {header("Needs a look", SortKey::Attention)}
                         <th scope="col" role="columnheader">"Today"</th>
-                        {header("Load ratio (coupled 7:28)", SortKey::Ratio)}
+                        {header("Load ratio (coupled 7:28, to yesterday)", SortKey::Ratio)}
                         {header("Form (TSB)", SortKey::Form)}
                         <th scope="col" role="columnheader">"Readiness"</th>
                         {header("Data", SortKey::Freshness)}
@@ -451,6 +458,7 @@ mod tests {
                 last_data: None,
                 days_since_data: None,
                 acwr: ratio,
+                ratio_through: None,
                 ratio_form: String::new(),
                 form: None,
                 fitness: None,

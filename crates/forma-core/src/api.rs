@@ -102,8 +102,14 @@ pub struct AthleteStatus {
     pub last_data: Option<Date>,
     /// Whole days from `last_data` to `as_of`.
     pub days_since_data: Option<i64>,
-    /// Acute:chronic ratio on `as_of`, in the form named by `ratio_form`.
+    /// Acute:chronic ratio on the morning of `as_of` (from the load up to
+    /// `ratio_through`, the day before), in the form named by `ratio_form`: the
+    /// figure today's recommendation reads, and the chart's value for
+    /// `ratio_through`.
     pub acwr: Option<f64>,
+    /// The last day of load `acwr` includes.
+    #[serde(default)]
+    pub ratio_through: Option<Date>,
     /// Which ratio `acwr` is, such as "coupled 7:28 rolling".
     pub ratio_form: String,
     /// Form (TSB) on `as_of`, TrainingPeaks variant.

@@ -150,6 +150,7 @@ pub fn status(
         last_data: None,
         days_since_data: None,
         acwr: None,
+        ratio_through: None,
         ratio_form: STATUS_RATIO_FORM.to_owned(),
         form: None,
         fitness: None,
@@ -180,7 +181,13 @@ pub fn status(
         status.days_since_data = Some(i64::from(epoch_day(as_of) - epoch_day(date)));
     }
     let metrics = DailyMetrics::compute(&series, &MetricsOptions::default());
-    status.acwr = metrics.acwr_rac[last];
+    // The morning's ratio: load up to the day before, as the recommendation reads it.
+    if let (Some(before), Some(through)) = (last.checked_sub(1), as_of.yesterday().ok()) {
+        if series.date(before) == through {
+            status.acwr = metrics.acwr_rac[before];
+            status.ratio_through = Some(through);
+        }
+    }
     status.form = Some(metrics.tsb[last]);
     status.fitness = Some(metrics.ctl[last]);
     let columns = WellnessColumns::build(series.start, series.len(), wellness);

@@ -99,8 +99,8 @@ pub use input::{PlannedLoad, PolicyData, PolicyInput};
 pub use options::PolicyOptions;
 pub use overrides::override_warnings;
 pub use recommendation::{
-    Action, Adjustment, Branch, Check, ConfidenceBasis, Direction, Factor, FallbackReason, Fired,
-    MeasuredBy, Reason, Recommendation, Sentence, Stage,
+    Action, Adjustment, Branch, Check, ConfidenceBasis, DayFigures, Direction, Factor,
+    FallbackReason, Fired, MeasuredBy, Reason, Recommendation, Sentence, Stage,
 };
 
 use crate::model::ModelArtifact;
@@ -259,10 +259,22 @@ pub fn recommend(input: &PolicyInput<'_>, options: &PolicyOptions) -> Recommenda
         fallback,
         coach_summary: String::new(),
         athlete_summary: String::new(),
+        figures: day_figures(input.date, &day.view),
     };
     rec.coach_summary = coach_summary(&rec, options);
     rec.athlete_summary = athlete_summary(&rec);
     rec
+}
+
+/// The load figures of the day, dated by the last day of load they include.
+fn day_figures(date: jiff::civil::Date, view: &day::View) -> Option<DayFigures> {
+    let load_through = date.yesterday().ok()?;
+    Some(DayFigures {
+        load_through,
+        ratio: view.ratio,
+        acute: view.acute,
+        chronic: view.chronic,
+    })
 }
 
 /// Without a model: the rule's inputs, read as the literature reads them.

@@ -381,4 +381,33 @@ pub struct Recommendation {
     pub coach_summary: String,
     /// One paragraph for the athlete, addressed to them.
     pub athlete_summary: String,
+    /// The load figures the decision read, and the day they run to.
+    #[serde(default)]
+    pub figures: Option<DayFigures>,
+}
+
+/// The load figures a recommendation read, named by their day: on the morning
+/// of the decision day `d` Forma knows the load up to `d - 1` (and the wellness
+/// filed on `d`), so the ratio it reads is the one a chart shows for `d - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DayFigures {
+    /// The last day of load the figures include (`d - 1`).
+    pub load_through: Date,
+    /// Coupled 7:28 rolling ratio through `load_through`, as the team page and
+    /// the chart show for that day.
+    pub ratio: Option<f64>,
+    /// Mean daily load of the 7 and 28 days through `load_through`.
+    pub acute: Option<f64>,
+    pub chronic: Option<f64>,
+}
+
+impl DayFigures {
+    /// "morning of Tue 31 Mar 2020, from load up to Mon 30 Mar".
+    pub fn when(&self, decision_day: Date) -> String {
+        format!(
+            "morning of {}, from load up to {}",
+            decision_day.strftime("%a %-d %b %Y"),
+            self.load_through.strftime("%a %-d %b")
+        )
+    }
 }

@@ -7,5 +7,6 @@ mod confidence_table;
 mod explanations;
 mod fallback;
 mod known_cases;
+mod one_number;
 mod properties;
 mod support;
