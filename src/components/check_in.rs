@@ -13,10 +13,26 @@ use forma_core::api::{NewSession, NewWellness, SessionRecord, WellnessRecord};
 use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Date, WellnessEntry};
 use forma_core::wellness::{self, WellnessField};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
+use crate::drafts::{self, DraftKey};
 use crate::outbox::{new_label_id, use_label_outbox, Delivery};
+
+/// The form as typed, kept in this browser until it is handed to the outbox (a
+/// session that expires or a reload loses nothing).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct CheckInForm {
+    sleep_h: String,
+    sleep_quality: Option<f64>,
+    fatigue: Option<f64>,
+    soreness: Option<f64>,
+    stress: Option<f64>,
+    mood: Option<f64>,
+    minutes: String,
+    rpe: String,
+}
 
 fn number(text: &str) -> Option<f64> {
     let text = text.trim().replace(',', ".");
@@ -178,6 +194,7 @@ fn CheckInCard(
     reload: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let outbox = use_label_outbox();
+    let auth = use_auth();
     let athlete_id: Option<AthleteId> = athlete.parse().ok();
     let yesterday = date_from_epoch_day(epoch_day(today) - 1);
     let stored_entry = loaded.stored.as_ref().map(|r| r.entry.clone());
@@ -188,15 +205,42 @@ fn CheckInCard(
             .as_ref()
             .is_some_and(|a| outbox.waiting_check_ins_of(a) > 0)
     });
-    let editing = RwSignal::new(!filed && !waiting.get_untracked());
-
     let value = |field: WellnessField| stored_entry.as_ref().and_then(|e| field.get(e));
-    let sleep_h = RwSignal::new(shown(value(WellnessField::SleepH)));
-    let sleep_quality = RwSignal::new(value(WellnessField::SleepQuality));
-    let fatigue = RwSignal::new(value(WellnessField::Fatigue));
-    let soreness = RwSignal::new(value(WellnessField::Soreness));
-    let stress = RwSignal::new(value(WellnessField::Stress));
-    let mood = RwSignal::new(value(WellnessField::Mood));
+    let stored_form = CheckInForm {
+        sleep_h: shown(value(WellnessField::SleepH)),
+        sleep_quality: value(WellnessField::SleepQuality),
+        fatigue: value(WellnessField::Fatigue),
+        soreness: value(WellnessField::Soreness),
+        stress: value(WellnessField::Stress),
+        mood: value(WellnessField::Mood),
+        minutes: String::new(),
+        rpe: String::new(),
+    };
+    let email = auth
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.user.email.clone()))
+        .unwrap_or_default();
+    let key = DraftKey::check_in(&email, &athlete, &today.to_string());
+    let kept = drafts::load::<CheckInForm>(&key);
+    let form = kept
+        .as_ref()
+        .map_or_else(|| stored_form.clone(), |d| d.value.clone());
+    if let Some(draft) = &kept {
+        message.set(Some((
+            true,
+            format!(
+                "Your check-in from {} is back: it is not sent yet.",
+                drafts::kept_at(&draft.saved_at)
+            ),
+        )));
+    }
+    let editing = RwSignal::new(kept.is_some() || (!filed && !waiting.get_untracked()));
+    let sleep_h = RwSignal::new(form.sleep_h);
+    let sleep_quality = RwSignal::new(form.sleep_quality);
+    let fatigue = RwSignal::new(form.fatigue);
+    let soreness = RwSignal::new(form.soreness);
+    let stress = RwSignal::new(form.stress);
+    let mood = RwSignal::new(form.mood);
     let logged_yesterday = loaded
         .yesterday
         .iter()
@@ -207,8 +251,23 @@ fn CheckInCard(
             .clone()
             .unwrap_or_else(|| SPORTS[0].to_owned()),
     );
-    let minutes = RwSignal::new(String::new());
-    let rpe = RwSignal::new(String::new());
+    let minutes = RwSignal::new(form.minutes);
+    let rpe = RwSignal::new(form.rpe);
+    // Handed to the outbox: from then on the outbox keeps it, not the draft.
+    let sent = RwSignal::new(false);
+    let draft = drafts::keep(key, move || {
+        let form = CheckInForm {
+            sleep_h: sleep_h.get(),
+            sleep_quality: sleep_quality.get(),
+            fatigue: fatigue.get(),
+            soreness: soreness.get(),
+            stress: stress.get(),
+            mood: mood.get(),
+            minutes: minutes.get(),
+            rpe: rpe.get(),
+        };
+        (!sent.get() && form != stored_form).then_some(form)
+    });
     let sport_options: Vec<String> = loaded
         .usual_sport
         .iter()
@@ -256,13 +315,40 @@ fn CheckInCard(
                 avg_hr: None,
             }
         });
+        // Checked here with the server's own rules, so nothing is kept on the
+        // device that the server would refuse later.
+        let problem = wellness
+            .clone()
+            .map(|w| w.into_update(athlete_id.clone(), today).err())
+            .unwrap_or_default()
+            .map(|e| e.to_string())
+            .or_else(|| {
+                session.as_ref().and_then(|s| {
+                    s.clone()
+                        .into_session(athlete_id.clone(), forma_core::bounds::DateWindow::new(today))
+                        .err()
+                        .map(|e| match e.field {
+                            "load" => "For yesterday's session, give both the minutes and how hard it was (RPE), or leave both empty.".to_owned(),
+                            _ => e.to_string(),
+                        })
+                })
+            });
         let reload = reload_after.clone();
         Box::pin(async move {
+            if let Some(problem) = problem {
+                message.set(Some((
+                    false,
+                    format!("Not saved: {problem} Your answers are still here to correct."),
+                )));
+                return;
+            }
             if wellness.is_none() && session.is_none() {
                 message.set(Some((true, says::NOTHING.to_owned())));
                 return;
             }
             let write = wellness.map(|w| (format!("w-{}", new_label_id()), today, w));
+            sent.set(true);
+            draft.now();
             match outbox.deliver_check_in(athlete_id, write, session).await {
                 Delivery::Stored => {
                     message.set(Some((true, says::STORED.to_owned())));
@@ -273,10 +359,13 @@ fn CheckInCard(
                 Delivery::Offline => message.set(Some((true, says::OFFLINE.to_owned()))),
                 Delivery::Busy => message.set(Some((true, says::BUSY.to_owned()))),
                 Delivery::SignedOut => message.set(Some((true, says::SIGNED_OUT.to_owned()))),
-                Delivery::Refused(words) => message.set(Some((
-                    false,
-                    format!("Not saved: {words} Your answers are still here to correct."),
-                ))),
+                Delivery::Refused(words) => {
+                    sent.set(false);
+                    message.set(Some((
+                        false,
+                        format!("Not saved: {words} Your answers are still here to correct."),
+                    )));
+                }
             }
         }) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>
     });

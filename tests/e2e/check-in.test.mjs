@@ -1,21 +1,46 @@
 // End-to-end tests of the athlete's daily check-in on a phone: saved, shown as filed
 // after a reload with every value's source (the watch's resting heart rate kept),
-// saved twice without a second session, and filed offline: kept on the device with
-// the app's words, then sent once when the connection is back.
+// saved twice without a second session; filed offline: kept on the device with the
+// app's words, then sent once when the connection is back; saved as the session
+// expires: kept, and sent after sign-in; filled and not sent: back after a reload.
+// On a server of this file's own, so that p01's and p02's days start as imported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { launch, openPage, screenshot, viewports } from './support/browser.mjs';
+import { freePort, startServer } from './support/server.mjs';
 import { SignInPage, demo } from './pages/sign-in.mjs';
 import { CheckIn, says } from './pages/check-in.mjs';
 
 let browser;
+let server;
+let origin;
+let dataDir;
 before(async () => {
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'forma-check-in-e2e-'));
+  server = startServer({ port, dataDir });
   browser = await launch();
+  await server.ready;
 });
 after(async () => {
   await browser?.close();
+  await server?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
+
+async function athletePage(who, viewport = viewports.phone) {
+  const opened = await openPage(browser, viewport);
+  await new SignInPage(opened.page, origin).signIn(who);
+  await opened.page.waitForURL(`**/athletes/${who.email.slice(0, 3)}`);
+  const checkIn = new CheckIn(opened.page, origin);
+  await checkIn.waitForCard();
+  return { ...opened, checkIn };
+}
 
 // The demo team's day, and p01's watch reading of it (PMData's Fitbit import).
 const TODAY = '2020-03-31';
@@ -23,11 +48,7 @@ const YESTERDAY = '2020-03-30';
 const P01_RESTING_HR = 52.556668281555176;
 
 test('an athlete checks in on a phone; after a reload the filed values are shown and the watch value is kept', async () => {
-  const { page, problems, close } = await openPage(browser, viewports.phone);
-  await new SignInPage(page).signIn(demo.p01);
-  await page.waitForURL('**/athletes/p01');
-  const checkIn = new CheckIn(page);
-  await checkIn.waitForCard();
+  const { page, problems, close, checkIn } = await athletePage(demo.p01);
   assert.match(await checkIn.card().textContent(), /resting heart rate 52\.6 bpm · from the watch/);
 
   await page.getByTestId('check-in-sleep').fill('7.5');
@@ -72,11 +93,7 @@ test('an athlete checks in on a phone; after a reload the filed values are shown
 });
 
 test('a check-in filed offline is kept on the device, the app says so, and it arrives once back online', async () => {
-  const { page, close } = await openPage(browser, viewports.phone);
-  await new SignInPage(page).signIn(demo.p02);
-  await page.waitForURL('**/athletes/p02');
-  const checkIn = new CheckIn(page);
-  await checkIn.waitForCard();
+  const { page, close, checkIn } = await athletePage(demo.p02);
   if (await page.getByTestId('check-in-edit').count()) {
     await page.getByTestId('check-in-edit').click();
   }
@@ -108,5 +125,65 @@ test('a check-in filed offline is kept on the device, the app says so, and it ar
   assert.equal(stored.wellness[0].soreness, 5);
   assert.equal(stored.sessions.filter((s) => s.id === `ci-p02-${YESTERDAY}`).length, 1, 'sent exactly once');
   assert.equal(await page.getByTestId('server-status').getAttribute('data-state'), 'ok');
+  await close();
+});
+
+test('a check-in saved as the session expires is kept on the device and arrives after signing in again', async () => {
+  const { page, problems, close, checkIn } = await athletePage(demo.p02);
+  if (await page.getByTestId('check-in-edit').count()) {
+    await page.getByTestId('check-in-edit').click();
+  }
+  await page.getByTestId('check-in-sleep').fill('8');
+  await checkIn.answer('stress', 2);
+
+  // The session ends behind the app's back, as an expiry would; Save finds out.
+  await page.context().clearCookies();
+  await page.getByTestId('check-in-save').click();
+  // The page gives way to the expired-session banner; the check-in waits in the outbox.
+  await page.getByTestId('session-expired').waitFor();
+  assert.match(await page.getByTestId('session-expired').textContent(), /kept in this browser/);
+  const kept = await page.evaluate(() => localStorage.getItem('forma.labels.outbox:p02@demo.forma'));
+  assert.deepEqual(JSON.parse(kept).ops.map((op) => op.op), ['wellness']);
+  await page.getByTestId('session-expired').getByRole('link', { name: 'Sign in again' }).click();
+  await page.waitForURL((url) => url.pathname === '/sign-in' && url.searchParams.get('next') === '/athletes/p02');
+  await page.getByLabel('Email').fill(demo.p02.email);
+  await page.getByLabel('Password').fill(demo.p02.password);
+  await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+
+  await page.waitForURL('**/athletes/p02');
+  await page.getByTestId('labels-waiting').waitFor({ state: 'detached', timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=filed-stress]')?.textContent.includes('2 of 5'));
+  const stored = await checkIn.stored('p02', TODAY, YESTERDAY);
+  assert.equal(stored.wellness[0].sleep_h, 8);
+  assert.equal(stored.wellness[0].stress, 2);
+  await screenshot(page, 'check-in-after-sign-in-phone');
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
+  await close();
+});
+
+test('a filled check-in that was never saved is back after a reload, and says it is not sent', async () => {
+  const { page, close, checkIn } = await athletePage(demo.p01);
+  if (await page.getByTestId('check-in-edit').count()) {
+    await page.getByTestId('check-in-edit').click();
+  }
+  await page.getByTestId('check-in-sleep').fill('6.5');
+  await checkIn.answer('soreness', 3);
+  await page.getByTestId('check-in-minutes').fill('35');
+  // The draft is written a moment after the last change.
+  await page.waitForTimeout(600);
+
+  await page.reload();
+  await checkIn.waitForCard();
+  assert.equal(await page.getByTestId('check-in-sleep').inputValue(), '6.5');
+  assert.equal(await page.getByTestId('check-in-minutes').inputValue(), '35');
+  assert.equal(
+    await page.getByTestId('check-in-soreness').getByRole('button', { name: '3', exact: true }).getAttribute('aria-pressed'),
+    'true',
+  );
+  assert.match(await checkIn.message().textContent(), /is back: it is not sent yet/);
+  // Minutes without how hard it was are refused on the page, before anything is kept.
+  const refused = await checkIn.save();
+  assert.match(refused, /^Not saved: For yesterday's session, give both the minutes and how hard it was/);
+  await screenshot(page, 'check-in-restored-phone');
   await close();
 });

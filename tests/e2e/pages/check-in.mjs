@@ -20,8 +20,10 @@ export class CheckIn extends Shell {
     await this.page.locator('[data-testid=check-in-save], [data-testid=check-in-edit]').first().waitFor();
   }
 
+  // Chooses an answer (a second tap on a chosen one would take it back).
   async answer(item, value) {
-    await this.page.getByTestId(`check-in-${item}`).getByRole('button', { name: String(value), exact: true }).click();
+    const button = this.page.getByTestId(`check-in-${item}`).getByRole('button', { name: String(value), exact: true });
+    if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
   }
 
   async save() {
