@@ -128,13 +128,22 @@ pub fn quality_report(
     as_of: Date,
 ) -> Option<QualityReport> {
     let series = DailySeries::build(athlete, sessions, wellness, &[], Some(as_of))?;
-    Some(quality::check(
+    let mut report = quality::check(
         &series,
         &QualityOptions {
             report_date: Some(as_of),
             ..QualityOptions::default()
         },
-    ))
+    );
+    let own: Vec<Session> = sessions
+        .iter()
+        .filter(|s| s.athlete_id == *athlete)
+        .cloned()
+        .collect();
+    report
+        .findings
+        .extend(quality::unit_findings(&own, Some(as_of)));
+    Some(report)
 }
 
 /// One athlete's row on the team page, as of `as_of`.
@@ -204,7 +213,13 @@ pub fn status(
             ..QualityOptions::default()
         },
     );
-    for finding in &report.findings {
+    let own: Vec<Session> = sessions
+        .iter()
+        .filter(|s| s.athlete_id == profile.id)
+        .cloned()
+        .collect();
+    let units = quality::unit_findings(&own, Some(as_of));
+    for finding in report.findings.iter().chain(&units) {
         match finding.severity {
             Severity::Error => status.quality.errors += 1,
             Severity::Warning => status.quality.warnings += 1,

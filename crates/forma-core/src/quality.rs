@@ -55,6 +55,10 @@ pub enum Check {
     UnobservedDays,
     /// Nothing recorded in the days before the report date.
     StaleData,
+    /// Sessions whose loads are in different units ([`crate::types::LoadUnit`]).
+    MixedUnits,
+    /// Sessions whose load rests on an estimated RPE, to be given.
+    EstimatedRpe,
 }
 
 /// One thing worth knowing about an athlete's record.
@@ -349,6 +353,107 @@ pub fn check(series: &DailySeries, options: &QualityOptions) -> QualityReport {
     }
 }
 
+/// Days a report looks back for sessions in other units or with estimated RPEs.
+pub const UNIT_WINDOW_DAYS: i32 = 90;
+
+/// Findings about the units of the sessions of the last [`UNIT_WINDOW_DAYS`]
+/// before `report_date` (all sessions without one): loads in units that cannot
+/// be summed (a warning: ratios and form then compare unlike numbers), and
+/// sessions whose session-RPE load rests on an estimated RPE (a note).
+pub fn unit_findings(
+    sessions: &[crate::types::Session],
+    report_date: Option<Date>,
+) -> Vec<Finding> {
+    use crate::types::LoadUnit;
+    let recent: Vec<&crate::types::Session> = sessions
+        .iter()
+        .filter(|s| {
+            report_date.is_none_or(|r| {
+                let (d, r) = (epoch_day(s.date), epoch_day(r));
+                d <= r && d > r - UNIT_WINDOW_DAYS
+            })
+        })
+        .collect();
+    let mut by_unit: std::collections::BTreeMap<LoadUnit, Vec<Date>> = Default::default();
+    for s in &recent {
+        let unit = match s.load_unit() {
+            LoadUnit::EstimatedSessionRpe => LoadUnit::SessionRpe,
+            other => other,
+        };
+        by_unit.entry(unit).or_default().push(s.date);
+    }
+    let mut out = Vec::new();
+    if by_unit.len() > 1 {
+        // The unit of most sessions is the series' own; the others stand out.
+        let main = by_unit
+            .iter()
+            .max_by_key(|(_, dates)| dates.len())
+            .map(|(unit, _)| *unit)
+            .unwrap_or(LoadUnit::SessionRpe);
+        let counts: Vec<String> = by_unit
+            .iter()
+            .map(|(unit, dates)| format!("{} in {}", dates.len(), unit.words()))
+            .collect();
+        let mut odd: Vec<Date> = by_unit
+            .iter()
+            .filter(|(unit, _)| **unit != main)
+            .flat_map(|(_, dates)| dates.iter().copied())
+            .collect();
+        odd.sort_unstable();
+        odd.dedup();
+        out.push(Finding {
+            check: Check::MixedUnits,
+            severity: Severity::Warning,
+            message: format!(
+                "Loads in different units in the last {UNIT_WINDOW_DAYS} days: {} sessions. Their sum, the load ratios and form compare unlike numbers; give the odd sessions ({}) an RPE, or record them all in one unit.",
+                counts.join(", "),
+                odd.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            dates: odd,
+        });
+    }
+    let mut estimated: Vec<Date> = recent
+        .iter()
+        .filter(|s| s.load_unit() == LoadUnit::EstimatedSessionRpe)
+        .map(|s| s.date)
+        .collect();
+    if !estimated.is_empty() {
+        estimated.sort_unstable();
+        out.push(Finding {
+            check: Check::EstimatedRpe,
+            severity: Severity::Note,
+            message: format!(
+                "{} session{} from activity files carry no RPE: their load is the athlete's usual RPE times the minutes until an RPE is given ({}).",
+                estimated.len(),
+                if estimated.len() == 1 { "" } else { "s" },
+                estimated.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            dates: estimated,
+        });
+    }
+    out
+}
+
+/// The athlete's usual RPE: the median of their recorded session RPEs (the
+/// estimate an activity file without one gets), `None` without any.
+pub fn usual_rpe(sessions: &[crate::types::Session]) -> Option<f64> {
+    let mut rpes: Vec<f64> = sessions
+        .iter()
+        .filter(|s| s.load_unit() == crate::types::LoadUnit::SessionRpe)
+        .filter_map(|s| s.rpe)
+        .collect();
+    if rpes.is_empty() {
+        return None;
+    }
+    rpes.sort_by(f64::total_cmp);
+    let mid = rpes.len() / 2;
+    Some(if rpes.len() % 2 == 0 {
+        (rpes[mid - 1] + rpes[mid]) / 2.0
+    } else {
+        rpes[mid]
+    })
+}
+
 /// The reports as plain text, one block per athlete.
 pub fn to_text(reports: &[QualityReport]) -> String {
     let mut out = String::new();
@@ -371,6 +476,76 @@ pub fn to_json(reports: &[QualityReport]) -> Result<String, serde_json::Error> {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    fn session(
+        day: i8,
+        rpe: Option<f64>,
+        minutes: f64,
+        load: f64,
+        source: &str,
+    ) -> crate::types::Session {
+        crate::types::Session {
+            athlete_id: "a1".parse().unwrap(),
+            date: date(2020, 3, day),
+            sport: None,
+            duration_min: Some(minutes),
+            rpe,
+            load,
+            distance_km: None,
+            avg_hr: None,
+            source: Some(source.to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_series_mixing_session_rpe_and_minutes_is_flagged_with_the_odd_days() {
+        let sessions = vec![
+            session(1, Some(6.0), 60.0, 360.0, "pmsys"),
+            session(2, Some(5.0), 45.0, 225.0, "pmsys"),
+            session(3, None, 139.0, 139.0, "fit:duration"),
+            session(4, None, 50.0, 250.0, "fit:rpe-estimate"),
+        ];
+        let found = unit_findings(&sessions, Some(date(2020, 3, 31)));
+        let mixed = found
+            .iter()
+            .find(|f| f.check == Check::MixedUnits)
+            .expect("minutes beside session-RPE load");
+        assert_eq!(mixed.severity, Severity::Warning);
+        assert_eq!(mixed.dates, vec![date(2020, 3, 3)]);
+        assert!(
+            mixed
+                .message
+                .contains("3 in session-RPE load, 1 in minutes"),
+            "{}",
+            mixed.message
+        );
+        let estimated = found
+            .iter()
+            .find(|f| f.check == Check::EstimatedRpe)
+            .expect("the estimate is noted");
+        assert_eq!(estimated.dates, vec![date(2020, 3, 4)]);
+        // Out of the 90-day window, nothing is said.
+        assert!(unit_findings(&sessions, Some(date(2020, 9, 1))).is_empty());
+        assert!(unit_findings(&sessions[..2], Some(date(2020, 3, 31))).is_empty());
+    }
+
+    #[test]
+    fn the_usual_rpe_is_the_median_of_recorded_ones() {
+        let sessions = vec![
+            session(1, Some(6.0), 60.0, 360.0, "pmsys"),
+            session(2, Some(3.0), 45.0, 135.0, "pmsys"),
+            session(3, Some(8.0), 30.0, 240.0, "pmsys"),
+            session(4, None, 50.0, 250.0, "fit:rpe-estimate"),
+        ];
+        assert_eq!(usual_rpe(&sessions), Some(6.0));
+        assert_eq!(usual_rpe(&sessions[..2]), Some(4.5));
+        assert_eq!(usual_rpe(&sessions[3..]), None);
+        assert_eq!(
+            sessions[3].load_unit(),
+            crate::types::LoadUnit::EstimatedSessionRpe
+        );
+        assert_eq!(sessions[0].load_unit(), crate::types::LoadUnit::SessionRpe);
+    }
 
     fn series(load: Vec<f64>) -> DailySeries {
         DailySeries::from_loads("a1".parse().unwrap(), date(2020, 1, 1), load)

@@ -211,6 +211,74 @@ pub struct Session {
     pub source: Option<String>,
 }
 
+/// The unit a session's load is in. One athlete's series is summed and compared
+/// across days, so it must use one unit: session-RPE load (Foster 2001, the
+/// default), Banister's TRIMP from heart rate, minutes, or a unit the team's file
+/// gave (TSS, distance ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoadUnit {
+    /// RPE x minutes, the RPE given by the athlete.
+    SessionRpe,
+    /// RPE x minutes with the RPE estimated from the athlete's usual one (an
+    /// activity file carries no RPE): the same unit, until the RPE is given.
+    EstimatedSessionRpe,
+    /// Banister's TRIMP from an activity file's heart rate.
+    Trimp,
+    /// Minutes of activity.
+    Minutes,
+    /// The load a file gave, in the team's own unit.
+    Given,
+}
+
+impl LoadUnit {
+    /// The unit in words, for a coach.
+    pub fn words(self) -> &'static str {
+        match self {
+            LoadUnit::SessionRpe => "session-RPE load",
+            LoadUnit::EstimatedSessionRpe => "session-RPE load with an estimated RPE",
+            LoadUnit::Trimp => "TRIMP from heart rate",
+            LoadUnit::Minutes => "minutes",
+            LoadUnit::Given => "the file's own load",
+        }
+    }
+
+    /// Whether loads in `self` and `other` can be summed: an estimated
+    /// session RPE is in session-RPE units.
+    pub fn same_scale(self, other: LoadUnit) -> bool {
+        let scale = |u| match u {
+            LoadUnit::EstimatedSessionRpe => LoadUnit::SessionRpe,
+            other => other,
+        };
+        scale(self) == scale(other)
+    }
+}
+
+impl Session {
+    /// The unit of this session's load, from how it was recorded: an activity
+    /// file's load says its method in `source` (`fit:trimp`, `gpx:duration`,
+    /// `tcx:rpe-estimate`); otherwise a session with an RPE and minutes whose
+    /// load is their product is session-RPE, and any other load is the file's own.
+    pub fn load_unit(&self) -> LoadUnit {
+        let method = self
+            .source
+            .as_deref()
+            .and_then(|s| s.split_once(':'))
+            .map(|(_, m)| m);
+        match method {
+            Some("trimp") => LoadUnit::Trimp,
+            Some("duration") => LoadUnit::Minutes,
+            Some("rpe-estimate") => LoadUnit::EstimatedSessionRpe,
+            _ => match (self.rpe, self.duration_min) {
+                (Some(rpe), Some(minutes)) if (rpe * minutes - self.load).abs() < 1e-6 => {
+                    LoadUnit::SessionRpe
+                }
+                _ => LoadUnit::Given,
+            },
+        }
+    }
+}
+
 /// How an athlete felt on one day. Every item is optional; scales are the
 /// team's own (PMData uses 1 to 5 for most items and 0 to 10 for readiness).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

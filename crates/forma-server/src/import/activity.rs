@@ -1,10 +1,18 @@
 //! Activity files (FIT, TCX, GPX) for one athlete: each becomes a session on the
-//! athlete's local date, with load from heart rate when Forma knows the athlete's
-//! heart-rate values, otherwise from duration.
+//! athlete's local date, with its load in the unit of the athlete's series (one
+//! series sums one unit, [`forma_core::types::LoadUnit`]):
+//!
+//! - an athlete whose sessions are TRIMP from heart rate gets Banister's TRIMP
+//!   (when the file has heart rate and Forma knows the athlete's values);
+//! - everyone else, and the session-RPE default, gets session-RPE load with the
+//!   athlete's usual RPE (the median of their recorded ones, or 5, "hard", when
+//!   there are none) times the minutes, marked as an estimate until an RPE is
+//!   given; the quality report lists these sessions;
+//! - an athlete whose series is in minutes keeps minutes.
 
 use forma_activity::{ActivitySummary, Sex as ActivitySex};
 use forma_core::api::{AthleteProfile, ImportReport, RejectedRow, Sex};
-use forma_core::types::Session;
+use forma_core::types::{LoadUnit, Session};
 
 use crate::store::athletes;
 use crate::store::audit::{self, Actor, Change};
@@ -17,27 +25,69 @@ pub struct ActivityFile {
     pub bytes: Vec<u8>,
 }
 
-/// How the session's load was found.
-fn load_of(summary: &ActivitySummary, athlete: &AthleteProfile) -> (f64, &'static str) {
+/// The RPE an activity without one is given when the athlete has no recorded
+/// RPE to take the usual from: 5, "hard" on Borg's CR-10 scale.
+pub const DEFAULT_RPE: f64 = 5.0;
+
+/// The unit the athlete's series is in: the unit of most of their sessions, and
+/// session-RPE load (Forma's default) when they have none.
+pub fn series_unit(sessions: &[Session]) -> LoadUnit {
+    let mut counts: std::collections::BTreeMap<LoadUnit, usize> = Default::default();
+    for session in sessions {
+        let unit = match session.load_unit() {
+            LoadUnit::EstimatedSessionRpe => LoadUnit::SessionRpe,
+            other => other,
+        };
+        *counts.entry(unit).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or(LoadUnit::SessionRpe, |(unit, _)| unit)
+}
+
+/// The session's load in the series' unit, and how it was found (the `source`
+/// tag's method).
+fn load_of(
+    summary: &ActivitySummary,
+    athlete: &AthleteProfile,
+    unit: LoadUnit,
+    usual_rpe: Option<f64>,
+) -> (f64, &'static str, Option<f64>) {
     let minutes = summary.duration_s / 60.0;
-    if let (Some(rest), Some(max), Some(sex)) = (athlete.hr_rest, athlete.hr_max, athlete.sex) {
+    let trimp = || {
+        let (rest, max, sex) = (athlete.hr_rest?, athlete.hr_max?, athlete.sex?);
         let sex = match sex {
             Sex::Female => ActivitySex::Female,
             Sex::Male => ActivitySex::Male,
         };
         // Banister's TRIMP from the heart-rate samples (forma_activity::trimp).
-        if let Some(trimp) = forma_activity::trimp(&summary.heart_rate, rest, max, sex) {
-            return (trimp, "trimp");
+        forma_activity::trimp(&summary.heart_rate, rest, max, sex)
+    };
+    match unit {
+        LoadUnit::Trimp => {
+            if let Some(trimp) = trimp() {
+                return (trimp, "trimp", None);
+            }
         }
+        LoadUnit::Minutes => return (minutes, "duration", None),
+        _ => {}
     }
-    (minutes, "duration")
+    let rpe = usual_rpe.unwrap_or(DEFAULT_RPE);
+    (rpe * minutes, "rpe-estimate", Some(rpe))
 }
 
-/// The session an activity becomes for `athlete`.
+/// The session an activity becomes for `athlete`, whose series is in `unit`
+/// and whose usual RPE is `usual_rpe`.
 ///
 /// # Errors
 /// When the athlete's time zone is unknown.
-pub fn session_of(summary: &ActivitySummary, athlete: &AthleteProfile) -> anyhow::Result<Session> {
+pub fn session_of(
+    summary: &ActivitySummary,
+    athlete: &AthleteProfile,
+    unit: LoadUnit,
+    usual_rpe: Option<f64>,
+) -> anyhow::Result<Session> {
     let zone = jiff::tz::TimeZone::get(&athlete.time_zone).map_err(|error| {
         anyhow::anyhow!(
             "athlete {} has time zone `{}`: {error}",
@@ -45,7 +95,7 @@ pub fn session_of(summary: &ActivitySummary, athlete: &AthleteProfile) -> anyhow
             athlete.time_zone
         )
     })?;
-    let (load, how) = load_of(summary, athlete);
+    let (load, how, _) = load_of(summary, athlete, unit, usual_rpe);
     Ok(Session {
         athlete_id: athlete.id.clone(),
         date: zone.to_datetime(summary.start).date(),
@@ -86,10 +136,18 @@ pub async fn import_activities(
     };
     let mut sessions = Vec::new();
     let dates = crate::record_dates().born_in(athlete.birth_year);
+    let stored: Vec<Session> = records::athlete_data(pool, &athlete.id, None, None)
+        .await?
+        .sessions
+        .into_iter()
+        .map(|record| record.session)
+        .collect();
+    let unit = series_unit(&stored);
+    let usual_rpe = forma_core::quality::usual_rpe(&stored);
     for file in files {
         match forma_activity::parse(&file.name, &file.bytes) {
             Ok(summary) => {
-                let session = session_of(&summary, &athlete)?;
+                let session = session_of(&summary, &athlete, unit, usual_rpe)?;
                 match dates.check("date", session.date) {
                     Ok(_) => sessions.push((session, summary.start)),
                     Err(error) => report.rejected.push(RejectedRow {

@@ -85,9 +85,15 @@ async fn every_activity_file_either_becomes_one_session_matching_the_file_or_is_
                     oslo.to_datetime(summary.start).date(),
                     "{name}"
                 );
+                // p01's series is session-RPE load: an activity without an RPE gets
+                // p01's usual RPE times its minutes, marked as an estimate.
+                let recorded: Vec<_> = before.iter().map(|s| s.session.clone()).collect();
+                let usual = forma_core::quality::usual_rpe(&recorded).expect("p01 gave RPEs");
+                assert!((session.load - usual * minutes).abs() < 1e-9, "{name}");
                 assert_eq!(
-                    session.load, minutes,
-                    "{name}: without heart-rate values, load is minutes"
+                    session.load_unit(),
+                    forma_core::types::LoadUnit::EstimatedSessionRpe,
+                    "{name}"
                 );
             }
             Err(error) => {
@@ -176,5 +182,52 @@ async fn a_batch_with_one_broken_file_stores_nothing_and_the_same_file_twice_add
         (1, 0, 1)
     );
     assert_eq!(sessions(&server).await.len(), before.len() + 1);
+    let _ = server.stop().await;
+}
+
+#[tokio::test]
+async fn an_activity_without_rpe_stays_in_the_athletes_unit_and_the_report_says_it_is_an_estimate()
+{
+    let server = TestServer::start_with_demo().await;
+    let ride = activity_files()
+        .into_iter()
+        .find(|p| p.ends_with("Activity.fit"))
+        .expect("Activity.fit");
+    let response = server
+        .upload(
+            "/api/import/activity?athlete=p02",
+            "Activity.fit",
+            std::fs::read(&ride).expect("read"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+
+    let stored: Vec<SessionRecord> = server.get_json("/api/athletes/p02/sessions").await;
+    let units: std::collections::BTreeSet<_> =
+        stored.iter().map(|s| s.session.load_unit()).collect();
+    assert!(
+        units
+            .iter()
+            .all(|u| u.same_scale(forma_core::types::LoadUnit::SessionRpe)),
+        "one unit in p02's series: {units:?}"
+    );
+    let as_of = stored
+        .iter()
+        .find(|s| s.session.load_unit() == forma_core::types::LoadUnit::EstimatedSessionRpe)
+        .expect("the ride")
+        .session
+        .date;
+    let report: Option<forma_core::quality::QualityReport> = server
+        .get_json(&format!("/api/athletes/p02/quality?as_of={as_of}"))
+        .await;
+    let report = report.expect("a report");
+    assert!(report
+        .findings
+        .iter()
+        .any(|f| f.check == forma_core::quality::Check::EstimatedRpe && f.dates == vec![as_of]));
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.check == forma_core::quality::Check::MixedUnits));
     let _ = server.stop().await;
 }
