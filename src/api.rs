@@ -161,10 +161,7 @@ async fn send(
     let mut attempt = 1;
     loop {
         let request = make().map_err(|error| ApiFailure::BadResponse(error.to_string()))?;
-        let response = request
-            .send()
-            .await
-            .map_err(unreachable)?;
+        let response = request.send().await.map_err(unreachable)?;
         if response.status() != 503 || attempt >= BUSY_ATTEMPTS {
             return Ok(response);
         }

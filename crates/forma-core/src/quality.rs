@@ -447,7 +447,7 @@ pub fn usual_rpe(sessions: &[crate::types::Session]) -> Option<f64> {
     }
     rpes.sort_by(f64::total_cmp);
     let mid = rpes.len() / 2;
-    Some(if rpes.len() % 2 == 0 {
+    Some(if rpes.len().is_multiple_of(2) {
         (rpes[mid - 1] + rpes[mid]) / 2.0
     } else {
         rpes[mid]

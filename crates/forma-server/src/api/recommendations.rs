@@ -265,7 +265,7 @@ async fn undo(
             store::UNDO_WINDOW.as_mins()
         )));
     }
-    let mut tx = state.pool.begin().await?;
+    let mut tx = crate::store::begin_write(&state.pool).await?;
     if store::withdraw(&mut tx, &decision_id, user.id()).await? {
         audit::record(
             &mut tx,
