@@ -58,6 +58,9 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
+/// So that a page's [`leptos::prelude::ErrorBoundary`] can hold it.
+impl std::error::Error for ApiFailure {}
+
 impl ApiFailure {
     /// The failure a page reports without asking the server when nobody is signed in.
     pub fn not_signed_in() -> ApiFailure {

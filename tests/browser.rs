@@ -126,3 +126,121 @@ async fn the_shell_has_every_navigation_entry_and_reports_a_missing_server() {
     assert_eq!(status.text_content().unwrap_or_default().trim(), "Offline");
     drop(handle);
 }
+
+/// A resource that answers `answer` at once.
+fn answering(
+    answer: Result<String, ApiFailure>,
+) -> leptos::prelude::LocalResource<Result<String, ApiFailure>> {
+    leptos::prelude::LocalResource::new(move || {
+        let answer = answer.clone();
+        async move { answer }
+    })
+}
+
+fn not_found() -> ApiFailure {
+    ApiFailure::Server {
+        status: 404,
+        error: forma_core::api::ApiError {
+            code: "not_found".to_owned(),
+            message: "No such athlete.".to_owned(),
+            field: None,
+        },
+    }
+}
+
+#[wasm_bindgen_test]
+async fn one_component_shows_loaded_failed_not_found_and_signed_out_pages() {
+    use forma_web::auth::Auth;
+    use forma_web::components::loaded::Loaded;
+    use leptos::prelude::*;
+    use leptos_router::components::Router;
+
+    let root = mount_point();
+    let handle = leptos::mount::mount_to(root.clone(), || {
+        // Checked and nobody signed in, as after a visit without a session.
+        provide_context(Auth {
+            user: RwSignal::new(None),
+            checked: RwSignal::new(true),
+            expired: RwSignal::new(false),
+        });
+        let cases = [
+            ("loaded", answering(Ok("Ada".to_owned()))),
+            (
+                "failed",
+                answering(Err(ApiFailure::Unreachable("refused".to_owned()))),
+            ),
+            ("not-found", answering(Err(not_found()))),
+            ("plain-not-found", answering(Err(not_found()))),
+            ("signed-out", answering(Err(ApiFailure::not_signed_in()))),
+        ];
+        let views = cases
+            .into_iter()
+            .map(|(name, data)| {
+                let page = if name == "not-found" {
+                    view! {
+                        <Loaded
+                            data
+                            loading="Loading…"
+                            what="this case"
+                            not_found=|| view! { <p class="own">"Not yours to see."</p> }
+                            let:name
+                        >
+                            <p class="page">{format!("Hello {name}")}</p>
+                        </Loaded>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <Loaded data loading="Loading…" what="this case" let:name>
+                            <p class="page">{format!("Hello {name}")}</p>
+                        </Loaded>
+                    }
+                    .into_any()
+                };
+                view! { <div data-case=name>{page}</div> }
+            })
+            .collect_view();
+        view! { <Router>{views}</Router> }
+    });
+    let text = |case: &str| {
+        root.query_selector(&format!("[data-case={case}]"))
+            .expect("query")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    };
+    for _ in 0..50 {
+        let settled = |case: &str| {
+            let words = text(case);
+            !words.is_empty() && !words.contains("Loading")
+        };
+        if [
+            "loaded",
+            "failed",
+            "not-found",
+            "plain-not-found",
+            "signed-out",
+        ]
+        .into_iter()
+        .all(settled)
+        {
+            break;
+        }
+        sleep(20).await;
+    }
+    assert_eq!(text("loaded"), "Hello Ada");
+    assert_eq!(
+        text("failed"),
+        "The Forma server cannot be reached. Check your connection and try again. Reload the page to try again."
+    );
+    assert_eq!(text("not-found"), "Not yours to see.");
+    assert_eq!(
+        text("plain-not-found"),
+        "No such athlete. Reload the page to try again."
+    );
+    assert!(
+        text("signed-out").contains("Sign in to see this case."),
+        "{}",
+        text("signed-out")
+    );
+    drop(handle);
+}

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::charts::draw::{Drawn, PlotArea};
 use crate::charts::legend::{ChartLegend, LegendItem};
+use crate::charts::shown::draw_when_shown;
 use crate::charts::window::day_at;
 
 /// Draws a chart on the canvas for the day under the pointer (if any). Signals it
@@ -51,20 +52,18 @@ pub fn ChartPanel(
     let error = RwSignal::new(None::<String>);
     let legend = RwSignal::new(Vec::<LegendItem>::new());
     // The canvas is outside the reactive system: this effect is the bridge.
-    Effect::new(move |_| {
+    draw_when_shown(canvas, move |element| {
         let highlight = hover.get();
-        if let Some(element) = canvas.get() {
-            match draw(&element, highlight) {
-                Ok(drawn) => {
-                    area.set_value(drawn.area);
-                    // Moving the pointer redraws the same items: no update.
-                    if legend.with_untracked(|l| *l != drawn.legend) {
-                        legend.set(drawn.legend);
-                    }
-                    error.set(None);
+        match draw(element, highlight) {
+            Ok(drawn) => {
+                area.set_value(drawn.area);
+                // Moving the pointer redraws the same items: no update.
+                if legend.with_untracked(|l| *l != drawn.legend) {
+                    legend.set(drawn.legend);
                 }
-                Err(message) => error.set(Some(message)),
+                error.set(None);
             }
+            Err(message) => error.set(Some(message)),
         }
     });
     let pointer = move |x: f64| {

@@ -3,6 +3,7 @@
 pub mod chart_panel;
 pub mod check_in;
 pub mod label_form;
+pub mod loaded;
 pub mod page_header;
 pub mod recommendation;
 pub mod saved_plan;
