@@ -359,13 +359,20 @@ pub async fn events(id: &str) -> Result<Vec<Event>, ApiFailure> {
     get_json(&format!("/api/athletes/{id}/events")).await
 }
 
-/// `GET /api/model/active`: the active risk model, checked as it is read (layout,
-/// feature schema, version id); `Ok(None)` when there is none yet.
+/// `?team=T`, or nothing to let the server take the caller's only team.
+fn team_query(team: Option<&str>) -> String {
+    team.map_or_else(String::new, |team| format!("?team={team}"))
+}
+
+/// `GET /api/model/active?team=T`: the team's active risk model (each team has
+/// its own), checked as it is read (layout, feature schema, version id);
+/// `Ok(None)` when there is none yet. Without a team, the caller's own.
 ///
 /// # Errors
 /// See [`ApiFailure`]; an artifact this build cannot use is a `BadResponse`.
-pub async fn active_model() -> Result<Option<ModelArtifact>, ApiFailure> {
-    let response = send(|| gloo_net::http::Request::get("/api/model/active").build()).await?;
+pub async fn active_model(team: Option<&str>) -> Result<Option<ModelArtifact>, ApiFailure> {
+    let url = format!("/api/model/active{}", team_query(team));
+    let response = send(|| gloo_net::http::Request::get(&url).build()).await?;
     if response.status() == 404 {
         return Ok(None);
     }
@@ -381,41 +388,42 @@ pub async fn active_model() -> Result<Option<ModelArtifact>, ApiFailure> {
         .map_err(|error| ApiFailure::BadResponse(error.to_string()))
 }
 
-/// `GET /api/models`: every version and activation; `Ok(None)` for an account
-/// that may not manage models (athletes).
+/// `GET /api/models?team=T`: the team's registry (the versions the caller may
+/// see, the team's activations); `Ok(None)` for an account that may not manage
+/// models (athletes). Without a team, the caller's only one.
 ///
 /// # Errors
 /// See [`ApiFailure`].
-pub async fn model_registry() -> Result<Option<ModelRegistry>, ApiFailure> {
-    match get_json("/api/models").await {
+pub async fn model_registry(team: Option<&str>) -> Result<Option<ModelRegistry>, ApiFailure> {
+    match get_json(&format!("/api/models{}", team_query(team))).await {
         Ok(registry) => Ok(Some(registry)),
         Err(ApiFailure::Server { status: 403, .. }) => Ok(None),
         Err(failure) => Err(failure),
     }
 }
 
-/// `POST /api/models/{id}/activate`.
+/// `POST /api/models/{id}/activate?team=T`.
 ///
 /// # Errors
 /// See [`ApiFailure`].
-pub async fn activate_model(id: &str) -> Result<ModelRegistry, ApiFailure> {
-    post_json(&format!("/api/models/{id}/activate"), &()).await
+pub async fn activate_model(id: &str, team: &str) -> Result<ModelRegistry, ApiFailure> {
+    post_json(&format!("/api/models/{id}/activate?team={team}"), &()).await
 }
 
-/// `POST /api/models/rollback`.
+/// `POST /api/models/rollback?team=T`.
 ///
 /// # Errors
 /// See [`ApiFailure`]; nothing to roll back to is a `Server` failure with status 409.
-pub async fn rollback_model() -> Result<ModelRegistry, ApiFailure> {
-    post_json("/api/models/rollback", &()).await
+pub async fn rollback_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
+    post_json(&format!("/api/models/rollback?team={team}"), &()).await
 }
 
-/// `POST /api/models/train`: starts a training on the server.
+/// `POST /api/models/train?team=T`: starts a training on the team's data.
 ///
 /// # Errors
 /// See [`ApiFailure`]; a training already running is a `Server` failure with status 409.
-pub async fn train_model() -> Result<ModelRegistry, ApiFailure> {
-    post_json("/api/models/train", &()).await
+pub async fn train_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
+    post_json(&format!("/api/models/train?team={team}"), &()).await
 }
 
 /// `GET /api/athletes/{id}/plan`: the saved plan and the day a new plan starts.

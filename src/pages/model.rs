@@ -1,6 +1,8 @@
-//! `/model`: the active risk model: its card in plain words, its backtests
-//! against the simple baselines, a calibration plot, the cohort table, and (for
-//! coaches and admins) the stored versions with activate, roll back and retrain.
+//! `/model[?team=T]`: a team's active risk model (each team has its own): its
+//! card in plain words, its backtests against the simple baselines, a calibration
+//! plot, the cohort table, and (for coaches and admins) the versions they may see
+//! with activate, roll back and retrain for the team, and the other teams they
+//! manage to choose from.
 
 use forma_core::api::{ModelRegistry, ModelVersion};
 use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
@@ -10,6 +12,7 @@ use forma_core::policy::confidence::{backtest_table, risk_threshold, BacktestRow
 use forma_core::policy::PolicyOptions;
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
@@ -26,9 +29,12 @@ struct Loaded {
     registry: Option<ModelRegistry>,
 }
 
-async fn load() -> Result<Loaded, ApiFailure> {
-    let artifact = api::active_model().await?;
-    let registry = api::model_registry().await?;
+/// The registry first: for staff it names the team (the one asked for, or their
+/// only one) whose active model the card shows; an athlete sees their own team's.
+async fn load(team: Option<String>) -> Result<Loaded, ApiFailure> {
+    let registry = api::model_registry(team.as_deref()).await?;
+    let team = registry.as_ref().map(|r| r.team.clone()).or(team);
+    let artifact = api::active_model(team.as_deref()).await?;
     Ok(Loaded { artifact, registry })
 }
 
@@ -125,9 +131,11 @@ pub fn verdict(artifact: &ModelArtifact) -> String {
 pub fn ModelPage() -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0_u32);
+    let query = use_query_map();
     let model = LocalResource::new(move || {
         reload.track();
-        auth.when_signed_in(load)
+        let team = query.with(|q| q.get("team"));
+        auth.when_signed_in(move || load(team))
     });
     view! {
         <PageHeader
@@ -176,9 +184,33 @@ fn ModelView(loaded: Loaded, reload: RwSignal<u32>) -> impl IntoView {
         .into_any(),
     };
     view! {
+        {registry.as_ref().map(|registry| team_picker(&registry.team, &registry.teams))}
         {card}
         {registry.map(|registry| view! { <Versions registry reload/> })}
     }
+}
+
+/// Links to the models of the other teams the caller manages (none with one team).
+fn team_picker(team: &str, teams: &[String]) -> Option<impl IntoView> {
+    (teams.len() > 1).then(|| {
+        let links = teams
+            .iter()
+            .map(|t| {
+                let current = (t == team).then_some("page");
+                view! {
+                    <li>
+                        <a href=format!("/model?team={t}") aria-current=current>{t.clone()}</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <nav class="card team-picker" aria-label="Team" data-testid="model-teams">
+                <p>{format!("Each team has its own model. Showing team {team}'s; other teams:")}</p>
+                <ul class="inline-list">{links}</ul>
+            </nav>
+        }
+    })
 }
 
 #[component]
@@ -521,7 +553,10 @@ fn version_row(
         <tr class=if version.active { "active" } else { "" } data-testid="model-version-row">
             <th scope="row"><code>{version.id.clone()}</code></th>
             <td>{version.created_at.get(..16).unwrap_or(&version.created_at).replace('T', " ")}</td>
-            <td>{format!("{} athletes, {} days, {} events", version.athletes, version.rows, version.positive_rows)}</td>
+            <td>
+                {format!("{} athletes, {} days, {} events", version.athletes, version.rows, version.positive_rows)}
+                {(version.teams.len() > 1).then(|| view! { <br/><span class="note">{format!("teams {}", version.teams.join(", "))}</span> })}
+            </td>
             <td>{auc_pair(version.forward_roc_auc, version.forward_best_baseline_roc_auc)}</td>
             <td>{auc_pair(version.athletes_roc_auc, version.athletes_best_baseline_roc_auc)}</td>
             <td>
@@ -557,21 +592,42 @@ fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView {
         }
         Err(failure) => message.set(Some(failure.to_string())),
     };
-    let activate = Action::new_unsync(move |id: &String| {
-        let id = id.clone();
-        async move { done(api::activate_model(&id).await, "The model is now active.") }
+    let team = registry.team.clone();
+    let activate = Action::new_unsync({
+        let team = team.clone();
+        move |id: &String| {
+            let (id, team) = (id.clone(), team.clone());
+            async move {
+                done(
+                    api::activate_model(&id, &team).await,
+                    &format!("The model is now active for team {team}."),
+                );
+            }
+        }
     });
-    let rollback = Action::new_unsync(move |(): &()| async move {
-        done(
-            api::rollback_model().await,
-            "Rolled back to the model that was active before.",
-        );
+    let rollback = Action::new_unsync({
+        let team = team.clone();
+        move |(): &()| {
+            let team = team.clone();
+            async move {
+                done(
+                    api::rollback_model(&team).await,
+                    "Rolled back to the model that was active before.",
+                );
+            }
+        }
     });
-    let train = Action::new_unsync(move |(): &()| async move {
-        done(
-            api::train_model().await,
-            "Training started on the current data. The new version appears here when it is done; it becomes active only when you activate it.",
-        );
+    let train = Action::new_unsync({
+        let team = team.clone();
+        move |(): &()| {
+            let team = team.clone();
+            async move {
+                done(
+                    api::train_model(&team).await,
+                    &format!("Training started on team {team}'s current data. The new version appears here when it is done; it becomes active only when you activate it."),
+                );
+            }
+        }
     });
     let training = registry.training;
     if training {
@@ -608,9 +664,10 @@ fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card versions" data-testid="model-versions">
-            <h2>"Versions"</h2>
+            <h2>{format!("Versions for team {team}")}</h2>
             <p class="note">
-                "Exactly one version scores at a time. A retrained version waits here until a coach activates it; "
+                "Exactly one version scores a team's athletes at a time, trained on the team's own data. "
+                "A retrained version waits here until a coach activates it; "
                 "rolling back returns to the version that was active before."
             </p>
             <div class="actions">

@@ -110,7 +110,7 @@ async fn load(id: String) -> Result<PlanData, ApiFailure> {
     let wellness = api::wellness(&id).await?;
     let events = api::events(&id).await?;
     let plan = api::athlete_plan(&id).await?;
-    let model = api::active_model().await?;
+    let model = api::active_model(Some(&profile.team_id)).await?;
     let tests = api::performance_tests(&id).await?;
     Ok(PlanData {
         tests,

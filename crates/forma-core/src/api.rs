@@ -561,10 +561,13 @@ pub struct ModelVersion {
     pub id: String,
     /// When it was trained (RFC 3339 UTC).
     pub created_at: String,
-    /// Whether it is the model that scores now.
+    /// Whether it is the model that scores now for the registry's team.
     pub active: bool,
-    /// When it was last made active, if ever.
+    /// When it was last made active for the registry's team, if ever.
     pub activated_at: Option<String>,
+    /// The teams whose data it was trained on (one, unless an admin chose to
+    /// train several together).
+    pub teams: Vec<String>,
     /// Feature schema version, such as `forma-features-1`.
     pub schema_version: String,
     /// The model that scores: `logistic` or `forest`.
@@ -600,9 +603,14 @@ pub struct ModelActivation {
 /// `GET /api/models`: the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelRegistry {
-    /// Every version, newest first.
+    /// The team whose model this is: each team has its own active model.
+    pub team: String,
+    /// The teams the caller may manage models of (to pick another).
+    pub teams: Vec<String>,
+    /// Every version the caller may see (trained only on teams they manage),
+    /// newest first.
     pub versions: Vec<ModelVersion>,
-    /// Every activation, newest first.
+    /// Every activation for the team, newest first.
     pub activations: Vec<ModelActivation>,
     /// Whether the server is training a model right now.
     pub training: bool,

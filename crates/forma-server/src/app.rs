@@ -135,6 +135,11 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The server's training gate, to learn at shutdown whether a training runs.
+    pub fn training(&self) -> crate::training::TrainingGate {
+        self.state.training.clone()
+    }
+
     /// Whether the database holds the demo team (and so its demo accounts).
     pub fn has_demo(&self) -> bool {
         self.has_demo

@@ -79,9 +79,14 @@ struct ImportLabelsArgs {
 
 #[derive(Debug, clap::Args)]
 struct TrainArgs {
-    /// Make the new model active (without this, only when none is active yet).
+    /// Make the new model active for its teams (without this, only for a team
+    /// with no active model yet).
     #[arg(long)]
     activate: bool,
+    /// The team to train on; repeat it to train one model on several teams
+    /// together. Without it, each team gets a model of its own.
+    #[arg(long = "team", value_name = "TEAM")]
+    teams: Vec<String>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -91,24 +96,41 @@ struct BacktestArgs {
     /// Print the card as JSON instead of Markdown.
     #[arg(long)]
     json: bool,
+    /// The team to backtest on (repeat it for several together); may be left
+    /// out when there is one team.
+    #[arg(long = "team", value_name = "TEAM")]
+    teams: Vec<String>,
     #[command(flatten)]
     store: StoreArgs,
 }
 
 #[derive(Debug, Subcommand)]
 enum ModelsCommand {
-    /// Every stored version, newest first; `*` marks the active one.
-    List(StoreArgs),
-    /// Make a stored version the active model.
+    /// Every stored version of each team, newest first; `*` marks the active one.
+    List(ModelsTeamArgs),
+    /// Make a stored version the active model of teams.
     Activate(ModelsActivateArgs),
-    /// Make the model active before the current one active again.
-    Rollback(StoreArgs),
+    /// Make the team's model active before the current one active again.
+    Rollback(ModelsTeamArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ModelsTeamArgs {
+    /// The team (may be left out when there is one team; `list` then shows each).
+    #[arg(long)]
+    team: Option<String>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
 struct ModelsActivateArgs {
     /// The version id, as `forma models list` shows it (m-...).
     id: String,
+    /// The team to make it active for; repeatable. Without it, the teams it was
+    /// trained on.
+    #[arg(long = "team", value_name = "TEAM")]
+    teams: Vec<String>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -272,16 +294,20 @@ async fn main() -> std::process::ExitCode {
         Command::Import(command) => import(command).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::User(UserCommand::List(args)) => user_list(args).await,
-        Command::Train(args) => commands::models::train(&args.store.data_dir, args.activate).await,
-        Command::Backtest(args) => {
-            commands::models::backtest(&args.store.data_dir, args.json).await
+        Command::Train(args) => {
+            commands::models::train(&args.store.data_dir, &args.teams, args.activate).await
         }
-        Command::Models(ModelsCommand::List(args)) => commands::models::list(&args.data_dir).await,
+        Command::Backtest(args) => {
+            commands::models::backtest(&args.store.data_dir, &args.teams, args.json).await
+        }
+        Command::Models(ModelsCommand::List(args)) => {
+            commands::models::list(&args.store.data_dir, args.team.as_deref()).await
+        }
         Command::Models(ModelsCommand::Activate(args)) => {
-            commands::models::activate(&args.store.data_dir, &args.id).await
+            commands::models::activate(&args.store.data_dir, &args.id, &args.teams).await
         }
         Command::Models(ModelsCommand::Rollback(args)) => {
-            commands::models::rollback(&args.data_dir).await
+            commands::models::rollback(&args.store.data_dir, args.team.as_deref()).await
         }
         Command::Export(ExportCommand::Labels(args)) => {
             commands::labels::export(&args.store.data_dir, args.format, args.out.as_deref()).await
@@ -319,7 +345,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(data_dir = %config.data_dir.display(), "database ready");
     // Tools (and people) read this line to find the server.
     println!("Forma is serving on http://{address}");
+    let training = app.training();
     app.run_until(shutdown_signal()).await?;
+    if training.running() {
+        // A training runs on a blocking thread the runtime would wait for (minutes
+        // on a large store). It writes nothing until it is done, and the database
+        // is closed now, so ending the process loses nothing.
+        tracing::info!("stopped cleanly; the training in progress was stopped and stored nothing");
+        std::process::exit(0);
+    }
     tracing::info!("stopped cleanly");
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Today's recommendation for an athlete: computed when first asked for, with
 //! forma-core's policy on the athlete's stored records, quality report, open
-//! injury or illness, saved plan and the active model, and stored by athlete,
+//! injury or illness, saved plan and the active model of the athlete's team, and stored by athlete,
 //! day, data version, model version and policy version, so later requests read
 //! it back. With no active model (or one that cannot score) the policy's rule
 //! baseline answers and says so.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use forma_core::api::{AthleteProfile, RecommendationView};
@@ -20,28 +21,27 @@ use crate::error::AppError;
 use crate::store::recommendations::{self as store, Key};
 use crate::store::{athletes, models, new_id, plans, records};
 
-/// The active model, parsed once per version.
+/// The teams' active models, each version parsed once. Versions no team uses any
+/// more are dropped when another is parsed, so the cache holds at most one model
+/// per team.
 #[derive(Debug, Default)]
-pub struct ModelCache(Mutex<Option<(String, Arc<ModelArtifact>)>>);
+pub struct ModelCache(Mutex<HashMap<String, Arc<ModelArtifact>>>);
 
 impl ModelCache {
-    /// The active model, when there is one that this build can read.
+    /// `team`'s active model, when it has one that this build can read.
     ///
     /// # Errors
     /// When the database fails.
     pub async fn active(
         &self,
         pool: &crate::store::Pool,
+        team: &str,
     ) -> Result<Option<Arc<ModelArtifact>>, AppError> {
-        let Some(id) = models::active_id(pool).await? else {
+        let Some(id) = models::active_id(pool, team).await? else {
             return Ok(None);
         };
-        if let Ok(cached) = self.0.lock() {
-            if let Some((cached_id, model)) = cached.as_ref() {
-                if *cached_id == id {
-                    return Ok(Some(model.clone()));
-                }
-            }
+        if let Some(model) = self.0.lock().ok().and_then(|c| c.get(&id).cloned()) {
+            return Ok(Some(model));
         }
         let Some(json) = models::artifact(pool, &id).await? else {
             return Ok(None);
@@ -49,13 +49,15 @@ impl ModelCache {
         match ModelArtifact::from_json(&json) {
             Ok(model) => {
                 let model = Arc::new(model);
+                let in_use = models::active_ids(pool).await?;
                 if let Ok(mut cached) = self.0.lock() {
-                    *cached = Some((id, model.clone()));
+                    cached.retain(|id, _| in_use.contains(id));
+                    cached.insert(id, model.clone());
                 }
                 Ok(Some(model))
             }
             Err(error) => {
-                tracing::warn!(%error, "the active model cannot be read; the rule baseline answers");
+                tracing::warn!(%error, team, "the active model cannot be read; the rule baseline answers");
                 Ok(None)
             }
         }
@@ -87,7 +89,7 @@ pub async fn today(
     viewer: Option<&str>,
 ) -> Result<RecommendationView, AppError> {
     let date = today_of(state, profile).await?;
-    let model = state.models.active(&state.pool).await?;
+    let model = state.models.active(&state.pool, &profile.team_id).await?;
     let model_version = model.as_ref().map(|m| m.version_id.clone());
     let key = Key {
         athlete: &profile.id,

@@ -1,4 +1,5 @@
-//! Training the risk model on everything stored: the rows come from every
+//! Training a team's risk model on what is stored of that team (or of several
+//! teams, when an admin trains them together): the rows come from every
 //! athlete's sessions, wellness and injury or illness reports, plus the coaches'
 //! `injury` and `illness` labels (forma-core's [`Dataset::build`] turns them into
 //! features and targets); days labelled `device_or_data_issue` are left out.
@@ -44,15 +45,16 @@ impl TrainingInputs {
     }
 }
 
-/// Reads every athlete's records and every coach label that counts. A label over a
-/// range reports each of its days; days labelled `device_or_data_issue` are
-/// unreliable, so their sessions and wellness are left out.
+/// Reads the records of every athlete of `teams` and every coach label of theirs
+/// that counts. A label over a range reports each of its days; days labelled
+/// `device_or_data_issue` are unreliable, so their sessions and wellness are left
+/// out.
 ///
 /// # Errors
 /// When the database fails or holds a value Forma cannot read.
-pub async fn gather(pool: &Pool) -> Result<TrainingInputs, sqlx::Error> {
+pub async fn gather(pool: &Pool, teams: &[String]) -> Result<TrainingInputs, sqlx::Error> {
     let mut inputs = TrainingInputs::default();
-    let stored_labels = labels::of_teams(pool, None).await?;
+    let stored_labels = labels::of_teams(pool, Some(teams)).await?;
     let mut unreliable: BTreeMap<&AthleteId, BTreeSet<Date>> = BTreeMap::new();
     for label in &stored_labels {
         if label.code == LabelCode::DeviceOrDataIssue {
@@ -67,8 +69,8 @@ pub async fn gather(pool: &Pool) -> Result<TrainingInputs, sqlx::Error> {
             code: label.code.as_str().to_owned(),
         }));
     }
-    for team in athletes::teams(pool).await? {
-        for athlete in athletes::athletes_of_team(pool, &team.id).await? {
+    for team in teams {
+        for athlete in athletes::athletes_of_team(pool, team).await? {
             let data = records::athlete_data(pool, &athlete.id, None, None).await?;
             let reliable = |date: &Date| {
                 unreliable
@@ -107,14 +109,14 @@ pub struct Trained {
     pub artifact: ModelArtifact,
     /// Whether this version was not stored before (the same data gives the same id).
     pub new: bool,
-    /// Whether it was made active.
-    pub activated: bool,
+    /// The teams it was made active for.
+    pub activated: Vec<String>,
 }
 
-/// When a newly trained model becomes active.
+/// When a newly trained model becomes active for the teams it learnt from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activate {
-    /// Only when no model is active yet.
+    /// Only for a team with no active model yet.
     IfNone,
     /// Always.
     Yes,
@@ -133,6 +135,10 @@ pub enum TrainError {
     Task(String),
     #[error("a model is being trained already; wait for it to finish")]
     Busy,
+    #[error(
+        "{rows} athlete-days are more than one training takes ({MAX_TRAINING_ROWS}); train fewer teams together"
+    )]
+    TooManyRows { rows: usize },
 }
 
 /// Allows one training at a time; [`TrainingGate::running`] says whether one is,
@@ -190,66 +196,78 @@ impl Drop for GatePass {
     }
 }
 
-/// Trains on the whole store with the default options, on a blocking thread.
+/// The most athlete-days one training takes: ten times the 100,000 rows the
+/// training benchmark measures, about 270 athletes over ten years. A history
+/// ends after 365 days without data, so only real data reaches this.
+pub const MAX_TRAINING_ROWS: usize = 1_000_000;
+
+/// Trains on the stored data of `teams` with the default options, on a blocking
+/// thread.
 ///
 /// # Errors
 /// [`TrainError::Model`] when the data cannot carry a model (no events ...).
-pub async fn train_on_store(pool: &Pool) -> Result<ModelArtifact, TrainError> {
-    let inputs = gather(pool).await?;
+pub async fn train_on_store(pool: &Pool, teams: &[String]) -> Result<ModelArtifact, TrainError> {
+    let inputs = gather(pool, teams).await?;
     let created_at = jiff::Timestamp::now();
     tokio::task::spawn_blocking(move || {
         let dataset = inputs.dataset();
-        train(&dataset, &TrainOptions::default(), created_at)
+        if dataset.rows.len() > MAX_TRAINING_ROWS {
+            return Err(TrainError::TooManyRows {
+                rows: dataset.rows.len(),
+            });
+        }
+        train(&dataset, &TrainOptions::default(), created_at).map_err(TrainError::from)
     })
     .await
     .map_err(|error| TrainError::Task(error.to_string()))?
-    .map_err(TrainError::from)
 }
 
-/// Trains on the whole store, stores the version and activates it as `activate`
-/// says, holding `pass` (one training at a time) until done.
+/// Trains on the stored data of `teams`, stores the version and activates it
+/// for each of them as `activate` says, holding `pass` (one training at a time)
+/// until done.
 ///
 /// # Errors
 /// As [`train_on_store`], or when the registry refuses the write.
 pub async fn train_and_store(
     pool: &Pool,
     pass: GatePass,
+    teams: &[String],
     actor: &Actor,
     activate: Activate,
 ) -> Result<Trained, TrainError> {
-    let outcome = train_store_activate(pool, actor, activate).await;
+    let outcome = train_store_activate(pool, teams, actor, activate).await;
     pass.finish(outcome.as_ref().err().map(ToString::to_string));
     outcome
 }
 
 async fn train_store_activate(
     pool: &Pool,
+    teams: &[String],
     actor: &Actor,
     activate: Activate,
 ) -> Result<Trained, TrainError> {
     let started = std::time::Instant::now();
-    let artifact = train_on_store(pool).await?;
+    let artifact = train_on_store(pool, teams).await?;
     let json = artifact.to_json()?;
-    let new = while_busy(|| models::insert(pool, &artifact, &json, actor)).await?;
-    let has_active = models::active_id(pool).await?.is_some();
-    let activated = match activate {
-        Activate::Yes => true,
-        Activate::IfNone => !has_active,
-    };
-    if activated {
-        let kind = if has_active {
-            ActivationKind::Activate
-        } else {
-            ActivationKind::FirstModel
+    let new = while_busy(|| models::insert(pool, &artifact, &json, teams, actor)).await?;
+    let mut activated = Vec::new();
+    for team in teams {
+        let has_active = models::active_id(pool, team).await?.is_some();
+        let kind = match (activate, has_active) {
+            (_, false) => ActivationKind::FirstModel,
+            (Activate::Yes, true) => ActivationKind::Activate,
+            (Activate::IfNone, true) => continue,
         };
-        while_busy(|| models::activate(pool, &artifact.version_id, actor, kind)).await?;
+        while_busy(|| models::activate(pool, team, &artifact.version_id, actor, kind)).await?;
+        activated.push(team.clone());
     }
     tracing::info!(
         version = %artifact.version_id,
+        teams = ?teams,
         rows = artifact.card.data.rows,
         seconds = started.elapsed().as_secs_f64(),
         new,
-        activated,
+        activated = ?activated,
         "trained the risk model"
     );
     Ok(Trained {
@@ -287,33 +305,27 @@ where
     }
 }
 
-/// At start-up: when no model is stored and there is data, trains one and makes
-/// it active, so a fresh install has a model. Failures are logged, not fatal: the
-/// rule baseline answers until a model exists.
+/// At start-up: trains a first model for each team that has athletes but no
+/// active model, on that team's data alone, and makes it the team's active model,
+/// so a fresh install (and a new team) has one. Failures are logged, not fatal:
+/// the rule baseline answers until a model exists.
 pub async fn first_model(pool: Pool, gate: TrainingGate) {
-    match models::any(&pool).await {
-        Ok(true) => return,
-        Ok(false) => {}
+    let teams = match models::teams_without_model(&pool).await {
+        Ok(teams) => teams,
         Err(error) => {
             tracing::error!(%error, "cannot read the model registry");
             return;
         }
-    }
-    match athletes::teams(&pool).await {
-        Ok(teams) if teams.iter().all(|team| team.athletes == 0) => return,
-        Ok(_) => {}
-        Err(error) => {
-            tracing::error!(%error, "cannot list teams");
-            return;
-        }
-    }
-    let Ok(pass) = gate.enter() else {
-        return;
     };
-    tracing::info!("no risk model yet: training the first one on the stored data");
-    if let Err(error) =
-        train_and_store(&pool, pass, &Actor::system("first-model"), Activate::IfNone).await
-    {
-        tracing::warn!(%error, "no first model; recommendations use the rule baseline");
+    for team in teams {
+        let Ok(pass) = gate.enter() else {
+            return;
+        };
+        tracing::info!(team, "no risk model yet: training the team's first one");
+        let actor = Actor::system("first-model");
+        let teams = [team];
+        if let Err(error) = train_and_store(&pool, pass, &teams, &actor, Activate::IfNone).await {
+            tracing::warn!(%error, team = teams[0], "no first model; recommendations use the rule baseline");
+        }
     }
 }

@@ -325,12 +325,29 @@ fn train_backtest_and_models_manage_the_registry_from_the_command_line() {
         .expect("Trained <id> ...")
         .to_owned();
     assert!(id.starts_with("m-") && id.len() == 18, "{out}");
-    assert!(out.contains("on 16 athletes"), "{out}");
-    assert!(out.contains("It is now the active model."), "{out}");
+    assert!(
+        out.contains("on team demo") && out.contains(": 16 athletes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("It is now the active model of team demo."),
+        "{out}"
+    );
 
     let list = text(&forma(&["models", "list", "--data-dir", data_dir]).stdout);
-    let row = list.lines().nth(1).expect("one version");
-    assert!(row.starts_with('*') && row.contains(&id), "{list}");
+    assert_eq!(list.lines().next(), Some("Team demo:"), "{list}");
+    let row = list.lines().nth(2).expect("one version");
+    assert!(
+        row.starts_with('*') && row.contains(&id) && row.ends_with("demo"),
+        "{list}"
+    );
+    let nobody = forma(&["train", "--team", "nope", "--data-dir", data_dir]);
+    assert!(!nobody.status.success());
+    assert!(
+        text(&nobody.stderr).contains("there is no team `nope`; the teams are: demo"),
+        "{}",
+        text(&nobody.stderr)
+    );
 
     let again = text(&forma(&["train", "--data-dir", data_dir]).stdout);
     assert!(
@@ -366,9 +383,11 @@ fn train_backtest_and_models_manage_the_registry_from_the_command_line() {
     let rollback = forma(&["models", "rollback", "--data-dir", data_dir]);
     assert!(!rollback.status.success());
     assert!(
-        text(&rollback.stderr).contains("nothing") || text(&rollback.stderr).contains("no earlier")
+        text(&rollback.stderr).contains("team `demo` never had an earlier active model"),
+        "{}",
+        text(&rollback.stderr)
     );
     let activate = forma(&["models", "activate", &id, "--data-dir", data_dir]);
     assert!(activate.status.success(), "{}", text(&activate.stderr));
-    assert!(text(&activate.stdout).contains("is now the active model"));
+    assert!(text(&activate.stdout).contains("is now the active model of team demo"));
 }

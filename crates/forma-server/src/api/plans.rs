@@ -5,7 +5,6 @@
 use axum::extract::State;
 use axum::http::Method;
 use forma_core::api::{AthletePlan, NewPlan, PlanProjection, SavedPlan};
-use forma_core::model::ModelArtifact;
 use forma_core::plan::{self, PerformanceTest, Plan, ProjectionInput, WarningOptions};
 use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId};
 
@@ -16,7 +15,7 @@ use crate::auth::policy::{Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::store::audit::{self, Change};
-use crate::store::{athletes, models, new_id, now, performance, plans, records};
+use crate::store::{athletes, new_id, now, performance, plans, records};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const READ: Policy = Policy::AthleteRead {
@@ -132,8 +131,8 @@ fn valid(plan: &Plan) -> Result<(), AppError> {
     })
 }
 
-/// The projection of `plan` on the athlete's stored records with the active model,
-/// with the whole recommendation on `detail_day`.
+/// The projection of `plan` on the athlete's stored records with the active model
+/// of the athlete's team, with the whole recommendation on `detail_day`.
 async fn project(
     state: &AppState,
     athlete: &AthleteId,
@@ -141,12 +140,11 @@ async fn project(
     detail_day: Option<jiff::civil::Date>,
 ) -> Result<plan::Projection, AppError> {
     let data = records::athlete_data(&state.pool, athlete, None, None).await?;
-    let model = match models::active(&state.pool).await? {
-        Some((_, json)) => ModelArtifact::from_json(&json)
-            .map_err(|e| tracing::warn!(error = %e, "the active model cannot be read"))
-            .ok(),
-        None => None,
-    };
+    let team = athletes::athlete(&state.pool, athlete.as_str())
+        .await?
+        .map(|profile| profile.team_id)
+        .ok_or_else(|| AppError::NotFound(format!("athlete `{athlete}`")))?;
+    let model = state.models.active(&state.pool, &team).await?;
     let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
     let tests = performance::of_athlete(&state.pool, athlete).await?;
     let athlete = athlete.clone();
@@ -159,7 +157,7 @@ async fn project(
             sessions: &sessions,
             wellness: &data.wellness,
             plan: &plan,
-            model: model.as_ref(),
+            model: model.as_deref(),
             warnings: WarningOptions::default(),
             performance: fit.as_ref().map(|f| &f.params),
             events: &data.events,

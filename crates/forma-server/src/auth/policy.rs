@@ -77,7 +77,8 @@ pub enum Policy {
     SignedIn,
     /// Admins only.
     Admin,
-    /// Coaches (of any team) and admins: the model registry.
+    /// Coaches (of any team) and admins: the model registry, whose handlers
+    /// limit each call to the teams the caller manages.
     Staff,
     /// Coaches and admins, for something the handler limits to the teams they see
     /// (the labels export); `what` says what athletes may not do.

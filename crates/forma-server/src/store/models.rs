@@ -1,7 +1,8 @@
 //! The model registry: trained model versions (the artifact as JSON, its card
-//! apart), which one is active, and every activation. The database keeps at most
-//! one active row (a partial unique index, migration 0004); every change here runs
-//! in one transaction with its audit entry.
+//! apart, and the teams whose data it learnt from), which one is active for each
+//! team, and every activation of each team. Each team has at most one active model
+//! (the primary key of `team_models`, migration 0012); every change here runs in
+//! one transaction with its audit entry.
 
 use forma_core::api::{ModelActivation, ModelVersion};
 use forma_core::model::backtest::{SchemeResult, Scorer};
@@ -15,7 +16,7 @@ use super::{new_id, now, Pool, Tx};
 /// Why an activation was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActivationKind {
-    /// The first model of an install, made active without asking.
+    /// The first model of a team, made active without asking.
     FirstModel,
     /// A person chose this version.
     Activate,
@@ -38,16 +39,19 @@ impl ActivationKind {
 pub enum RegistryError {
     #[error("there is no model version `{0}`; `forma models list` shows the stored ones")]
     UnknownVersion(String),
-    #[error("there is no earlier active model to roll back to")]
-    NothingToRollBackTo,
+    #[error("there is no team `{0}`")]
+    UnknownTeam(String),
+    #[error("team `{0}` never had an earlier active model to roll back to")]
+    NothingToRollBackTo(String),
     #[error("the stored model `{id}` cannot be read: {message}")]
     Unreadable { id: String, message: String },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// Stores a trained artifact unless the same version is already stored. Returns
-/// whether it was new. `json` is `artifact.to_json()`.
+/// Stores a trained artifact, learnt from the data of `teams`, unless the same
+/// version is already stored. Returns whether it was new. `json` is
+/// `artifact.to_json()`.
 ///
 /// # Errors
 /// When the database refuses the write; then nothing is stored.
@@ -55,23 +59,29 @@ pub async fn insert(
     pool: &Pool,
     artifact: &ModelArtifact,
     json: &str,
+    teams: &[String],
     actor: &Actor,
 ) -> Result<bool, RegistryError> {
-    let card =
-        serde_json::to_string(&artifact.card).map_err(|error| RegistryError::Unreadable {
-            id: artifact.version_id.clone(),
-            message: error.to_string(),
-        })?;
+    let unreadable = |error: serde_json::Error| RegistryError::Unreadable {
+        id: artifact.version_id.clone(),
+        message: error.to_string(),
+    };
+    let card = serde_json::to_string(&artifact.card).map_err(unreadable)?;
+    let mut teams = teams.to_vec();
+    teams.sort();
+    teams.dedup();
+    let teams_json = serde_json::to_string(&teams).map_err(unreadable)?;
     let mut tx = crate::store::begin_write(pool).await?;
     let inserted = sqlx::query(
-        "INSERT INTO model_versions (id, created_at, feature_schema_hash, artifact, card, active)
-         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO model_versions (id, created_at, feature_schema_hash, artifact, card, teams)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&artifact.version_id)
     .bind(artifact.created_at.to_string())
     .bind(&artifact.schema.hash)
     .bind(json)
     .bind(&card)
+    .bind(&teams_json)
     .execute(&mut **tx)
     .await?
     .rows_affected()
@@ -90,6 +100,7 @@ pub async fn insert(
                     "training_data_fingerprint": artifact.training_data_fingerprint,
                     "rows": artifact.card.data.rows,
                     "schema": artifact.schema.version,
+                    "teams": teams,
                 })),
             },
         )
@@ -99,35 +110,70 @@ pub async fn insert(
     Ok(inserted)
 }
 
-/// Every stored version, newest first.
+fn parse_teams(id: &str, json: &str) -> Result<Vec<String>, RegistryError> {
+    serde_json::from_str(json).map_err(|error| RegistryError::Unreadable {
+        id: id.to_owned(),
+        message: format!("its teams: {error}"),
+    })
+}
+
+/// The teams a stored version learnt from; `None` when no such version is stored.
+///
+/// # Errors
+/// When the database fails or the stored list cannot be read.
+pub async fn teams_of(pool: &Pool, id: &str) -> Result<Option<Vec<String>>, RegistryError> {
+    let json: Option<String> = sqlx::query_scalar("SELECT teams FROM model_versions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    json.map(|json| parse_teams(id, &json)).transpose()
+}
+
+/// Every stored version that `visible` admits by the teams it learnt from, newest
+/// first, with `active` and `activated_at` as they are for `team`.
 ///
 /// # Errors
 /// When the database fails or a stored card cannot be read.
-pub async fn versions(pool: &Pool) -> Result<Vec<ModelVersion>, RegistryError> {
+pub async fn versions(
+    pool: &Pool,
+    team: &str,
+    visible: impl Fn(&[String]) -> bool,
+) -> Result<Vec<ModelVersion>, RegistryError> {
+    let active = active_id(pool, team).await?;
     let rows = sqlx::query(
-        "SELECT id, created_at, card, active, activated_at FROM model_versions
-         ORDER BY created_at DESC, id",
+        "SELECT v.id, v.created_at, v.card, v.teams,
+                (SELECT MAX(a.at) FROM team_model_activations a
+                 WHERE a.model_id = v.id AND a.team_id = $1) AS activated_at
+         FROM model_versions v
+         ORDER BY v.created_at DESC, v.id",
     )
+    .bind(team)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let id: String = row.try_get("id")?;
-            let card: String = row.try_get("card")?;
-            let card: ModelCard =
-                serde_json::from_str(&card).map_err(|error| RegistryError::Unreadable {
-                    id: id.clone(),
-                    message: error.to_string(),
-                })?;
-            Ok(summary(
-                id,
-                row.try_get("created_at")?,
-                row.try_get::<i64, _>("active")? == 1,
-                row.try_get("activated_at")?,
-                &card,
-            ))
-        })
-        .collect()
+    let mut versions = Vec::new();
+    for row in &rows {
+        let id: String = row.try_get("id")?;
+        let teams = parse_teams(&id, &row.try_get::<String, _>("teams")?)?;
+        if !visible(&teams) {
+            continue;
+        }
+        let card: String = row.try_get("card")?;
+        let card: ModelCard =
+            serde_json::from_str(&card).map_err(|error| RegistryError::Unreadable {
+                id: id.clone(),
+                message: error.to_string(),
+            })?;
+        let is_active = active.as_deref() == Some(id.as_str());
+        versions.push(summary(
+            id,
+            row.try_get("created_at")?,
+            is_active,
+            row.try_get("activated_at")?,
+            teams,
+            &card,
+        ));
+    }
+    Ok(versions)
 }
 
 fn summary(
@@ -135,6 +181,7 @@ fn summary(
     created_at: String,
     active: bool,
     activated_at: Option<String>,
+    teams: Vec<String>,
     card: &ModelCard,
 ) -> ModelVersion {
     let primary = match card.primary {
@@ -162,6 +209,7 @@ fn summary(
         created_at,
         active,
         activated_at,
+        teams,
         schema_version: card.schema_version.clone(),
         primary: primary.label().to_owned(),
         athletes: card.data.athletes,
@@ -176,23 +224,38 @@ fn summary(
     }
 }
 
-/// The active model's id and artifact JSON, when there is one.
+/// The id and artifact JSON of `team`'s active model, when it has one.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn active(pool: &Pool) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, artifact FROM model_versions WHERE active = 1")
+pub async fn active(pool: &Pool, team: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT v.id, v.artifact FROM team_models t JOIN model_versions v ON v.id = t.model_id
+         WHERE t.team_id = $1",
+    )
+    .bind(team)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The id of `team`'s active model, when it has one.
+///
+/// # Errors
+/// When the database fails.
+pub async fn active_id(pool: &Pool, team: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT model_id FROM team_models WHERE team_id = $1")
+        .bind(team)
         .fetch_optional(pool)
         .await
 }
 
-/// The id of the active model, when there is one.
+/// The ids of the models active for some team.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn active_id(pool: &Pool) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM model_versions WHERE active = 1")
-        .fetch_optional(pool)
+pub async fn active_ids(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT model_id FROM team_models")
+        .fetch_all(pool)
         .await
 }
 
@@ -207,62 +270,72 @@ pub async fn artifact(pool: &Pool, id: &str) -> Result<Option<String>, sqlx::Err
         .await
 }
 
-/// Whether any model is stored.
+/// The teams that have athletes but no active model.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn any(pool: &Pool) -> Result<bool, sqlx::Error> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM model_versions")
-        .fetch_one(pool)
-        .await?;
-    Ok(count > 0)
+pub async fn teams_without_model(pool: &Pool) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT t.id FROM teams t
+         WHERE EXISTS (SELECT 1 FROM athletes a WHERE a.team_id = t.id)
+           AND NOT EXISTS (SELECT 1 FROM team_models m WHERE m.team_id = t.id)
+         ORDER BY t.id",
+    )
+    .fetch_all(pool)
+    .await
 }
 
-/// Makes `id` the active model (a no-op change when it already is, still logged).
+/// Makes `id` the active model of `team` (a no-op change when it already is,
+/// still logged).
 ///
 /// # Errors
-/// [`RegistryError::UnknownVersion`] when no such version is stored; then nothing changes.
+/// [`RegistryError::UnknownVersion`] or [`RegistryError::UnknownTeam`]; then
+/// nothing changes.
 pub async fn activate(
     pool: &Pool,
+    team: &str,
     id: &str,
     actor: &Actor,
     kind: ActivationKind,
 ) -> Result<(), RegistryError> {
     let mut tx = crate::store::begin_write(pool).await?;
-    switch(&mut tx, id, actor, kind).await?;
+    switch(&mut tx, team, id, actor, kind).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Makes the model that was active before the current one active again, and
-/// returns its id. Activations are kept in order, so rolling back twice returns to
-/// where one started (it undoes the rollback).
+/// Makes the model that was active for `team` before the current one active
+/// again, and returns its id. Activations are kept in order, so rolling back twice
+/// returns to where one started (it undoes the rollback).
 ///
 /// # Errors
-/// [`RegistryError::NothingToRollBackTo`] when no other version was ever active.
-pub async fn rollback(pool: &Pool, actor: &Actor) -> Result<String, RegistryError> {
+/// [`RegistryError::NothingToRollBackTo`] when the team never had another model.
+pub async fn rollback(pool: &Pool, team: &str, actor: &Actor) -> Result<String, RegistryError> {
     let mut tx = crate::store::begin_write(pool).await?;
     let current: Option<String> =
-        sqlx::query_scalar("SELECT id FROM model_versions WHERE active = 1")
+        sqlx::query_scalar("SELECT model_id FROM team_models WHERE team_id = $1")
+            .bind(team)
             .fetch_optional(&mut **tx)
             .await?;
     let previous: Option<String> = sqlx::query_scalar(
-        "SELECT model_id FROM model_activations
-         WHERE model_id <> $1 ORDER BY seq DESC LIMIT 1",
+        "SELECT model_id FROM team_model_activations
+         WHERE team_id = $1 AND model_id <> $2 ORDER BY seq DESC LIMIT 1",
     )
+    .bind(team)
     .bind(current.as_deref().unwrap_or(""))
     .fetch_optional(&mut **tx)
     .await?;
     let Some(previous) = previous else {
-        return Err(RegistryError::NothingToRollBackTo);
+        return Err(RegistryError::NothingToRollBackTo(team.to_owned()));
     };
-    switch(&mut tx, &previous, actor, ActivationKind::Rollback).await?;
+    switch(&mut tx, team, &previous, actor, ActivationKind::Rollback).await?;
     tx.commit().await?;
     Ok(previous)
 }
 
 async fn switch(
     tx: &mut Tx<'_>,
+    team: &str,
     id: &str,
     actor: &Actor,
     kind: ActivationKind,
@@ -274,24 +347,36 @@ async fn switch(
     if exists.is_none() {
         return Err(RegistryError::UnknownVersion(id.to_owned()));
     }
+    let team_exists: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
+        .bind(team)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if team_exists.is_none() {
+        return Err(RegistryError::UnknownTeam(team.to_owned()));
+    }
     let before: Option<String> =
-        sqlx::query_scalar("SELECT id FROM model_versions WHERE active = 1")
+        sqlx::query_scalar("SELECT model_id FROM team_models WHERE team_id = $1")
+            .bind(team)
             .fetch_optional(&mut **tx)
             .await?;
     let at = now();
-    sqlx::query("UPDATE model_versions SET active = 0 WHERE active = 1")
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE model_versions SET active = 1, activated_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(&at)
-        .execute(&mut **tx)
-        .await?;
     sqlx::query(
-        "INSERT INTO model_activations (id, seq, model_id, at, actor, kind)
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM model_activations), $2, $3, $4, $5)",
+        "INSERT INTO team_models (team_id, model_id, activated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (team_id) DO UPDATE SET model_id = excluded.model_id,
+                                             activated_at = excluded.activated_at",
+    )
+    .bind(team)
+    .bind(id)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO team_model_activations (id, seq, team_id, model_id, at, actor, kind)
+         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM team_model_activations),
+                 $2, $3, $4, $5, $6)",
     )
     .bind(new_id())
+    .bind(team)
     .bind(id)
     .bind(&at)
     .bind(&actor.0)
@@ -306,25 +391,27 @@ async fn switch(
             entity: "model",
             entity_id: id,
             athlete_id: None,
-            before: before.map(|b| serde_json::json!({ "active": b })),
-            after: Some(serde_json::json!({ "active": id })),
+            before: before.map(|b| serde_json::json!({ "team": team, "active": b })),
+            after: Some(serde_json::json!({ "team": team, "active": id })),
         },
     )
     .await?;
     Ok(())
 }
 
-/// Every activation, newest first, with the actor's display name where the actor
-/// is an account.
+/// Every activation for `team`, newest first, with the actor's display name
+/// where the actor is an account.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn activations(pool: &Pool) -> Result<Vec<ModelActivation>, sqlx::Error> {
+pub async fn activations(pool: &Pool, team: &str) -> Result<Vec<ModelActivation>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT a.model_id, a.at, COALESCE(u.display_name, a.actor) AS actor, a.kind
-         FROM model_activations a LEFT JOIN users u ON u.id = a.actor
+         FROM team_model_activations a LEFT JOIN users u ON u.id = a.actor
+         WHERE a.team_id = $1
          ORDER BY a.seq DESC",
     )
+    .bind(team)
     .fetch_all(pool)
     .await?;
     rows.iter()

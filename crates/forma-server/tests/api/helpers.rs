@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use forma_core::api::{NewAccount, SignedInUser};
+use forma_core::api::{NewAccount, Role, SignedInUser};
+use forma_core::types::AthleteId;
+use forma_server::store::athletes::{self, NewAthlete};
 use forma_server::store::audit::Actor;
 use forma_server::{Application, ServeConfig};
 use tokio::sync::oneshot;
@@ -190,6 +192,55 @@ impl TestServer {
         pool.close().await;
     }
 
+    /// A team `other` with athlete q01, its coach, and an admin.
+    pub async fn arrange_other_team_and_admin(&self) {
+        let pool = self.pool().await;
+        let mut tx = forma_server::store::begin_write(&pool)
+            .await
+            .expect("transaction");
+        athletes::ensure_team(&mut tx, "other", "Other team")
+            .await
+            .expect("team");
+        let q01: AthleteId = "q01".parse().expect("id");
+        athletes::insert_athlete(
+            &mut tx,
+            &NewAthlete {
+                id: &q01,
+                team_id: "other",
+                name: "Q01",
+                time_zone: "UTC",
+                sex: None,
+                birth_year: None,
+                sport: None,
+                hr_max: None,
+                hr_rest: None,
+            },
+        )
+        .await
+        .expect("athlete");
+        tx.commit().await.expect("commit");
+        pool.close().await;
+        for (email, password, role, teams) in [
+            (
+                OTHER_COACH.0,
+                OTHER_COACH.1,
+                Role::Coach,
+                vec!["other".to_owned()],
+            ),
+            (ADMIN.0, ADMIN.1, Role::Admin, Vec::new()),
+        ] {
+            self.create_account(NewAccount {
+                email: email.to_owned(),
+                password: password.to_owned(),
+                role,
+                display_name: None,
+                teams,
+                athlete_id: None,
+            })
+            .await;
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
@@ -249,6 +300,10 @@ pub fn pmdata_dir() -> std::path::PathBuf {
 
 /// The demo coach's email and password, as in `demo.rs` and the README.
 pub const DEMO_COACH: (&str, &str) = ("coach@demo.forma", "demo-coach");
+/// The coach of team `other` and an admin, made by
+/// [`TestServer::arrange_other_team_and_admin`].
+pub const OTHER_COACH: (&str, &str) = ("coach@other.forma", "other-coach-password");
+pub const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
 
 /// A signed-in session.
 pub struct SignedIn {

@@ -249,7 +249,9 @@ async fn labels_change_what_forma_says() {
 
     // A device issue shades its days in the series and leaves them out of training.
     let pool = server.pool().await;
-    let gathered = forma_server::training::gather(&pool).await.expect("gather");
+    let gathered = forma_server::training::gather(&pool, &["demo".to_owned()])
+        .await
+        .expect("gather");
     let p08_sessions = |inputs: &forma_server::training::TrainingInputs| {
         inputs
             .sessions
@@ -280,7 +282,9 @@ async fn labels_change_what_forma_says() {
         plain.unreliable.is_empty(),
         "no flags without a device issue"
     );
-    let gathered = forma_server::training::gather(&pool).await.expect("gather");
+    let gathered = forma_server::training::gather(&pool, &["demo".to_owned()])
+        .await
+        .expect("gather");
     assert_eq!(p08_sessions(&gathered), 0);
 
     // Illness and injury labels reach the model's targets as one report per day.
@@ -291,7 +295,9 @@ async fn labels_change_what_forma_says() {
             .status(),
         201
     );
-    let gathered = forma_server::training::gather(&pool).await.expect("gather");
+    let gathered = forma_server::training::gather(&pool, &["demo".to_owned()])
+        .await
+        .expect("gather");
     let reports: Vec<String> = gathered
         .labels
         .iter()

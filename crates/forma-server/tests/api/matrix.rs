@@ -5,12 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use forma_core::api::{NewAccount, Role};
-use forma_core::types::AthleteId;
 use forma_server::auth::policy::{Policy, Source};
-use forma_server::store::athletes::{self, NewAthlete};
 
-use crate::helpers::{TestServer, DEMO_COACH};
+use crate::helpers::{TestServer, ADMIN, DEMO_COACH, OTHER_COACH};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Who {
@@ -36,7 +33,7 @@ const EVERYONE: [Who; 6] = [
 ];
 
 /// Expected status per caller, in the order of `EVERYONE`. Every call is about
-/// athlete p01 or team `demo`.
+/// athlete p01 or team `demo` (the model routes with `?team=demo`).
 const MATRIX: &[(&str, [u16; 6])] = &[
     //                                     anon  A    B    coach other admin
     ("GET /health", [200, 200, 200, 200, 200, 200]),
@@ -71,16 +68,17 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("POST /athletes/{id}/events", [401, 403, 404, 201, 404, 403]),
     ("POST /import/activity", [401, 200, 404, 200, 404, 403]),
     ("POST /import/{kind}", [401, 403, 403, 200, 404, 403]),
-    // The model is no athlete's data: everyone signed in may fetch the active one
-    // (the browser scores plans with it); the registry is for coaches and admins.
-    ("GET /model/active", [401, 200, 200, 200, 200, 200]),
-    ("GET /models", [401, 403, 403, 200, 200, 200]),
-    ("GET /models/{id}", [401, 403, 403, 200, 200, 200]),
-    ("POST /models/{id}/activate", [401, 403, 403, 200, 200, 200]),
-    // Only one model was ever active: nothing to roll back to.
-    ("POST /models/rollback", [401, 403, 403, 409, 409, 409]),
-    // The coach's call starts a training (seconds long); the next ones find it running.
-    ("POST /models/train", [401, 403, 403, 202, 409, 409]),
+    // Each team has its own model: its athletes fetch the active one (the browser
+    // scores plans with it); its coaches and admins manage it. A coach of another
+    // team finds neither team demo nor its model.
+    ("GET /model/active", [401, 200, 200, 200, 404, 200]),
+    ("GET /models", [401, 403, 403, 200, 404, 200]),
+    ("GET /models/{id}", [401, 403, 403, 200, 404, 200]),
+    ("POST /models/{id}/activate", [401, 403, 403, 200, 404, 200]),
+    // Only one model was ever active for the team: nothing to roll back to.
+    ("POST /models/rollback", [401, 403, 403, 409, 404, 409]),
+    // The coach's call starts a training (seconds long); the admin's finds it running.
+    ("POST /models/train", [401, 403, 403, 202, 404, 409]),
     // Labels: the athlete reads their own; their team's coach writes and takes back
     // their own (the label the coach's POST made); the export holds the caller's teams.
     ("GET /athletes/{id}/labels", [401, 200, 404, 200, 404, 200]),
@@ -128,8 +126,6 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ),
 ];
 
-const ADMIN: (&str, &str) = ("admin@test.forma", "admin-password-1");
-const OTHER_COACH: (&str, &str) = ("coach@other.forma", "other-coach-password");
 const ATHLETE_A: (&str, &str) = ("p01@demo.forma", "demo-athlete");
 const ATHLETE_B: (&str, &str) = ("p02@demo.forma", "demo-athlete");
 
@@ -141,56 +137,6 @@ fn credentials(who: Who) -> Option<(&'static str, &'static str)> {
         Who::CoachOfA => Some(DEMO_COACH),
         Who::OtherCoach => Some(OTHER_COACH),
         Who::Admin => Some(ADMIN),
-    }
-}
-
-/// A team `other` with athlete q01, its coach, and an admin.
-async fn arrange_other_team_and_admin(server: &TestServer) {
-    let pool = server.pool().await;
-    let mut tx = forma_server::store::begin_write(&pool)
-        .await
-        .expect("transaction");
-    athletes::ensure_team(&mut tx, "other", "Other team")
-        .await
-        .expect("team");
-    let q01: AthleteId = "q01".parse().expect("id");
-    athletes::insert_athlete(
-        &mut tx,
-        &NewAthlete {
-            id: &q01,
-            team_id: "other",
-            name: "Q01",
-            time_zone: "UTC",
-            sex: None,
-            birth_year: None,
-            sport: None,
-            hr_max: None,
-            hr_rest: None,
-        },
-    )
-    .await
-    .expect("athlete");
-    tx.commit().await.expect("commit");
-    pool.close().await;
-    for (email, password, role, teams) in [
-        (
-            OTHER_COACH.0,
-            OTHER_COACH.1,
-            Role::Coach,
-            vec!["other".to_owned()],
-        ),
-        (ADMIN.0, ADMIN.1, Role::Admin, Vec::new()),
-    ] {
-        server
-            .create_account(NewAccount {
-                email: email.to_owned(),
-                password: password.to_owned(),
-                role,
-                display_name: None,
-                teams,
-                athlete_id: None,
-            })
-            .await;
     }
 }
 
@@ -252,6 +198,10 @@ fn call(
         } => Some((name, subject.athlete)),
         _ => None,
     };
+    let query = query.or_else(|| {
+        // The model registry's handlers read the team (each team has its own model).
+        (path.starts_with("/model") && path != "/models/{id}").then_some(("team", subject.team))
+    });
     if let Some((name, value)) = query {
         url_path.push_str(&format!("?{name}={value}"));
     }
@@ -383,7 +333,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
     *REAL.decision.lock().expect("id") = decided.id.clone();
     *MISSING.decision.lock().expect("id") = decided.id;
     *MISSING.recommendation.lock().expect("id") = today.id;
-    arrange_other_team_and_admin(&server).await;
+    server.arrange_other_team_and_admin().await;
     let mut clients = HashMap::new();
     for who in EVERYONE {
         let client = match credentials(who) {
@@ -452,9 +402,14 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
                 // A team or athlete the caller may not see answers exactly like a missing one.
                 let missing = call(route, method.as_str(), path, *policy, *who, &MISSING);
                 let (missing_status, missing_body) = send(&server, client, &missing).await;
+                let missing_model = MISSING.model.lock().expect("model id").clone();
+                let real_model = REAL.model.lock().expect("model id").clone();
                 if (
                     missing_status,
-                    missing_body.replace("zz99", "p01").replace("p01", "demo"),
+                    missing_body
+                        .replace("zz99", "p01")
+                        .replace("p01", "demo")
+                        .replace(&missing_model, &real_model),
                 ) != (404, body.replace("p01", "demo"))
                 {
                     failures.push(format!(
@@ -471,7 +426,7 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
 #[tokio::test]
 async fn the_team_list_holds_only_the_caller_s_teams() {
     let server = TestServer::start_with_demo().await;
-    arrange_other_team_and_admin(&server).await;
+    server.arrange_other_team_and_admin().await;
     let teams = |client: reqwest::Client| {
         let url = server.url("/api/teams");
         async move {
