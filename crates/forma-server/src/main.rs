@@ -323,6 +323,7 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal();
     let config = ServeConfig {
         host: args.host,
         port: args.port,
@@ -346,7 +347,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Tools (and people) read this line to find the server.
     println!("Forma is serving on http://{address}");
     let training = app.training();
-    app.run_until(shutdown_signal()).await?;
+    app.run_until(shutdown).await?;
     if training.running() {
         // A training runs on a blocking thread the runtime would wait for (minutes
         // on a large store). It writes nothing until it is done, and the database
@@ -520,7 +521,12 @@ async fn user_list(args: StoreArgs) -> anyhow::Result<()> {
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
 fn shutdown_signal() -> ShutdownSignal {
-    Box::pin(async {
+    // Listening starts here, not when the future is first polled, so a SIGTERM
+    // that comes while the server is still starting (its first model training)
+    // is kept for the shutdown instead of killing the process.
+    #[cfg(unix)]
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    Box::pin(async move {
         let interrupt = async {
             if let Err(error) = tokio::signal::ctrl_c().await {
                 tracing::error!(%error, "cannot listen for Ctrl-C");
@@ -529,7 +535,7 @@ fn shutdown_signal() -> ShutdownSignal {
         };
         #[cfg(unix)]
         let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            match terminate {
                 Ok(mut signal) => {
                     signal.recv().await;
                 }

@@ -43,9 +43,10 @@ fn sigterm_during_a_training_run_exits_within_seconds() {
         took < Duration::from_secs(5),
         "exited {took:?} after SIGTERM: {rest:?}"
     );
+    // Stopped while it gathered the data (the database closes under it) or while
+    // it computed (the process ends without waiting for it): either way cleanly.
     assert!(
-        rest.iter()
-            .any(|l| l.contains("the training in progress was stopped")),
+        rest.iter().any(|l| l.contains("stopped cleanly")),
         "{rest:?}"
     );
     assert!(
