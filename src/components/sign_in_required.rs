@@ -25,14 +25,19 @@ pub fn current_path() -> Signal<String> {
     })
 }
 
+/// While the app asks the server who is signed in.
+#[component]
+pub fn CheckingSignIn() -> impl IntoView {
+    view! { <p class="loading" data-testid="checking-sign-in">"Checking your sign-in…"</p> }
+}
+
 #[component]
 pub fn SignInRequired(what: &'static str) -> impl IntoView {
     let auth = use_auth();
     let here = current_path();
     move || {
         if !auth.checked.get() {
-            return view! { <p class="loading" data-testid="checking-sign-in">"Checking your sign-in…"</p> }
-                .into_any();
+            return view! { <CheckingSignIn/> }.into_any();
         }
         if auth.user.with(Option::is_some) {
             // An answer from before the sign-in; the page is loading again.
