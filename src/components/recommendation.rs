@@ -144,7 +144,10 @@ fn ForAthlete(view: RecommendationView) -> impl IntoView {
             })}
             {(!changed).then(|| view! { <p data-testid="rec-athlete-summary">{r.athlete_summary.clone()}</p> })}
             <ul class="reasons">
-                {r.reasons.iter().map(|reason| view! { <li>{reason.athlete.clone()}</li> }).collect_view()}
+                {forma_core::policy::athlete::reasons(&r)
+                    .into_iter()
+                    .map(|reason| view! { <li>{reason.athlete.clone()}</li> })
+                    .collect_view()}
             </ul>
             {r.fallback.is_some().then(|| view! {
                 <p class="note">"This suggestion comes from Forma's rules; the risk model could not be used today."</p>

@@ -263,7 +263,7 @@ fn model_step(
                     percent(p),
                     percent(base_rate)
                 ),
-                "Your risk is not low enough to build up this week.",
+                "Build up in a calmer week: for now your recent days do not look calm enough.",
             )),
         )
     } else {

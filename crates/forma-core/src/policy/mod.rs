@@ -84,6 +84,7 @@
 //! assert_eq!(r.action, Action::ManualReview);
 //! ```
 
+pub mod athlete;
 mod change;
 pub mod confidence;
 mod day;
@@ -262,7 +263,7 @@ pub fn recommend(input: &PolicyInput<'_>, options: &PolicyOptions) -> Recommenda
         figures: day_figures(input.date, &day.view),
     };
     rec.coach_summary = coach_summary(&rec, options);
-    rec.athlete_summary = athlete_summary(&rec);
+    rec.athlete_summary = athlete::summary(&rec);
     rec
 }
 
@@ -416,56 +417,6 @@ fn coach_summary(rec: &Recommendation, options: &PolicyOptions) -> String {
     if let Some(f) = rec.fired.iter().find(|f| f.stage == Stage::Fallback) {
         s.push(' ');
         s.push_str(&f.coach);
-    }
-    s
-}
-
-fn athlete_summary(rec: &Recommendation) -> String {
-    let a = &rec.adjustment;
-    let pct = |f: f64| num((1.0 - f).abs() * 100.0, 0);
-    let how = match rec.action {
-        Action::Maintain | Action::ManualReview => String::new(),
-        Action::ReduceIntensity => format!(
-            ": about {}% lighter than planned today",
-            pct(a.today_load_factor)
-        ),
-        Action::SwapSession => {
-            ": an easy session today, and the hard one later in the week".to_owned()
-        }
-        Action::ExtendRecovery => format!(
-            ": {} starting today, then a lighter week",
-            words::days(i64::from(a.extra_rest_days)).replace("day", "rest day")
-        ),
-        Action::IncreaseVolume => format!(
-            ": about {}% more training over the next 7 days",
-            pct(a.next_7_days_load_factor)
-        ),
-    };
-    let mut s = format!("{}{how}.", rec.action.athlete_label());
-    let why = rec
-        .fired
-        .iter()
-        .find(|f| f.stage == Stage::Guardrail)
-        .map(|f| f.athlete.clone())
-        .or_else(|| {
-            rec.fired
-                .iter()
-                .rev()
-                .find(|f| matches!(f.stage, Stage::Model | Stage::Rule))
-                .map(|f| f.athlete.clone())
-        });
-    if let Some(why) = why {
-        s.push(' ');
-        s.push_str(&why);
-    }
-    // The first reason that points the way of the decision.
-    let caution = !matches!(rec.action, Action::Maintain | Action::IncreaseVolume);
-    let reason = rec.reasons.iter().find(|r| {
-        (r.direction == Direction::RaisesRisk) == caution || r.measured_by == MeasuredBy::Rule
-    });
-    if let Some(reason) = reason {
-        s.push(' ');
-        s.push_str(&reason.athlete);
     }
     s
 }

@@ -430,11 +430,12 @@ pub(super) fn describe(factor: Factor, v: f64, b: f64) -> (String, String) {
                         above_below(v, b),
                         au(7.0 * b)
                     ),
-                    format!(
-                        "Your training over the last 7 days is {}% {} your 4-week average",
-                        num(pct.abs(), 0),
-                        above_below(v, b)
-                    ),
+                    match super::athlete::share_of(v, b) {
+                        Some(share) => format!(
+                            "Your training over the last 7 days was {share} your usual week"
+                        ),
+                        None => "Your training over the last 7 days was unusual for you".to_owned(),
+                    },
                 )
             } else {
                 (
@@ -464,11 +465,10 @@ pub(super) fn describe(factor: Factor, v: f64, b: f64) -> (String, String) {
                 if v >= 0.0 { "higher" } else { "lower" },
                 num(b, 0)
             ),
-            format!(
-                "You trained {}% {} this week than the week before",
-                num(v.abs(), 0),
-                more_less(v, 0.0)
-            ),
+            match super::athlete::share_of(100.0 + v, 100.0) {
+                Some(share) => format!("Your training this week was {share} the week before"),
+                None => "Your training this week was unlike the week before".to_owned(),
+            },
         ),
         Factor::Monotony => (
             format!(
@@ -594,7 +594,18 @@ mod tests {
         );
         assert_eq!(
             athlete,
-            "Your training over the last 7 days is 42% above your 4-week average"
+            "Your training over the last 7 days was about 42% more than your usual week"
+        );
+        // Six times the usual week reads as such, never as "500% above".
+        let (_, athlete) = describe(Factor::SevenDayLoad, 600.0, 100.0);
+        assert_eq!(
+            athlete,
+            "Your training over the last 7 days was about 6 times your usual week"
+        );
+        let (_, athlete) = describe(Factor::WeekChange, 500.0, 10.0);
+        assert_eq!(
+            athlete,
+            "Your training this week was about 6 times the week before"
         );
     }
 }

@@ -70,7 +70,7 @@ fn an_athlete_at_a_ratio_of_1_6_gets_reduce_intensity_with_the_ratio_named() {
     );
     assert!(load
         .athlete
-        .starts_with("Your training over the last 7 days is 60% above"));
+        .starts_with("Your training over the last 7 days was about 60% more than"));
 
     // Below 1.5 needs S7 <= 1.5 x 6,300 / 2.5 = 3,780 AU with the 3 weeks before unchanged.
     assert!(
@@ -84,9 +84,117 @@ fn an_athlete_at_a_ratio_of_1_6_gets_reduce_intensity_with_the_ratio_named() {
     assert!(r
         .coach_summary
         .starts_with("Reduce intensity: today's planned load x 0.7"));
-    assert!(r
+    assert!(
+        r.athlete_summary
+            .starts_with("Make today's session about 30% lighter than planned"),
+        "{}",
+        r.athlete_summary
+    );
+    athlete_words_hold_together(&r);
+}
+
+/// What every athlete paragraph must be: no headline repeated, no sentence twice,
+/// no reason against the advice, no share a person cannot read.
+fn athlete_words_hold_together(r: &Recommendation) {
+    let headline = r.action.athlete_label();
+    assert!(
+        !r.athlete_summary.contains(headline),
+        "the headline `{headline}` is repeated: {}",
+        r.athlete_summary
+    );
+    let shown = forma_core::policy::athlete::reasons(r);
+    let mut sentences: Vec<&str> = r
         .athlete_summary
-        .starts_with("Take it easier today: about 30% lighter"));
+        .split(". ")
+        .map(|s| s.trim_end_matches('.'))
+        .collect();
+    sentences.extend(shown.iter().map(|x| x.athlete.trim_end_matches('.')));
+    let mut seen = std::collections::BTreeSet::new();
+    for s in &sentences {
+        assert!(seen.insert(*s), "`{s}` is said twice: {sentences:?}");
+        let big_share = s.split_whitespace().any(|w| {
+            w.strip_suffix('%')
+                .and_then(|n| n.parse::<f64>().ok())
+                .is_some_and(|n| n >= 100.0)
+        });
+        assert!(!big_share, "an unreadable share: `{s}`");
+    }
+    let caution = !matches!(r.action, Action::Maintain | Action::IncreaseVolume);
+    for reason in shown {
+        if caution {
+            assert!(
+                !reason.athlete.contains("lowers your risk"),
+                "{}",
+                reason.athlete
+            );
+        } else {
+            assert!(
+                !reason.athlete.contains("raises your risk"),
+                "{}",
+                reason.athlete
+            );
+        }
+    }
+}
+
+#[test]
+fn after_weeks_off_the_advice_is_a_comeback_and_the_words_hold_together() {
+    // 60 days at 300 AU, then 17 days without training: the morning after, the
+    // last 7 days hold nothing and the 28 days before them do. The athlete's plan
+    // for the day is one 45-minute session at effort 6.
+    let a = id("comeback");
+    let mut loads = vec![300.0; 60];
+    loads.extend([0.0; 17]);
+    let data = PolicyData::build(&a, &sessions(&a, &loads), &[], &[], day(77))
+        .expect("the athlete has data");
+    let input = forma_core::policy::PolicyInput {
+        plan: Some(PlannedLoad {
+            today: Some(270.0),
+            next_7_days: Some(270.0),
+        }),
+        ..data.input(day(77))
+    };
+    let r = recommend(&input, &PolicyOptions::default());
+    let figures = r.figures.as_ref().expect("the day's figures");
+    assert_eq!(figures.acute, Some(0.0));
+    assert!(figures.chronic.is_some_and(|c| c > 0.0));
+    assert!(
+        !r.athlete_summary.contains("lighter than planned today"),
+        "{}",
+        r.athlete_summary
+    );
+    if r.action == Action::ReduceIntensity {
+        assert!(
+            r.athlete_summary
+                .starts_with("You are coming back after a week or more without training"),
+            "{}",
+            r.athlete_summary
+        );
+    }
+    athlete_words_hold_together(&r);
+}
+
+#[test]
+fn every_action_s_words_hold_together_at_many_loads() {
+    for (base, week) in [
+        (300.0, 100.0),
+        (300.0, 300.0),
+        (300.0, 450.0),
+        (300.0, 600.0),
+        (100.0, 900.0),
+    ] {
+        let a = id("words");
+        let data = PolicyData::build(
+            &a,
+            &sessions(&a, &steady_then_week(base, 60, week)),
+            &readiness(&a, 67, 2.0),
+            &[],
+            day(67),
+        )
+        .expect("the athlete has data");
+        let r = recommend(&data.input(day(67)), &PolicyOptions::default());
+        athlete_words_hold_together(&r);
+    }
 }
 
 #[test]

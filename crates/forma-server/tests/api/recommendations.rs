@@ -34,7 +34,14 @@ async fn without_a_model_the_rule_baseline_answers_says_so_and_is_stored_per_dat
     assert_eq!(r.policy_version, POLICY_VERSION);
     assert_eq!(r.date.to_string(), "2020-03-31", "the demo team's day");
     assert!((0.0..=1.0).contains(&r.confidence));
-    assert!(!r.coach_summary.is_empty() && !r.athlete_summary.is_empty());
+    assert!(!r.coach_summary.is_empty());
+    // The athlete's paragraph says what to do and why, under the headline,
+    // without saying the headline again.
+    assert!(
+        !r.athlete_summary.contains(r.action.athlete_label()),
+        "{}",
+        r.athlete_summary
+    );
 
     let again: RecommendationView = server.get_json("/api/athletes/p02/recommendation").await;
     assert_eq!(again.id, first.id, "read back, not recomputed");
