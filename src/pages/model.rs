@@ -206,7 +206,7 @@ fn team_picker(team: &str, teams: &[String]) -> Option<impl IntoView> {
             .collect_view();
         view! {
             <nav class="card team-picker" aria-label="Team" data-testid="model-teams">
-                <p>{format!("Each team has its own model. Showing team {team}'s; other teams:")}</p>
+                <p>{format!("Each team has its own model. Showing team {team}'s; choose a team:")}</p>
                 <ul class="inline-list">{links}</ul>
             </nav>
         }
