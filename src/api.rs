@@ -58,7 +58,7 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
-/// So that a page's [`leptos::prelude::ErrorBoundary`] can hold it.
+/// An error like any other, for code that collects errors of several kinds.
 impl std::error::Error for ApiFailure {}
 
 impl ApiFailure {

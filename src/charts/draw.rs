@@ -87,6 +87,12 @@ fn css_width(canvas: &HtmlCanvasElement) -> f64 {
     })
 }
 
+/// Whether the canvas can be drawn at its width: it is in the document and laid
+/// out (its width was measured before, or can be now).
+pub(crate) fn has_width(canvas: &HtmlCanvasElement) -> bool {
+    canvas.is_connected() && (canvas.has_attribute("data-css-width") || canvas.client_width() > 0)
+}
+
 pub(crate) fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> Result<Canvas, String> {
     let scale = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())

@@ -1,6 +1,14 @@
 //! The four states of a page that reads from the server: loading, failed, signed
-//! out and loaded, in one place (a `Transition` with an `ErrorBoundary`, as in
-//! Leptos' `fetch` example), so a page only says what it loads and what it shows.
+//! out and loaded, in one place, so a page only says what it loads and what it
+//! shows.
+//!
+//! One `Transition` shows one of them, as Leptos' `fetch` example does, but it
+//! does not throw the failure to an `ErrorBoundary`: a boundary keeps its page
+//! out of the document while it shows a failure and makes the next answer's page
+//! there, and every full load of a signed-in page passes through "not signed in
+//! yet" while the app asks who is signed in. A page made out of the document runs
+//! its effects before it is shown (its charts had no width to draw at, and an
+//! e2e test's tap on a chart was lost in some runs when we tried it).
 
 use leptos::prelude::*;
 
@@ -36,55 +44,36 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
 {
     let auth = use_auth();
-    let fallback = move |errors: ArcRwSignal<Errors>| {
-        let not_found = not_found.clone();
-        move || {
-            let failure = errors.with(|errors| {
-                errors
-                    .iter()
-                    .find_map(|(_, error)| error.downcast_ref::<ApiFailure>().cloned())
-            });
-            failure_view(auth, failure, what, not_found.as_ref())
-        }
-    };
     view! {
         <Transition fallback=move || view! { <p class="loading" data-testid="loading">{loading}</p> }>
-            <ErrorBoundary fallback>
-                // Read with `get` rather than awaited in a `Suspend`: the page
-                // is made anew only once a new answer is there, so what it runs
-                // meanwhile (a save on its way) keeps its signals.
-                {move || data.get().map(|answer| answer.map(&children))}
-            </ErrorBoundary>
+            {move || {
+                data.get().map(|answer| match answer {
+                    Ok(data) => children(data).into_any(),
+                    Err(failure) => failure_view(auth, failure, what, not_found.as_ref()),
+                })
+            }}
         </Transition>
     }
 }
 
 fn failure_view(
     auth: Auth,
-    failure: Option<ApiFailure>,
+    failure: ApiFailure,
     what: &'static str,
     not_found: Option<&ViewFn>,
 ) -> AnyView {
-    match failure {
-        Some(failure) if failure.is_unauthenticated() => {
+    match not_found {
+        _ if failure.is_unauthenticated() => {
             auth.session_lost(&failure);
             view! { <SignInRequired what/> }.into_any()
         }
-        Some(failure) if failure.is_not_found() && not_found.is_some() => {
-            not_found.map(ViewFn::run).into_any()
+        Some(not_found) if failure.is_not_found() => not_found.run(),
+        _ => view! {
+            <p class="card error" role="alert">
+                {failure.to_string()}
+                " Reload the page to try again."
+            </p>
         }
-        failure => {
-            let words = failure.map_or_else(
-                || "Something went wrong on this page.".to_owned(),
-                |f| f.to_string(),
-            );
-            view! {
-                <p class="card error" role="alert">
-                    {words}
-                    " Reload the page to try again."
-                </p>
-            }
-            .into_any()
-        }
+        .into_any(),
     }
 }

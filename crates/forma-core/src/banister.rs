@@ -51,6 +51,9 @@ impl BanisterParams {
     }
 }
 
+/// The fewest tests a fit takes: five parameters need at least six results.
+pub const MIN_TESTS: usize = 6;
+
 /// A fitted model and how well it fits the tests.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BanisterFit {
@@ -67,7 +70,7 @@ pub struct BanisterFit {
 /// Why a model could not be fitted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FitError {
-    /// Five parameters need at least six tests.
+    /// Five parameters need at least [`MIN_TESTS`] tests.
     TooFewTests {
         /// Tests given.
         tests: usize,
@@ -86,7 +89,7 @@ impl std::fmt::Display for FitError {
         match self {
             Self::TooFewTests { tests } => write!(
                 f,
-                "{tests} performance tests are too few to fit the fitness-fatigue model: it needs at least 6"
+                "{tests} performance tests are too few to fit the fitness-fatigue model: it needs at least {MIN_TESTS}"
             ),
             Self::TestOutsideLoad { day, days } => write!(
                 f,
@@ -292,7 +295,7 @@ pub fn fit_banister(
     tests: &[(usize, f64)],
     options: &FitOptions,
 ) -> Result<BanisterFit, FitError> {
-    if tests.len() < 6 {
+    if tests.len() < MIN_TESTS {
         return Err(FitError::TooFewTests { tests: tests.len() });
     }
     if let Some((day, _)) = tests.iter().find(|(d, _)| *d >= load.len()) {
@@ -343,9 +346,63 @@ pub fn fit_banister(
     })
 }
 
+/// What a coach reads about the performance projection: the fit of `fit` to the
+/// athlete's `tests` recorded tests with its R² and time constants, or why there
+/// is none (too few tests, or tests that could not be fitted).
+///
+/// ```
+/// use forma_core::banister::fit_words;
+/// assert_eq!(
+///     fit_words(None, 2),
+///     "Record at least 6 performance tests to project performance with Banister's model (2 so far)."
+/// );
+/// ```
+pub fn fit_words(fit: Option<&BanisterFit>, tests: usize) -> String {
+    match fit {
+        Some(f) => format!(
+            "Performance is projected with Banister's fitness-fatigue model fitted to {} tests (R² {:.2}; fitness time constant {:.0} days, fatigue {:.0} days).",
+            f.tests, f.r_squared, f.params.tau1, f.params.tau2
+        ),
+        None if tests >= MIN_TESTS => format!(
+            "The {tests} performance tests could not be fitted with Banister's model (all on days before the first load, or no solution within its bounds)."
+        ),
+        None => format!(
+            "Record at least {MIN_TESTS} performance tests to project performance with Banister's model ({tests} so far)."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fit_is_told_with_its_figures_or_why_there_is_none() {
+        let fit = BanisterFit {
+            params: BanisterParams {
+                p0: 262.0,
+                k1: 0.18,
+                tau1: 36.2,
+                k2: 0.22,
+                tau2: 20.6,
+            },
+            r_squared: 0.979,
+            rmse: 4.0,
+            tests: 9,
+        };
+        assert_eq!(
+            fit_words(Some(&fit), 9),
+            "Performance is projected with Banister's fitness-fatigue model fitted to 9 tests (R² 0.98; fitness time constant 36 days, fatigue 21 days)."
+        );
+        assert_eq!(
+            fit_words(None, 7),
+            "The 7 performance tests could not be fitted with Banister's model (all on days before the first load, or no solution within its bounds)."
+        );
+        assert!(fit_words(None, MIN_TESTS - 1).starts_with("Record at least 6 performance tests"));
+        assert!(
+            fit_words(None, MIN_TESTS).starts_with("The 6 performance tests could not be fitted")
+        );
+    }
 
     #[test]
     fn prediction_follows_the_impulse_response_by_hand() {

@@ -289,6 +289,50 @@ impl Plan {
         problems
     }
 
+    /// The plan with every value in error left empty, for a plan that starts
+    /// with one (an editor holds a plan being typed at its last accepted state
+    /// instead).
+    pub fn without_problems(&self) -> Plan {
+        let mut clean = self.clone();
+        for problem in self.problems() {
+            if let Some((d, k, field)) = problem.at {
+                if let Some(s) = clean.days.get_mut(d).and_then(|d| d.get_mut(k)) {
+                    field.set(s, None);
+                }
+            }
+        }
+        clean
+    }
+
+    /// `problems` of this plan in words, each with its day: "Not accepted: RPE
+    /// 11 on Tue 2024-03-05 (give a number from 0 to 10)."; a problem of the
+    /// whole plan (its length) in its own words.
+    pub fn problems_words(&self, problems: &[PlanError]) -> String {
+        let words: Vec<String> = problems
+            .iter()
+            .map(|problem| match problem.at {
+                Some((d, k, field)) => {
+                    let date = self.date(d);
+                    let value = self
+                        .days
+                        .get(d)
+                        .and_then(|day| day.get(k))
+                        .and_then(|s| field.value(s))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default();
+                    format!(
+                        "{} {value} on {} {date} (give {})",
+                        field.label(),
+                        date.strftime("%a"),
+                        field.bound().accepted
+                    )
+                }
+                None => problem.message.clone(),
+            })
+            .collect();
+        format!("Not accepted: {}.", words.join("; "))
+    }
+
     /// The planned sessions as [`Session`]s of `athlete` (source `plan`).
     pub fn sessions(&self, athlete: &AthleteId) -> Vec<Session> {
         self.days
@@ -367,6 +411,16 @@ pub fn apply_preset(plan: &Plan, preset: Preset, history: &[Session]) -> Plan {
                 days: (0..plan.days.len()).map(|i| week[i % 7].clone()).collect(),
             }
         }
+    }
+}
+
+/// The plan an editor starts from, `next_day` being the day after the
+/// athlete's last day: the `saved` plan when it starts on that day or later,
+/// else the last recorded week of `history` repeated for two weeks.
+pub fn starting_plan(next_day: Date, saved: Option<&Plan>, history: &[Session]) -> Plan {
+    match saved {
+        Some(saved) if saved.start >= next_day => saved.clone(),
+        _ => apply_preset(&Plan::empty(next_day, 14), Preset::CopyLastWeek, history),
     }
 }
 
@@ -1581,5 +1635,48 @@ mod tests {
         assert_eq!(percentile(&xs, 0.1), 1.4);
         assert_eq!(percentile(&xs, 0.9), 4.6);
         assert_eq!(percentile(&xs, 0.5), 3.0);
+    }
+
+    #[test]
+    fn an_editor_starts_from_a_saved_plan_that_is_still_ahead_else_from_the_last_week() {
+        let next = date(2024, 3, 4);
+        let history = daily(date(2024, 2, 1), 32, 300.0);
+        let saved = steady_plan(next, 7, 100.0);
+        assert_eq!(starting_plan(next, Some(&saved), &history), saved);
+        let past = steady_plan(date(2024, 3, 1), 7, 100.0);
+        let fresh = starting_plan(next, Some(&past), &history);
+        assert_eq!((fresh.start, fresh.days.len()), (next, 14));
+        assert_eq!(fresh.loads(), vec![300.0; 14], "the last week, twice");
+        assert_eq!(starting_plan(next, None, &history), fresh);
+    }
+
+    #[test]
+    fn values_in_error_are_named_with_their_day_and_can_be_left_out() {
+        let mut plan = steady_plan(date(2024, 3, 5), 7, 100.0);
+        plan.days[0][0].rpe = Some(11.0);
+        plan.days[2][0].minutes = Some(-5.0);
+        let problems = plan.problems();
+        assert_eq!(problems.len(), 2);
+        let words = plan.problems_words(&problems);
+        assert!(
+            words.starts_with("Not accepted: RPE 11 on Tue 2024-03-05 (give "),
+            "{words}"
+        );
+        assert!(
+            words.contains("; Minutes -5 on Thu 2024-03-07 (give "),
+            "{words}"
+        );
+        let clean = plan.without_problems();
+        assert!(clean.problems().is_empty());
+        assert_eq!(
+            (clean.days[0][0].rpe, clean.days[2][0].minutes),
+            (None, None)
+        );
+        assert_eq!(clean.days[1], plan.days[1], "what was accepted stays");
+        let short = Plan::empty(date(2024, 3, 5), 3);
+        assert_eq!(
+            short.problems_words(&short.problems()),
+            "Not accepted: a plan covers 7 to 28 days, not 3."
+        );
     }
 }
