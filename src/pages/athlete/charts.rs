@@ -55,23 +55,7 @@ pub fn LoadPanel(
         Arc::new(move || window::load_summary(&series.get_value(), window.get(), form.get()));
     let days = Arc::new(move || window.get().len());
     let controls = view! {
-        <label class="switch">
-            "Ratio "
-            <select
-                data-testid="ratio-form"
-                on:change=move |event| {
-                    let chosen = event_target_value(&event);
-                    if let Some(choice) = RatioForm::ALL.into_iter().find(|f| f.label() == chosen) {
-                        form.set(choice);
-                    }
-                }
-            >
-                {RatioForm::ALL
-                    .into_iter()
-                    .map(|choice| view! { <option value=choice.label()>{choice.label()}</option> })
-                    .collect_view()}
-            </select>
-        </label>
+        <Switch label="Ratio " testid="ratio-form" choices=&RatioForm::ALL chosen=form name=RatioForm::label/>
     };
     let findings = quality.map(|report| report.findings).unwrap_or_default();
     let notes = view! {
@@ -187,23 +171,13 @@ pub fn PmcPanel(
         Arc::new(move || window::pmc_summary(&series.get_value(), window.get(), variant.get()));
     let days = Arc::new(move || window.get().len());
     let controls = view! {
-        <label class="switch">
-            "Arithmetic "
-            <select
-                data-testid="pmc-variant"
-                on:change=move |event| {
-                    let chosen = event_target_value(&event);
-                    if let Some(choice) = PmcVariantChoice::ALL.into_iter().find(|v| v.label() == chosen) {
-                        variant.set(choice);
-                    }
-                }
-            >
-                {PmcVariantChoice::ALL
-                    .into_iter()
-                    .map(|choice| view! { <option value=choice.label()>{choice.label()}</option> })
-                    .collect_view()}
-            </select>
-        </label>
+        <Switch
+            label="Arithmetic "
+            testid="pmc-variant"
+            choices=&PmcVariantChoice::ALL
+            chosen=variant
+            name=PmcVariantChoice::label
+        />
     };
     let table = move || {
         let s = series.get_value();
@@ -330,5 +304,39 @@ pub fn ReadinessPanel(series: Series, window: Memo<Range<usize>>) -> impl IntoVi
             summary
             table=Arc::new(table)
         />
+    }
+}
+
+/// A chart's switch: a select over `choices`, each shown by its `name`, that
+/// sets `chosen`.
+#[component]
+fn Switch<T>(
+    label: &'static str,
+    testid: &'static str,
+    choices: &'static [T],
+    chosen: RwSignal<T>,
+    name: fn(T) -> &'static str,
+) -> impl IntoView
+where
+    T: Copy + Send + Sync + 'static,
+{
+    view! {
+        <label class="switch">
+            {label}
+            <select
+                data-testid=testid
+                on:change=move |event| {
+                    let picked = event_target_value(&event);
+                    if let Some(choice) = choices.iter().copied().find(|c| name(*c) == picked) {
+                        chosen.set(choice);
+                    }
+                }
+            >
+                {choices
+                    .iter()
+                    .map(|choice| view! { <option value=name(*choice)>{name(*choice)}</option> })
+                    .collect_view()}
+            </select>
+        </label>
     }
 }
