@@ -57,6 +57,7 @@ fn the_browser_projects_the_plan_exactly_as_the_server_does_and_within_a_frame()
     );
     let mut plan = plan_case::plan();
     let events = plan_case::events();
+    let labels = plan_case::labels();
     let findings = history_findings(&athlete, &sessions, &wellness, plan.start);
     let run = |plan: &forma_core::plan::Plan| -> Projection {
         project(&ProjectionInput {
@@ -68,13 +69,14 @@ fn the_browser_projects_the_plan_exactly_as_the_server_does_and_within_a_frame()
             warnings: WarningOptions::default(),
             performance: None,
             events: &events,
+            labels: &labels,
             quality_findings: &findings,
             detail_day: Some(plan.date(10)),
         })
     };
     // As the Plan page does: the plan-independent part prepared once.
     let base = PlanBase::new(
-        &athlete, &sessions, &wellness, &events, &findings, plan.start,
+        &athlete, &sessions, &wellness, &events, &labels, &findings, plan.start,
     );
     let edit = |plan: &forma_core::plan::Plan| -> Projection {
         base.project(&Scenario {

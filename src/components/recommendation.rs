@@ -143,6 +143,14 @@ fn ForAthlete(view: RecommendationView) -> impl IntoView {
                 </p>
             })}
             {(!changed).then(|| view! { <p data-testid="rec-athlete-summary">{r.athlete_summary.clone()}</p> })}
+            {r.risk_reading.clone().map(|reading| view! {
+                <dl class="risk-reading" data-testid="rec-risk-reading">
+                    <dt>"Usually"</dt>
+                    <dd>{reading.standing_words.athlete}</dd>
+                    <dt>"Today"</dt>
+                    <dd>{reading.change_words.athlete}</dd>
+                </dl>
+            })}
             <ul class="reasons">
                 {forma_core::policy::athlete::reasons(&r)
                     .into_iter()
@@ -188,6 +196,7 @@ pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
         coach_summary,
         figures,
         date,
+        risk_reading,
         ..
     } = recommendation;
     let figures_line = figures.map(|f| {
@@ -209,6 +218,14 @@ pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
         {figures_line.map(|line| view! { <p class="note" data-testid="rec-figures">{line}</p> })}
         {risk.map(|p| view! {
             <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", percent(p))}</p>
+        })}
+        {risk_reading.map(|reading| view! {
+            <dl class="risk-reading" data-testid="rec-risk-reading">
+                <dt>"Standing risk (who)"</dt>
+                <dd>{reading.standing_words.coach}</dd>
+                <dt>"Today's change (when)"</dt>
+                <dd>{reading.change_words.coach}</dd>
+            </dl>
         })}
         {fallback.map(|_| view! {
             <p class="note" data-testid="rec-fallback">"The rule baseline answered: no active model, or it could not score this athlete today."</p>

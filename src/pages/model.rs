@@ -5,7 +5,8 @@
 //! manage to choose from.
 
 use forma_core::api::{ModelRegistry, ModelVersion};
-use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
+use forma_core::model::backtest::{Metrics, Scheme, SchemeResult, Scorer};
+use forma_core::model::card::WhoAndWhen;
 use forma_core::model::evaluation::{CalibrationBin, Interval};
 use forma_core::model::ModelArtifact;
 use forma_core::policy::confidence::{backtest_table, risk_threshold, BacktestRow};
@@ -57,10 +58,7 @@ pub fn percent(x: Option<f64>) -> String {
 }
 
 fn primary_scorer(artifact: &ModelArtifact) -> Scorer {
-    match artifact.primary {
-        forma_core::model::artifact::ModelKind::Logistic => Scorer::Logistic,
-        forma_core::model::artifact::ModelKind::Forest => Scorer::Forest,
-    }
+    artifact.primary.scorer()
 }
 
 fn metrics_of(scheme: &SchemeResult, scorer: Scorer) -> Option<&Metrics> {
@@ -71,60 +69,12 @@ fn metrics_of(scheme: &SchemeResult, scorer: Scorer) -> Option<&Metrics> {
         .map(|s| &s.overall)
 }
 
-/// The headline, one sentence per backtest: whether the primary model ranks days
-/// better than the best baseline by ROC AUC, whether its 95% interval leaves
-/// chance (0.5) out, and whether its probabilities beat the base rate's Brier
-/// score. Never better news than the numbers carry.
+/// The headline: forma-core's verdict on the card (whether the primary model
+/// ranks days above the best baseline, whether its 95% interval leaves chance
+/// out, whether its probabilities beat the base rate's Brier score), in one
+/// sentence per backtest. Never better news than the numbers carry.
 pub fn verdict(artifact: &ModelArtifact) -> String {
-    let primary = primary_scorer(artifact);
-    let backtests = &artifact.card.backtests;
-    let mut sentences = Vec::new();
-    for (name, scheme) in [
-        ("Forward in time", &backtests.forward_in_time),
-        ("On athletes it never saw", &backtests.athletes_held_out),
-    ] {
-        let Some(model) = metrics_of(scheme, primary) else {
-            continue;
-        };
-        let best = scheme
-            .scorers
-            .iter()
-            .filter(|s| s.scorer.is_baseline())
-            .filter_map(|s| s.overall.roc_auc.map(|auc| (auc, s.scorer)))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let base_brier = metrics_of(scheme, Scorer::BaseRate).and_then(|m| m.brier);
-        let mut sentence = match (model.roc_auc, best) {
-            (Some(m), Some((b, which))) if m > b => format!(
-                "{name}, the {} ranks risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
-                primary.label(),
-                which.label()
-            ),
-            (Some(m), Some((b, which))) => format!(
-                "{name}, the {} does not rank risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
-                primary.label(),
-                which.label()
-            ),
-            _ => format!("{name}, there were too few events to tell"),
-        };
-        if let Some(ci) = model.roc_auc_ci {
-            if ci.low <= 0.5 {
-                sentence.push_str(&format!(
-                    ", but its 95% interval ({:.3} to {:.3}) includes 0.5, so this is not distinguishable from chance",
-                    ci.low, ci.high
-                ));
-            }
-        }
-        if let (Some(m), Some(b)) = (model.brier, base_brier) {
-            if m > b {
-                sentence.push_str(&format!(
-                    "; its probabilities are less accurate than the base rate (Brier {m:.3} against {b:.3})"
-                ));
-            }
-        }
-        sentence.push('.');
-        sentences.push(sentence);
-    }
-    sentences.join(" ")
+    artifact.card.verdict().summary()
 }
 
 #[component]
@@ -232,7 +182,10 @@ fn ModelCardView(artifact: ModelArtifact) -> impl IntoView {
             <p data-testid="model-verdict"><strong>{verdict}</strong></p>
             <dl class="facts">
                 <dt>"Model"</dt>
-                <dd>{primary.label()}</dd>
+                <dd data-testid="model-primary">
+                    {primary.label()}
+                    {card.primary_choice.as_ref().map(|c| view! { <span class="note">" "{c.reason.clone()}</span> })}
+                </dd>
                 <dt>"Trained"</dt>
                 <dd>{created}</dd>
                 <dt>"Training days"</dt>
@@ -264,11 +217,71 @@ fn ModelCardView(artifact: ModelArtifact) -> impl IntoView {
                 {findings.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
             </ul>
         </section>
+        <WhoAndWhenPanel items=card.who_and_when.clone()/>
         <BacktestTable title="Forward in time" scheme=forward.clone() primary/>
         <BacktestTable title="Athletes held out" scheme=by_athlete.clone() primary/>
         <CalibrationPanel forward=forward.clone() by_athlete primary/>
         <ConfidencePanel forward primary base_rate=artifact.models.base_rate/>
     }
+}
+
+/// Who and when (DESIGN.md "Who and when"): per backtest, the pooled ROC AUC,
+/// which on team data mostly tells injury-prone athletes apart, and the
+/// within-athlete AUC, which tells an athlete's risky days from their others;
+/// each with its events, athletes and interval, and what it means for a coach.
+#[component]
+fn WhoAndWhenPanel(items: Vec<WhoAndWhen>) -> impl IntoView {
+    let shown = !items.is_empty();
+    let rows = items
+        .iter()
+        .map(|w| {
+            let scheme = match w.scheme {
+                Scheme::ForwardInTime => "Forward in time",
+                Scheme::AthletesHeldOut => "Athletes held out",
+            };
+            view! {
+                <tr>
+                    <th scope="row">{scheme}</th>
+                    <td>{with_interval(w.pooled_auc, w.pooled_ci)}</td>
+                    <td>{format!("{} days, {} athletes", w.pooled_events, w.pooled_athletes)}</td>
+                    <td>{with_interval(w.within_auc, w.within_ci)}</td>
+                    <td>{format!("{} days, {} athletes", w.within_events, w.within_athletes)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let sentences = items
+        .iter()
+        .flat_map(|w| [w.who.clone(), w.when.clone()])
+        .map(|s| view! { <li>{s}</li> })
+        .collect_view();
+    shown.then(|| {
+        view! {
+            <section class="card" data-testid="who-and-when">
+                <h2>"Who and when"</h2>
+                <p class="note">
+                    "Pooled over athletes, the ROC AUC says whether the model tells the athletes who get injured or ill from those who do not: who to keep an eye on (their standing risk). "
+                    "Within each athlete, it says whether the model tells their risky days from their other days: when to change a session. "
+                    "0.5 is a coin toss; the interval comes from resampling athletes."
+                </p>
+                <div class="table-scroll">
+                    <table class="data-table" data-testid="who-and-when-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Backtest"</th>
+                                <th scope="col">"Who: pooled ROC AUC (95% CI)"</th>
+                                <th scope="col">"Behind it"</th>
+                                <th scope="col">"When: within-athlete AUC (95% CI)"</th>
+                                <th scope="col">"Behind it"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <ul class="findings">{sentences}</ul>
+            </section>
+        }
+    })
 }
 
 /// Backtest rows rebuilt from a calibration table: each bin's days at the bin's
@@ -314,7 +327,7 @@ fn ConfidencePanel(forward: SchemeResult, primary: Scorer, base_rate: f64) -> im
             <h2>"Confidence against what happened"</h2>
             <p class="note">
                 {format!(
-                    "A recommendation's confidence is the cost-weighted probability that its side of the decision is right: caution (less load) is right when an injury or illness follows within 7 days, proceeding is right when none does. The model's side switches at a risk of {}, twice the training event rate; a missed episode weighs as much as several needless cautions. Here the forward backtest's days, grouped by the confidence the policy would have given them, against the weighted share it got right. Where the two columns agree, confidence means what it says. Built from the calibration bins (each day at its bin's mean risk), before the data-completeness discount.",
+                    "A recommendation's confidence is the cost-weighted probability that its side of the decision is right: caution (less load) is right when an injury or illness follows within 7 days, proceeding is right when none does. In a recommendation the model's side switches at twice the athlete's standing risk (their usual); the backtest's days carry no standing risk, so here it switches at {}, twice the training event rate; a missed episode weighs as much as several needless cautions. Here the forward backtest's days, grouped by the confidence the policy would have given them, against the weighted share it got right. Where the two columns agree, confidence means what it says. Built from the calibration bins (each day at its bin's mean risk), before the data-completeness discount.",
                     percent(Some(threshold))
                 )}
             </p>
@@ -360,7 +373,7 @@ fn BacktestTable(title: &'static str, scheme: SchemeResult, primary: Scorer) -> 
                     <td>{with_interval(m.roc_auc, m.roc_auc_ci)}</td>
                     <td>{with_interval(m.pr_auc, m.pr_auc_ci)}</td>
                     <td>{with_interval(m.brier, m.brier_ci)}</td>
-                    <td>{figure(m.within_athlete_auc)}</td>
+                    <td>{with_interval(m.within_athlete_auc, m.within_athlete_auc_ci)}</td>
                 </tr>
             }
         })
@@ -412,7 +425,7 @@ fn BacktestTable(title: &'static str, scheme: SchemeResult, primary: Scorer) -> 
                             <th scope="col">"ROC AUC (95% CI)"</th>
                             <th scope="col">"PR AUC (95% CI)"</th>
                             <th scope="col">"Brier (95% CI)"</th>
-                            <th scope="col">"Within-athlete AUC"</th>
+                            <th scope="col">"Within-athlete AUC (95% CI)"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

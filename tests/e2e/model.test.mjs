@@ -37,13 +37,25 @@ test('a coach reads the model card, its backtests against baselines and its cali
 
   assert.match(await model.version().textContent(), /^m-[0-9a-f]{16}$/);
   assert.match(await model.verdict().textContent(), /baseline/);
+  assert.match(await page.getByTestId('model-primary').textContent(), /forward in time/);
   for (const scheme of ['forward-in-time', 'athletes-held-out']) {
     const rows = await model.backtestRows(scheme).allTextContents();
-    assert.equal(rows.length, 5, `${scheme}: two models and three baselines`);
+    assert.equal(rows.length, 7, `${scheme}: three models and four baselines`);
+    assert.ok(rows.some((r) => r.includes('gradient-boosted trees')));
     assert.ok(rows.some((r) => r.includes('base rate (baseline)')));
     assert.ok(rows.some((r) => r.includes('ACWR > 1.5 rule (baseline)')));
-    assert.ok((await model.cohortRows(scheme).count()) >= 3, `${scheme}: cohorts`);
+    assert.ok(rows.some((r) => r.includes('history only (earlier episodes) (baseline)')));
+    const cohorts = await model.cohortRows(scheme).allTextContents();
+    for (const dimension of ['age_band', 'days_in_forma', 'injury_history']) {
+      assert.ok(cohorts.some((c) => c.startsWith(dimension)), `${scheme}: ${dimension} cohorts`);
+    }
   }
+  // Who and when: pooled and within-athlete AUC per backtest, with what is behind them.
+  const whoWhen = await page.getByTestId('who-and-when-table').locator('tbody tr').allTextContents();
+  assert.equal(whoWhen.length, 2);
+  for (const row of whoWhen) assert.match(row, /\d+ days, \d+ athletes.*\d+ days, \d+ athletes/);
+  const sentences = await page.getByTestId('who-and-when').locator('li').allTextContents();
+  assert.ok(sentences.some((s) => s.startsWith('Who')) && sentences.some((s) => s.startsWith('When')));
   assert.ok((await inkShare(model.calibrationCanvas())) > 0.01, 'the calibration plot is drawn');
   assert.ok((await page.getByTestId('calibration-table').locator('tbody tr').count()) >= 2);
   const confidence = await page.getByTestId('confidence-table').locator('tbody tr').allTextContents();

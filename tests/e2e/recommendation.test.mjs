@@ -44,7 +44,13 @@ test('a coach overrides with a reason; after a reload the decision and author ar
   const card = page.getByTestId('recommendation');
   await card.waitFor();
   assert.match(await page.getByTestId('rec-confidence').textContent(), /^confidence \d+%$/);
-  assert.match(await page.getByTestId('rec-versions').textContent(), /^Policy forma-policy-1; model /);
+  assert.match(await page.getByTestId('rec-versions').textContent(), /^Policy forma-policy-2; model /);
+  // When the model scored the day, its risk is read two ways: standing and today's change.
+  if ((await card.textContent()).includes('Model risk of an injury or illness')) {
+    const reading = await page.getByTestId('rec-risk-reading').textContent();
+    assert.match(reading, /Standing risk \(who\)(Standing risk \d+(\.\d)?%|No standing risk yet)/);
+    assert.match(reading, /Today's change \(when\)Today's/);
+  }
   const recommended = (await page.getByTestId('rec-action').textContent()).trim();
 
   await page.getByTestId('rec-override-open').click();

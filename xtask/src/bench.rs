@@ -144,7 +144,7 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         .context("cargo bench -p forma-core --bench training failed")?;
         writeln!(
             report,
-            "## forma-core model training, 100,000 rows x 40 features (native)\n\n```\n{}```\n",
+            "## forma-core model training, 100,000 rows of the feature schema (native)\n\n```\n{}```\n",
             output
         )?;
     }

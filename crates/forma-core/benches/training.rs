@@ -1,12 +1,12 @@
-//! How long the injury and illness model takes on 100,000 rows natively (issue 7,
-//! "Training on 100,000 rows x 40 features"): one [`fit_models`] on every row,
+//! How long the injury and illness model takes on 100,000 rows natively
+//! (training on 100,000 rows): one [`fit_models`] on every row,
 //! the whole [`train`] (backtests forward in time and by athlete, bootstrap
 //! intervals, the final fit), scoring one row, and the artifact's size.
 //!
 //! `cargo bench -p forma-core --bench training [-- ROWS]`. The rows come from
 //! `tests/common/synthetic_rows.rs`: 100 athletes x 1,000 days, simulated
-//! deterministically, in the 60-column schema where 40 columns vary (the 30
-//! values and 10 missingness indicators; the other 20 indicators are always 0).
+//! deterministically, in Forma's feature schema (the line printed first says
+//! how many of its columns vary).
 //! A benchmark rather than a test: figures to read, not bounds that fail on a
 //! busy machine. It does check that two trainings give the same bytes. Each
 //! time is given as wall-clock time and, where Linux reports it, the thread's
@@ -96,7 +96,7 @@ fn main() -> ExitCode {
     }
     let artifact = &artifacts[0];
 
-    for kind in [ModelKind::Logistic, ModelKind::Forest] {
+    for kind in ModelKind::ALL {
         let mut times = Vec::new();
         let mut sum = 0.0;
         for _ in 0..5 {
@@ -118,11 +118,14 @@ fn main() -> ExitCode {
 
     let lr = backtest_auc(artifact, ModelKind::Logistic);
     let rf = backtest_auc(artifact, ModelKind::Forest);
+    let gb = backtest_auc(artifact, ModelKind::Boosted);
     println!(
-        "artifact JSON: {} bytes ({:.1} KB), {} forest nodes; two trainings byte-identical; ROC AUC forward / by athlete: logistic {lr}, forest {rf}",
+        "artifact JSON: {} bytes ({:.1} KB), {} forest and {} boosted-tree nodes; two trainings byte-identical; primary {:?}; ROC AUC forward / by athlete: logistic {lr}, forest {rf}, boosted {gb}",
         json[0].len(),
         json[0].len() as f64 / 1024.0,
-        artifact.models.forest.nodes()
+        artifact.models.forest.nodes(),
+        artifact.models.boosted.nodes(),
+        artifact.primary
     );
     ExitCode::SUCCESS
 }
@@ -180,11 +183,7 @@ fn varying_columns(ds: &Dataset) -> usize {
 
 /// Pooled backtest ROC AUC forward in time and by athlete, as `0.812 / 0.799`.
 fn backtest_auc(artifact: &forma_core::model::ModelArtifact, kind: ModelKind) -> String {
-    use forma_core::model::backtest::Scorer;
-    let scorer = match kind {
-        ModelKind::Logistic => Scorer::Logistic,
-        ModelKind::Forest => Scorer::Forest,
-    };
+    let scorer = kind.scorer();
     let backtests = &artifact.card.backtests;
     [&backtests.forward_in_time, &backtests.athletes_held_out]
         .map(|s| {

@@ -568,7 +568,7 @@ pub struct ModelVersion {
     /// The teams whose data it was trained on (one, unless an admin chose to
     /// train several together).
     pub teams: Vec<String>,
-    /// Feature schema version, such as `forma-features-1`.
+    /// Feature schema version, such as `forma-features-2`.
     pub schema_version: String,
     /// The model that scores: `logistic` or `forest`.
     pub primary: String,

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{check_client_id, SessionRecord};
 use crate::canonical::CsvError;
 use crate::csv_text::{duplicate_column, records, unescape_cell, write_cell};
-use crate::targets::episodes;
+use crate::targets::{episodes, CoachLabel};
 use crate::types::{date_from_epoch_day, epoch_day, parse_date, AthleteId, Event, ValueError};
 
 /// The vocabulary's version, stored with every label and written in every export.
@@ -219,6 +219,15 @@ impl Label {
     /// Every day the label covers, in order.
     pub fn days(&self) -> impl Iterator<Item = Date> {
         (epoch_day(self.date)..=epoch_day(self.last_day())).map(date_from_epoch_day)
+    }
+
+    /// The label as the model reads it: one [`CoachLabel`] per day it covers.
+    pub fn coach_labels(&self) -> impl Iterator<Item = CoachLabel> + '_ {
+        self.days().map(|date| CoachLabel {
+            athlete_id: self.athlete_id.clone(),
+            date,
+            code: self.code.as_str().to_owned(),
+        })
     }
 
     /// The label's days as words: `2020-01-03` or `2020-01-03 to 2020-01-09`.

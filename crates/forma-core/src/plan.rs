@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::banister::{fit_banister, BanisterFit, BanisterParams, FitOptions};
 use crate::bounds::{self, Bound};
-use crate::features::{athlete_features_with, WellnessPart};
+use crate::features::{athlete_features_with, FeatureInputs, WellnessPart};
 use crate::metrics::{DailyMetrics, MetricsOptions};
 use crate::model::ModelArtifact;
 use crate::policy::{
@@ -41,6 +41,7 @@ use crate::policy::{
 };
 use crate::quality::Finding;
 use crate::series::DailySeries;
+use crate::targets::CoachLabel;
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
 
 /// Fewest days a plan covers.
@@ -587,8 +588,11 @@ pub struct ProjectionInput<'a> {
     /// have enough performance tests.
     pub performance: Option<&'a BanisterParams>,
     /// The athlete's injury and illness reports (any dates), for the policy's
-    /// open-injury guardrail on each day.
+    /// open-injury guardrail on each day and the model's history features.
     pub events: &'a [Event],
+    /// The coaches' labels of the athlete (any dates); those coded injury or
+    /// illness are reports for the model's history features, as in training.
+    pub labels: &'a [CoachLabel],
     /// The data-quality findings of the recorded history
     /// ([`crate::overview::quality_report`] as of the day before the plan); errors
     /// hold the policy to manual review.
@@ -682,6 +686,7 @@ pub fn project(input: &ProjectionInput<'_>) -> Projection {
         input.sessions,
         input.wellness,
         input.events,
+        input.labels,
         input.quality_findings,
         input.plan.start,
     )
@@ -721,6 +726,9 @@ pub struct PlanBase {
     sessions: Vec<Session>,
     wellness: Vec<WellnessEntry>,
     events: Vec<Event>,
+    /// Days of the injury and illness reports (events and labels); the features
+    /// of a day read those before it.
+    reports: Vec<Date>,
     findings: Vec<Finding>,
     recorded_last: Option<Date>,
     /// The wellness side of the features, for the longest plan.
@@ -735,6 +743,7 @@ impl PlanBase {
         sessions: &[Session],
         wellness: &[WellnessEntry],
         events: &[Event],
+        labels: &[CoachLabel],
         findings: &[Finding],
         start: Date,
     ) -> Self {
@@ -755,11 +764,11 @@ impl PlanBase {
             .chain(wellness.iter().map(|w| w.date))
             .max();
         // The features' first day when there is a record: its first day (plan
-        // days come later).
+        // days come later; a wellness entry with nothing in it is no record).
         let first = sessions
             .iter()
             .map(|s| s.date)
-            .chain(wellness.iter().map(|w| w.date))
+            .chain(wellness.iter().filter(|w| w.has_any()).map(|w| w.date))
             .min();
         let wellness_part = first.map(|first| {
             let days = epoch_day(start) - epoch_day(first) + MAX_DAYS as i32;
@@ -780,6 +789,7 @@ impl PlanBase {
                 .filter(|e| &e.athlete_id == athlete)
                 .cloned()
                 .collect(),
+            reports: crate::targets::report_days(athlete, events, labels),
             findings: findings.to_vec(),
             recorded_last,
             wellness_part,
@@ -827,8 +837,11 @@ impl PlanBase {
         // The policy reads readiness from the features, with or without a model.
         let features = athlete_features_with(
             athlete,
-            &sessions,
-            wellness,
+            &FeatureInputs {
+                sessions: &sessions,
+                wellness,
+                reports: &self.reports,
+            },
             Some(end),
             self.wellness_part.as_ref(),
         );
@@ -837,6 +850,23 @@ impl PlanBase {
         let options = PolicyOptions::default();
         let w = input.warnings;
         let mut detail = None;
+        // Each day the policy reads is scored once: the plan's days, and the
+        // days before the plan that their standing risk reads.
+        let risks: Option<Vec<f64>> = input.model.zip(features.as_ref()).map(|(model, f)| {
+            let first = epoch_day(plan.start) - epoch_day(f.start) - options.baseline_days as i32;
+            let first = usize::try_from(first.max(0)).unwrap_or(0);
+            f.rows
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    if i >= first {
+                        model.score(x).value()
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect()
+        });
         let days = (0..plan.days.len())
             .filter_map(|i| {
                 let date = plan.date(i);
@@ -857,6 +887,7 @@ impl PlanBase {
                     quality_findings: &self.findings,
                     plan: Some(plan.planned_load(date)),
                     model: input.model,
+                    risks: risks.as_deref(),
                 };
                 let policy = decide(&policy_input, &options);
                 if input.detail_day == Some(date) {
@@ -1185,6 +1216,7 @@ mod tests {
             warnings: WarningOptions::default(),
             performance: None,
             events: &[],
+            labels: &[],
             quality_findings: &[],
             detail_day: None,
         }

@@ -155,6 +155,22 @@ pub fn adverse_reports(events: &[Event], labels: &[CoachLabel]) -> Vec<(AthleteI
         .collect()
 }
 
+/// The days of `athlete`'s adverse reports among `events` and `labels` (of any
+/// athletes): what the history features read ([`crate::features::FeatureInputs`]).
+pub fn report_days(athlete: &AthleteId, events: &[Event], labels: &[CoachLabel]) -> Vec<Date> {
+    events
+        .iter()
+        .filter(|e| &e.athlete_id == athlete)
+        .map(|e| e.date)
+        .chain(
+            labels
+                .iter()
+                .filter(|l| &l.athlete_id == athlete && l.is_adverse())
+                .map(|l| l.date),
+        )
+        .collect()
+}
+
 /// Why a day has no target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

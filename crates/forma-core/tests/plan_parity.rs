@@ -13,7 +13,9 @@ mod plan_case;
 
 use std::path::PathBuf;
 
-use forma_core::features::{athlete_features, athlete_features_with, WellnessPart};
+use forma_core::features::{
+    athlete_features, athlete_features_with, value_index, FeatureInputs, WellnessPart,
+};
 use forma_core::model::artifact::TrainOptions;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 use forma_core::plan::{
@@ -21,6 +23,7 @@ use forma_core::plan::{
 };
 use forma_core::pmdata::{convert_participant, norway, ParticipantFiles};
 use forma_core::policy::Action;
+use forma_core::targets::report_days;
 use forma_core::types::AthleteId;
 
 fn fixtures() -> PathBuf {
@@ -90,6 +93,7 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         plan_case::plan(),
     );
     let events = plan_case::events();
+    let labels = plan_case::labels();
     let findings = history_findings(&athlete, &sessions, &wellness, plan.start);
     let projection = project(&ProjectionInput {
         athlete: &athlete,
@@ -100,6 +104,7 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         warnings: WarningOptions::default(),
         performance: None,
         events: &events,
+        labels: &labels,
         quality_findings: &findings,
         detail_day: Some(plan.date(10)),
     });
@@ -133,9 +138,18 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         plan_case::first_day(),
         plan_case::DAYS as usize + 28,
     );
-    let fresh = athlete_features(&athlete, &done, &known, Some(plan.end())).expect("features");
-    let prepared = athlete_features_with(&athlete, &done, &known, Some(plan.end()), Some(&part))
-        .expect("features");
+    let reports = report_days(&athlete, &events, &labels);
+    let inputs = FeatureInputs {
+        sessions: &done,
+        wellness: &known,
+        reports: &reports,
+    };
+    let fresh = athlete_features(&athlete, &inputs, Some(plan.end())).expect("features");
+    let prepared =
+        athlete_features_with(&athlete, &inputs, Some(plan.end()), Some(&part)).expect("features");
+    // The history is read: two earlier episodes by the plan's last day.
+    let episodes = value_index("prior_episodes").expect("a history feature");
+    assert_eq!(fresh.rows.last().expect("a day")[episodes], 2.0);
     assert_eq!(prepared.rows.len(), fresh.rows.len());
     for (i, (a, b)) in prepared.rows.iter().zip(&fresh.rows).enumerate() {
         assert!(
@@ -151,8 +165,8 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         plan_case::first_day(),
         plan_case::DAYS as usize + 28,
     );
-    let without = athlete_features_with(&athlete, &done, &known, Some(plan.end()), Some(&empty))
-        .expect("features");
+    let without =
+        athlete_features_with(&athlete, &inputs, Some(plan.end()), Some(&empty)).expect("features");
     assert!(without
         .rows
         .iter()
@@ -162,7 +176,7 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
     // A base prepared once projects every edit as the one-shot projection does.
     let model = ModelArtifact::from_json(&json).expect("reads back");
     let base = PlanBase::new(
-        &athlete, &sessions, &wellness, &events, &findings, plan.start,
+        &athlete, &sessions, &wellness, &events, &labels, &findings, plan.start,
     );
     let mut edited = plan.clone();
     for (i, minutes) in [(0usize, 20.0), (10, 95.0), (27, 0.0), (3, 200.0)] {
@@ -183,6 +197,7 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
             warnings: WarningOptions::default(),
             performance: None,
             events: &events,
+            labels: &labels,
             quality_findings: &findings,
             detail_day: Some(edited.date(i)),
         });
@@ -216,6 +231,7 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
             warnings: WarningOptions::default(),
             performance: None,
             events: &events,
+            labels: &labels,
             quality_findings: &findings,
             detail_day: None,
         })

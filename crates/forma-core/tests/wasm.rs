@@ -98,7 +98,7 @@ fn scoring_one_row_timing() {
     );
     let rows = model_parity::pmdata_dataset();
     let n = rows.rows.len() as f64;
-    for kind in [ModelKind::Logistic, ModelKind::Forest] {
+    for kind in ModelKind::ALL {
         let mut sum = 0.0;
         let mut micros: Vec<f64> = (0..RUNS)
             .map(|_| {

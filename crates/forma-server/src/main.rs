@@ -40,6 +40,8 @@ enum Command {
     Train(TrainArgs),
     /// Backtest the risk model on the stored data and print its model card.
     Backtest(BacktestArgs),
+    /// The risk of every athlete and day by their team's active model, as CSV.
+    Score(ScoreArgs),
     /// The stored risk models: list them, choose the active one, roll back.
     #[command(subcommand)]
     Models(ModelsCommand),
@@ -52,6 +54,47 @@ enum Command {
 enum ExportCommand {
     /// The coaches' labels, one row per labelled day, with the vocabulary version.
     Labels(ExportLabelsArgs),
+    /// The risk model's feature matrix, with each day's target and the reason a
+    /// day is left out of training.
+    Features(ExportFeaturesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportFeaturesArgs {
+    /// The team whose athletes to export (repeat it for several); without it,
+    /// every team's.
+    #[arg(long = "team", value_name = "TEAM")]
+    teams: Vec<String>,
+    /// First decision day (default: each athlete's first).
+    #[arg(long)]
+    from: Option<jiff::civil::Date>,
+    /// Last decision day (default: each athlete's last).
+    #[arg(long)]
+    to: Option<jiff::civil::Date>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ScoreArgs {
+    /// First day (default: each athlete's first day with data).
+    #[arg(long)]
+    from: Option<jiff::civil::Date>,
+    /// Last day (default: each athlete's last day with data).
+    #[arg(long)]
+    to: Option<jiff::civil::Date>,
+    /// Only the athletes of this team (default: every team with an active
+    /// model, each scored by its own).
+    #[arg(long)]
+    team: Option<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    store: StoreArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +130,10 @@ struct TrainArgs {
     /// together. Without it, each team gets a model of its own.
     #[arg(long = "team", value_name = "TEAM")]
     teams: Vec<String>,
+    /// Learn only from decision days whose 7-day target window ends by this
+    /// day; nothing dated later is read.
+    #[arg(long)]
+    until: Option<jiff::civil::Date>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -100,6 +147,9 @@ struct BacktestArgs {
     /// out when there is one team.
     #[arg(long = "team", value_name = "TEAM")]
     teams: Vec<String>,
+    /// Read only what was known by the end of this day, as `forma train --until`.
+    #[arg(long)]
+    until: Option<jiff::civil::Date>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -295,10 +345,22 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::User(UserCommand::List(args)) => user_list(args).await,
         Command::Train(args) => {
-            commands::models::train(&args.store.data_dir, &args.teams, args.activate).await
+            commands::models::train(&args.store.data_dir, &args.teams, args.activate, args.until)
+                .await
         }
         Command::Backtest(args) => {
-            commands::models::backtest(&args.store.data_dir, &args.teams, args.json).await
+            commands::models::backtest(&args.store.data_dir, &args.teams, args.json, args.until)
+                .await
+        }
+        Command::Score(args) => {
+            commands::models::score(
+                &args.store.data_dir,
+                args.from,
+                args.to,
+                args.team.as_deref(),
+                args.out.as_deref(),
+            )
+            .await
         }
         Command::Models(ModelsCommand::List(args)) => {
             commands::models::list(&args.store.data_dir, args.team.as_deref()).await
@@ -311,6 +373,16 @@ async fn main() -> std::process::ExitCode {
         }
         Command::Export(ExportCommand::Labels(args)) => {
             commands::labels::export(&args.store.data_dir, args.format, args.out.as_deref()).await
+        }
+        Command::Export(ExportCommand::Features(args)) => {
+            commands::models::export_features(
+                &args.store.data_dir,
+                &args.teams,
+                args.from,
+                args.to,
+                args.out.as_deref(),
+            )
+            .await
         }
     };
     match outcome {

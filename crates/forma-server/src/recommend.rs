@@ -133,31 +133,88 @@ pub async fn today(
     })
 }
 
+/// What the policy and the model read of one athlete on the days up to a day:
+/// the stored sessions, wellness and injury or illness reports up to it, and
+/// the coaches' labels (those coded injury or illness are reports too, as in
+/// training). Today's recommendation, `forma score` and the plan projection all
+/// read an athlete this way, so they give the same risk for the same day.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyRecords {
+    pub sessions: Vec<forma_core::types::Session>,
+    pub wellness: Vec<forma_core::types::WellnessEntry>,
+    pub events: Vec<forma_core::types::Event>,
+    pub labels: Vec<forma_core::targets::CoachLabel>,
+}
+
+impl PolicyRecords {
+    /// Reads `athlete`'s records up to `until` (all of them without it).
+    ///
+    /// # Errors
+    /// When the database fails.
+    pub async fn read(
+        pool: &crate::store::Pool,
+        athlete: &forma_core::types::AthleteId,
+        until: Option<Date>,
+    ) -> Result<Self, sqlx::Error> {
+        let data = records::athlete_data(pool, athlete, None, until).await?;
+        let labels = crate::store::labels::of_athlete(pool, athlete)
+            .await?
+            .iter()
+            .flat_map(forma_core::labels::Label::coach_labels)
+            .filter(|l| until.is_none_or(|u| l.date <= u))
+            .collect();
+        Ok(Self {
+            sessions: data.sessions.into_iter().map(|r| r.session).collect(),
+            wellness: data.wellness,
+            events: data.events,
+            labels,
+        })
+    }
+
+    /// The days of the athlete's injury and illness reports.
+    pub fn report_days(&self, athlete: &forma_core::types::AthleteId) -> Vec<Date> {
+        forma_core::targets::report_days(athlete, &self.events, &self.labels)
+    }
+
+    /// The series and features the policy reads up to `date`, or a one-day empty
+    /// record when there is no data at all (which the history guardrail sends to
+    /// manual review).
+    pub fn policy_data(&self, athlete: &forma_core::types::AthleteId, date: Date) -> PolicyData {
+        let reports = self.report_days(athlete);
+        let inputs = forma_core::features::FeatureInputs {
+            sessions: &self.sessions,
+            wellness: &self.wellness,
+            reports: &reports,
+        };
+        PolicyData::build_with_history(athlete, &inputs, &[], date).unwrap_or_else(|| PolicyData {
+            series: DailySeries::from_loads(athlete.clone(), date, vec![0.0]),
+            features: None,
+        })
+    }
+}
+
 async fn compute(
     state: &AppState,
     profile: &AthleteProfile,
     date: Date,
     model: Option<Arc<ModelArtifact>>,
 ) -> Result<Recommendation, AppError> {
-    let data = records::athlete_data(&state.pool, &profile.id, None, Some(date)).await?;
+    let records = PolicyRecords::read(&state.pool, &profile.id, Some(date)).await?;
     let plan = plans::latest(&state.pool, &profile.id).await?;
     let athlete = profile.id.clone();
     tokio::task::spawn_blocking(move || {
-        let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
         let planned = plan.map(|saved| saved.plan.planned_load(date));
-        let quality =
-            forma_core::overview::quality_report(&athlete, &sessions, &data.wellness, date);
+        let quality = forma_core::overview::quality_report(
+            &athlete,
+            &records.sessions,
+            &records.wellness,
+            date,
+        );
         let findings = quality.map(|q| q.findings).unwrap_or_default();
-        // No data at all: a one-day empty record, which the history guardrail
-        // sends to manual review.
-        let policy_data = PolicyData::build(&athlete, &sessions, &data.wellness, &[], date)
-            .unwrap_or_else(|| PolicyData {
-                series: DailySeries::from_loads(athlete.clone(), date, vec![0.0]),
-                features: None,
-            });
+        let policy_data = records.policy_data(&athlete, date);
         recommend(
             &PolicyInput {
-                open_injury: forma_core::targets::open_on(&data.events, date),
+                open_injury: forma_core::targets::open_on(&records.events, date),
                 quality_findings: &findings,
                 plan: planned,
                 model: model.as_deref(),

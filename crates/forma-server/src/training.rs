@@ -33,15 +33,21 @@ pub struct TrainingInputs {
 }
 
 impl TrainingInputs {
-    /// The rows a model is trained and backtested on.
-    pub fn dataset(&self) -> Dataset {
-        Dataset::build(&TrainingData {
+    /// What forma-core reads, up to the end of `until` when given.
+    pub fn data(&self, until: Option<Date>) -> TrainingData<'_> {
+        TrainingData {
             sessions: &self.sessions,
             wellness: &self.wellness,
             events: &self.events,
             labels: &self.labels,
             athletes: &self.athletes,
-        })
+            until,
+        }
+    }
+
+    /// The rows a model is trained and backtested on.
+    pub fn dataset(&self, until: Option<Date>) -> Dataset {
+        Dataset::build(&self.data(until))
     }
 }
 
@@ -63,11 +69,7 @@ pub async fn gather(pool: &Pool, teams: &[String]) -> Result<TrainingInputs, sql
                 .or_default()
                 .extend(label.days());
         }
-        inputs.labels.extend(label.days().map(|date| CoachLabel {
-            athlete_id: label.athlete_id.clone(),
-            date,
-            code: label.code.as_str().to_owned(),
-        }));
+        inputs.labels.extend(label.coach_labels());
     }
     for team in teams {
         for athlete in athletes::athletes_of_team(pool, team).await? {
@@ -97,6 +99,7 @@ pub async fn gather(pool: &Pool, teams: &[String]) -> Result<TrainingInputs, sql
                     .to_owned()
                 }),
                 sport: athlete.sport,
+                birth_year: athlete.birth_year,
             });
         }
     }
@@ -202,15 +205,20 @@ impl Drop for GatePass {
 pub const MAX_TRAINING_ROWS: usize = 1_000_000;
 
 /// Trains on the stored data of `teams` with the default options, on a blocking
-/// thread.
+/// thread; with `until`, only on what was known by the end of that day
+/// (decision days whose 7-day target window ends by then).
 ///
 /// # Errors
 /// [`TrainError::Model`] when the data cannot carry a model (no events ...).
-pub async fn train_on_store(pool: &Pool, teams: &[String]) -> Result<ModelArtifact, TrainError> {
+pub async fn train_on_store(
+    pool: &Pool,
+    teams: &[String],
+    until: Option<Date>,
+) -> Result<ModelArtifact, TrainError> {
     let inputs = gather(pool, teams).await?;
     let created_at = jiff::Timestamp::now();
     tokio::task::spawn_blocking(move || {
-        let dataset = inputs.dataset();
+        let dataset = inputs.dataset(until);
         if dataset.rows.len() > MAX_TRAINING_ROWS {
             return Err(TrainError::TooManyRows {
                 rows: dataset.rows.len(),
@@ -222,9 +230,9 @@ pub async fn train_on_store(pool: &Pool, teams: &[String]) -> Result<ModelArtifa
     .map_err(|error| TrainError::Task(error.to_string()))?
 }
 
-/// Trains on the stored data of `teams`, stores the version and activates it
-/// for each of them as `activate` says, holding `pass` (one training at a time)
-/// until done.
+/// Trains on the stored data of `teams` (up to `until`, see
+/// [`train_on_store`]), stores the version and activates it for each of them
+/// as `activate` says, holding `pass` (one training at a time) until done.
 ///
 /// # Errors
 /// As [`train_on_store`], or when the registry refuses the write.
@@ -234,8 +242,9 @@ pub async fn train_and_store(
     teams: &[String],
     actor: &Actor,
     activate: Activate,
+    until: Option<Date>,
 ) -> Result<Trained, TrainError> {
-    let outcome = train_store_activate(pool, teams, actor, activate).await;
+    let outcome = train_store_activate(pool, teams, actor, activate, until).await;
     pass.finish(outcome.as_ref().err().map(ToString::to_string));
     outcome
 }
@@ -245,9 +254,10 @@ async fn train_store_activate(
     teams: &[String],
     actor: &Actor,
     activate: Activate,
+    until: Option<Date>,
 ) -> Result<Trained, TrainError> {
     let started = std::time::Instant::now();
-    let artifact = train_on_store(pool, teams).await?;
+    let artifact = train_on_store(pool, teams, until).await?;
     let json = artifact.to_json()?;
     let new = while_busy(|| models::insert(pool, &artifact, &json, teams, actor)).await?;
     let mut activated = Vec::new();
@@ -324,7 +334,9 @@ pub async fn first_model(pool: Pool, gate: TrainingGate) {
         tracing::info!(team, "no risk model yet: training the team's first one");
         let actor = Actor::system("first-model");
         let teams = [team];
-        if let Err(error) = train_and_store(&pool, pass, &teams, &actor, Activate::IfNone).await {
+        if let Err(error) =
+            train_and_store(&pool, pass, &teams, &actor, Activate::IfNone, None).await
+        {
             tracing::warn!(%error, team = teams[0], "no first model; recommendations use the rule baseline");
         }
     }

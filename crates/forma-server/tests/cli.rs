@@ -391,3 +391,252 @@ fn train_backtest_and_models_manage_the_registry_from_the_command_line() {
     assert!(activate.status.success(), "{}", text(&activate.stderr));
     assert!(text(&activate.stdout).contains("is now the active model of team demo"));
 }
+
+/// A small team in canonical CSV: four athletes training and checking in over
+/// 160 days from 2024-01-01, with injury and illness reports on the given days
+/// (athlete, day offset). Returns (sessions, wellness, events).
+fn small_team(reports: &[(&str, i32)]) -> (String, String, String) {
+    let mut sessions =
+        String::from("athlete_id,date,sport,duration_min,rpe,load,distance_km,avg_hr,source\n");
+    let mut wellness = String::from(
+        "athlete_id,date,sleep_h,sleep_quality,fatigue,soreness,stress,mood,readiness,hrv_rmssd_ms,resting_hr\n",
+    );
+    for (k, athlete) in ["a1", "a2", "a3", "a4"].iter().enumerate() {
+        for day in 0..160 {
+            let date = jiff_date(day);
+            let k = k as i32;
+            if (day + k) % 7 != 6 {
+                let minutes = 40 + (day * 7 + k * 11) % 50;
+                let rpe = 3 + (day * 3 + k) % 6;
+                sessions.push_str(&format!("{athlete},{date},run,{minutes},{rpe},,,,test\n"));
+            }
+            if (day + k) % 3 != 0 {
+                let fatigue = 1 + (day + 2 * k) % 5;
+                let sleep = 6.0 + f64::from((day + k) % 4) * 0.5;
+                wellness.push_str(&format!(
+                    "{athlete},{date},{sleep},3,{fatigue},2,2,3,{},,\n",
+                    4 + (day * 5 + k) % 6
+                ));
+            }
+        }
+    }
+    let mut events = String::from("athlete_id,date,kind,severity,body_part,days_lost\n");
+    for (athlete, day) in reports {
+        events.push_str(&format!(
+            "{athlete},{},injury,minor,knee,\n",
+            jiff_date(*day)
+        ));
+    }
+    (sessions, wellness, events)
+}
+
+/// A database in `dir` with the small team imported through `forma import`.
+fn import_small_team(dir: &Path, reports: &[(&str, i32)]) {
+    let (sessions, wellness, events) = small_team(reports);
+    for (kind, contents) in [
+        ("sessions", sessions),
+        ("wellness", wellness),
+        ("events", events),
+    ] {
+        let file = dir.join(format!("{kind}.csv"));
+        std::fs::write(&file, contents).expect("write input");
+        let imported = forma(&[
+            "import",
+            kind,
+            file.to_str().expect("utf-8"),
+            "--team",
+            "small",
+            "--data-dir",
+            dir.to_str().expect("utf-8"),
+        ]);
+        assert!(imported.status.success(), "{}", text(&imported.stderr));
+    }
+}
+
+/// The version id `forma train` printed.
+fn trained_id(output: &Output) -> String {
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    text(&output.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("Trained <id> ...")
+        .to_owned()
+}
+
+/// Reports before and around 2024-05-01 (day 121): onsets in every athlete,
+/// one the day after.
+const REPORTS: [(&str, i32); 8] = [
+    ("a1", 50),
+    ("a1", 51),
+    ("a2", 70),
+    ("a3", 90),
+    ("a4", 100),
+    ("a1", 112),
+    ("a2", 122),
+    ("a3", 140),
+];
+
+#[test]
+fn train_until_reads_no_target_window_past_the_day() {
+    let until = "2024-05-01"; // day 121
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
+    // As recorded; the report of the day after moved two days later; and a
+    // report well before the day moved to the day after it.
+    let mut later = REPORTS;
+    later[6] = ("a2", 124);
+    let mut moved = REPORTS;
+    moved[4] = ("a4", 122);
+    for (dir, reports) in dirs.iter().zip([REPORTS, later, moved]) {
+        import_small_team(dir.path(), &reports);
+    }
+    let train = |dir: &tempfile::TempDir| {
+        trained_id(&forma(&[
+            "train",
+            "--until",
+            until,
+            "--data-dir",
+            dir.path().to_str().expect("utf-8"),
+        ]))
+    };
+    let ids: Vec<String> = dirs.iter().map(train).collect();
+    assert_eq!(ids[0], ids[1], "a report after the day changes nothing");
+    assert_ne!(ids[0], ids[2], "a report before the day is read");
+
+    // Its last decision day's 7-day window ends by the day.
+    let card = forma(&[
+        "backtest",
+        "--json",
+        "--until",
+        until,
+        "--data-dir",
+        dirs[0].path().to_str().expect("utf-8"),
+    ]);
+    assert!(card.status.success(), "{}", text(&card.stderr));
+    let card: forma_core::model::card::ModelCard =
+        serde_json::from_slice(&card.stdout).expect("the card as JSON");
+    assert!(
+        card.window.last_day <= "2024-04-24".parse().expect("date"),
+        "{:?}",
+        card.window
+    );
+    // Without --until the same data trains another model, on more days.
+    let full = trained_id(&forma(&[
+        "train",
+        "--data-dir",
+        dirs[0].path().to_str().expect("utf-8"),
+    ]));
+    assert_ne!(full, ids[0]);
+    let bad = forma(&["train", "--until", "2024-13-01", "--data-dir", "unused"]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("--until"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+#[test]
+fn score_and_export_features_write_what_a_data_scientist_reads() {
+    let dir = tempfile::tempdir().expect("dir");
+    let data_dir = dir.path().to_str().expect("utf-8");
+    import_small_team(dir.path(), &REPORTS);
+    let out = dir.path().join("scores.csv");
+    let out_text = out.to_str().expect("utf-8");
+
+    let no_model = forma(&["score", "--out", out_text, "--data-dir", data_dir]);
+    assert!(!no_model.status.success());
+    assert!(
+        text(&no_model.stderr).contains("no model is active"),
+        "{}",
+        text(&no_model.stderr)
+    );
+    let id = trained_id(&forma(&["train", "--data-dir", data_dir]));
+
+    let scored = forma(&[
+        "score",
+        "--team",
+        "small",
+        "--from",
+        "2024-04-01",
+        "--to",
+        "2024-04-07",
+        "--out",
+        out_text,
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(scored.status.success(), "{}", text(&scored.stderr));
+    let csv = std::fs::read_to_string(&out).expect("scores written");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("athlete_id,date,risk,model_version"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4 * 7, "4 athletes x 7 days");
+    for row in &rows {
+        let risk: f64 = row[2].parse().expect("every day is scored");
+        assert!(risk > 0.0 && risk < 1.0, "{row:?}");
+        assert_eq!(row[3], id);
+    }
+    assert_eq!((rows[0][0], rows[0][1]), ("a1", "2024-04-01"));
+
+    let reversed = forma(&[
+        "score",
+        "--from",
+        "2024-05-01",
+        "--to",
+        "2024-04-01",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(!reversed.status.success());
+    assert!(text(&reversed.stderr).contains("--from 2024-05-01 is after --to 2024-04-01"));
+    let unknown = forma(&["score", "--team", "nobody", "--data-dir", data_dir]);
+    assert!(text(&unknown.stderr).contains("--team nobody: no such team"));
+
+    let features = dir.path().join("features.csv");
+    let exported = forma(&[
+        "export",
+        "features",
+        "--out",
+        features.to_str().expect("utf-8"),
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let matrix = std::fs::read_to_string(&features).expect("features written");
+    let header: Vec<&str> = matrix
+        .lines()
+        .next()
+        .expect("a header")
+        .split(',')
+        .collect();
+    assert_eq!(
+        header[..5],
+        ["athlete_id", "date", "target", "left_out", "acute_load"]
+    );
+    assert!(header.contains(&"prior_episodes") && header.contains(&"fatigue_7d"));
+    let schema = forma_core::features::FeatureSchema::current();
+    assert_eq!(header.len(), 4 + schema.len());
+    let mut reasons = std::collections::BTreeMap::new();
+    let (mut training, mut positives) = (0, 0);
+    for line in matrix.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells.len(), header.len(), "{line}");
+        if cells[3].is_empty() {
+            training += 1;
+            positives += usize::from(cells[2] == "1");
+        } else {
+            assert!(cells[2].is_empty(), "a left-out day has no target: {line}");
+            *reasons.entry(cells[3].to_owned()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(
+        reasons.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["censored", "episode_open", "warm_up"]
+    );
+    assert_eq!(reasons["warm_up"], 4 * 28, "each athlete's first 28 days");
+    let card = forma(&["backtest", "--json", "--data-dir", data_dir]);
+    let card: forma_core::model::card::ModelCard =
+        serde_json::from_slice(&card.stdout).expect("the card as JSON");
+    assert_eq!(training, card.data.rows, "the training rows");
+    assert_eq!(positives, card.data.positive_rows);
+}

@@ -25,6 +25,9 @@ pub struct PlanData {
     pub sessions: Arc<Vec<Session>>,
     pub wellness: Arc<Vec<WellnessEntry>>,
     pub events: Arc<Vec<Event>>,
+    /// The coaches' labels as the model reads them (injury and illness ones
+    /// are history).
+    pub labels: Arc<Vec<forma_core::targets::CoachLabel>>,
     pub plan: AthletePlan,
     pub model: Option<Arc<ModelArtifact>>,
     pub tests: Vec<PerformanceTest>,
@@ -37,6 +40,7 @@ pub async fn load(id: String) -> Result<PlanData, ApiFailure> {
     let sessions = api::sessions(&id).await?;
     let wellness = api::wellness(&id).await?;
     let events = api::events(&id).await?;
+    let labels = api::labels(&id).await?;
     let plan = api::athlete_plan(&id).await?;
     let model = api::active_model(Some(&profile.team_id)).await?;
     let tests = api::performance_tests(&id).await?;
@@ -46,6 +50,12 @@ pub async fn load(id: String) -> Result<PlanData, ApiFailure> {
         sessions: Arc::new(sessions.into_iter().map(|r| r.session).collect()),
         wellness: Arc::new(wellness),
         events: Arc::new(events),
+        labels: Arc::new(
+            labels
+                .iter()
+                .flat_map(forma_core::labels::Label::coach_labels)
+                .collect(),
+        ),
         plan,
         model: model.map(Arc::new),
     })

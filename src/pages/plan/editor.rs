@@ -118,6 +118,7 @@ pub fn PlanEditor(data: PlanData) -> impl IntoView {
         &data.sessions,
         &data.wellness,
         &data.events,
+        &data.labels,
         &plan::history_findings(&athlete_id, &data.sessions, &data.wellness, start),
         start,
     );

@@ -2,21 +2,25 @@
 //! scored, in one serde value small enough for the browser.
 //!
 //! Fitting ([`fit_models`]) on a set of training rows:
-//! 1. The rows are split by decision day at the day of the positive row at the
-//!    `1 - calibration_share` quantile (by events, so that both slices hold
-//!    events even when events are rare early on): from that day on is the
-//!    **calibration slice**; the fitting slice is everything before it, less the
-//!    7 days just before (their targets would read events inside the
-//!    calibration slice).
-//! 2. On the fitting slice: imputation means and SDs ([`Standardiser`]), a
-//!    logistic regression on all features, a small forest (on at most
-//!    [`ForestOptions::max_negatives`] negatives), and the baseline logistic
-//!    regression on acute load alone, each with positives counted several
-//!    times for balance (see [`crate::model`]).
-//! 3. On the calibration slice: Platt scaling of each model's raw score.
-//! 4. Baselines needing no fit: the base rate of all training rows, and the
-//!    coupled-ratio rule (ACWR > 1.5), turned into a probability by the event
-//!    rate of training rows on each side of 1.5.
+//! 1. On every row: imputation means and SDs ([`Standardiser`]), a logistic
+//!    regression on all features and the baseline logistic regression on acute
+//!    load alone (positives counted several times for balance, see
+//!    [`crate::model`]), a small forest (on at most
+//!    [`ForestOptions::max_negatives`] negatives, positives repeated), and the
+//!    gradient-boosted trees ([`super::boosted`]). With a few dozen episodes,
+//!    no event is held back from the models that rank.
+//! 2. Calibration on scores the models did not see: the athletes of the rows
+//!    are dealt into [`TrainOptions::calibration_folds`] groups (fixed seed);
+//!    each group's rows are scored by every model refitted on the other
+//!    groups, and each model's Platt scaling is fitted on those out-of-athlete
+//!    scores (as scikit-learn's `CalibratedClassifierCV` does with
+//!    `ensemble=False`, grouped by athlete so an athlete's neighbouring days
+//!    are never on both sides). A group whose other groups hold no event is
+//!    left out of the calibration.
+//! 3. Baselines needing no fit: the base rate of all training rows, the
+//!    coupled-ratio rule (ACWR > 1.5) and "history only" (the athlete's
+//!    earlier episodes: none, one, two or more), each turned into a
+//!    probability by the event rate of the training rows in its group.
 //!
 //! Determinism: no clock, no thread, seeds fixed, rows in a fixed order, so two
 //! trainings on the same data give the same bytes. The version id is FNV-1a 64
@@ -29,6 +33,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::backtest;
+use super::boosted::{BoostOptions, BoostedTrees};
 use super::calibration::Platt;
 use super::card::ModelCard;
 use super::evaluation::SplitMix64;
@@ -39,19 +44,21 @@ use crate::features::{value_index, AthleteFeatures, FeatureSchema, Fnv1a, VALUE_
 use crate::types::date_from_epoch_day;
 
 /// The artifact layout's version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Training settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrainOptions {
-    /// L2 penalty of the logistic regressions (1.0 = scikit-learn's C = 1).
+    /// L2 penalty `lambda` of the logistic regressions on the mean loss
+    /// ([`super::logistic`]; scikit-learn's `1 / (C n)`).
     #[serde(with = "super::exact")]
     pub alpha: f64,
     /// Forest settings.
     pub forest: ForestOptions,
-    /// Latest share of training events (and their days) kept for Platt scaling.
-    #[serde(with = "super::exact")]
-    pub calibration_share: f64,
+    /// Gradient-boosted trees' settings.
+    pub boost: BoostOptions,
+    /// Groups of athletes whose out-of-group scores calibrate each model.
+    pub calibration_folds: usize,
     /// Most copies of a positive row when balancing.
     pub max_positive_copies: usize,
     /// Most L-BFGS iterations of each logistic regression (`None`, in artifacts
@@ -66,23 +73,25 @@ pub struct TrainOptions {
     pub bootstrap: usize,
     /// Seed of the athlete folds and the bootstrap.
     pub seed: u64,
-    /// Which model [`ModelArtifact::score`] uses.
-    pub primary: ModelKind,
+    /// Which model [`ModelArtifact::score`] uses; `None`: the one the forward-
+    /// in-time backtest ranks first ([`choose_primary`]).
+    pub primary: Option<ModelKind>,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
         Self {
-            alpha: 1.0,
+            alpha: super::logistic::DEFAULT_PENALTY,
             forest: ForestOptions::default(),
-            calibration_share: 0.25,
+            boost: BoostOptions::default(),
+            calibration_folds: 4,
             max_positive_copies: 50,
             logistic_max_iterations: Some(super::logistic::DEFAULT_MAX_ITERATIONS),
             forward_folds: 3,
             athlete_folds: 4,
             bootstrap: 200,
             seed: 7,
-            primary: ModelKind::Logistic,
+            primary: None,
         }
     }
 }
@@ -95,27 +104,47 @@ pub enum ModelKind {
     Logistic,
     /// The small random forest.
     Forest,
+    /// Gradient-boosted trees.
+    Boosted,
+}
+
+impl ModelKind {
+    /// Every model, simplest first (the order ties are broken in).
+    pub const ALL: [Self; 3] = [Self::Logistic, Self::Forest, Self::Boosted];
+
+    /// The backtests' scorer of this model.
+    pub fn scorer(self) -> backtest::Scorer {
+        match self {
+            Self::Logistic => backtest::Scorer::Logistic,
+            Self::Forest => backtest::Scorer::Forest,
+            Self::Boosted => backtest::Scorer::Boosted,
+        }
+    }
+
+    /// A name for people.
+    pub fn label(self) -> &'static str {
+        self.scorer().label()
+    }
 }
 
 /// The days a model was trained on.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrainingWindow {
-    /// First decision day of the fitting slice.
+    /// First decision day of the training rows.
     pub first_day: jiff::civil::Date,
-    /// Last decision day of the fitting slice.
-    pub fit_until: jiff::civil::Date,
-    /// First day of the calibration slice.
-    pub calibration_from: jiff::civil::Date,
-    /// Last decision day of all training rows.
+    /// Last decision day of the training rows.
     pub last_day: jiff::civil::Date,
-    /// Rows in the fitting slice.
+    /// Rows the models were fitted on (every training row).
     pub fit_rows: usize,
-    /// Events in the fitting slice.
+    /// Events among them.
     pub fit_events: usize,
-    /// Rows in the calibration slice.
+    /// Rows with an out-of-athlete score behind the calibration.
     pub calibration_rows: usize,
-    /// Events in the calibration slice.
+    /// Events among them.
     pub calibration_events: usize,
+    /// Groups of athletes the calibration scores came from.
+    #[serde(default)]
+    pub calibration_folds: usize,
 }
 
 /// Every model and baseline fitted on one set of training rows.
@@ -131,6 +160,10 @@ pub struct FittedModels {
     pub forest: CompactForest,
     /// Its Platt scaling (of the logit of the forest's score).
     pub forest_platt: Platt,
+    /// The gradient-boosted trees.
+    pub boosted: BoostedTrees,
+    /// Their Platt scaling (of the boosted log-odds).
+    pub boosted_platt: Platt,
     /// Baseline: logistic regression on acute load (and its indicator).
     pub acute_only: LogisticModel,
     /// Its Platt scaling.
@@ -144,6 +177,10 @@ pub struct FittedModels {
     /// ... and at or below 1.5 or undefined.
     #[serde(with = "super::exact")]
     pub rule_rate_other: f64,
+    /// Baseline "history only": event rate of training rows by the athlete's
+    /// earlier episodes (none, one, two or more).
+    #[serde(with = "super::exact_vec")]
+    pub history_rates: Vec<f64>,
     /// The days behind the fit.
     pub window: TrainingWindow,
 }
@@ -161,6 +198,19 @@ pub fn ratio_rule(features: &[f64]) -> bool {
         .is_some_and(|r| *r > 1.5)
 }
 
+/// The "history only" baseline's group of a row: the athlete's episodes that
+/// started before the day, as none (0), one (1), two or more (2). What a coach
+/// remembers without any model.
+pub fn history_group(features: &[f64]) -> usize {
+    value_index("prior_episodes")
+        .and_then(|i| features.get(i))
+        .filter(|v| !v.is_nan())
+        .map_or(0, |v| (*v).clamp(0.0, 2.0) as usize)
+}
+
+/// Groups of [`history_group`].
+pub const HISTORY_GROUPS: usize = 3;
+
 impl FittedModels {
     /// Raw score of a model or baseline (rank order), by [`backtest::Scorer`].
     pub fn raw(&self, scorer: backtest::Scorer, x: &[f64]) -> f64 {
@@ -168,9 +218,11 @@ impl FittedModels {
         match scorer {
             Scorer::Logistic => self.logistic.decision(&self.standardiser, x),
             Scorer::Forest => forest_logit(self.forest.score(&self.standardiser, x)),
+            Scorer::Boosted => self.boosted.decision(&self.standardiser, x),
             Scorer::AcuteLoad => self.acute_only.decision(&self.standardiser, x),
             Scorer::BaseRate => 0.0,
             Scorer::RatioRule => f64::from(u8::from(ratio_rule(x))),
+            Scorer::HistoryOnly => history_group(x) as f64,
         }
     }
 
@@ -191,10 +243,16 @@ impl FittedModels {
         match scorer {
             Scorer::Logistic => self.logistic_platt.apply(f),
             Scorer::Forest => self.forest_platt.apply(f),
+            Scorer::Boosted => self.boosted_platt.apply(f),
             Scorer::AcuteLoad => self.acute_only_platt.apply(f),
             Scorer::BaseRate => self.base_rate,
             Scorer::RatioRule if f > 0.5 => self.rule_rate_above,
             Scorer::RatioRule => self.rule_rate_other,
+            Scorer::HistoryOnly => self
+                .history_rates
+                .get(history_group(x))
+                .copied()
+                .unwrap_or(self.base_rate),
         }
     }
 }
@@ -236,54 +294,39 @@ fn forest_sample(data: &Dataset, fit: &[usize], options: &TrainOptions) -> (Vec<
     (keep, cap)
 }
 
-/// Fits every model and baseline on `rows` (indices into `data.rows`).
-///
-/// # Errors
-/// [`ModelError::NotEnoughData`] when either slice is empty or the fitting slice
-/// lacks events or non-events; [`ModelError::Fit`] from smartcore.
-pub fn fit_models(
+/// The models that rank, fitted on one set of rows, before calibration.
+struct Ranking {
+    standardiser: Standardiser,
+    logistic: LogisticModel,
+    acute_only: LogisticModel,
+    forest: CompactForest,
+    boosted: BoostedTrees,
+}
+
+impl Ranking {
+    /// Raw scores of (logistic, forest, boosted, acute load) for `x`.
+    fn raw(&self, x: &[f64]) -> [f64; 4] {
+        let s = &self.standardiser;
+        [
+            self.logistic.decision(s, x),
+            forest_logit(self.forest.score(s, x)),
+            self.boosted.decision(s, x),
+            self.acute_only.decision(s, x),
+        ]
+    }
+}
+
+/// Fits the models that rank on `fit` (indices into `data.rows`).
+fn fit_ranking(
     data: &Dataset,
-    rows: &[usize],
+    fit: &[usize],
     options: &TrainOptions,
-) -> Result<FittedModels, ModelError> {
-    let mut days: Vec<i32> = rows.iter().map(|i| data.rows[*i].day).collect();
-    days.sort_unstable();
-    let (Some(&first), Some(&last)) = (days.first(), days.last()) else {
-        return Err(ModelError::NotEnoughData("no training rows".into()));
-    };
-    // Cut by events, not rows: where events are rare early on, a cut by rows
-    // leaves the fitting slice without any.
-    let mut event_days: Vec<i32> = rows
-        .iter()
-        .filter(|i| data.rows[**i].label)
-        .map(|i| data.rows[*i].day)
-        .collect();
-    event_days.sort_unstable();
-    let share = options.calibration_share.clamp(0.05, 0.9);
-    let cutoff = if event_days.is_empty() {
-        days[((days.len() as f64) * (1.0 - share)) as usize]
-    } else {
-        let at = ((event_days.len() as f64) * (1.0 - share)) as usize;
-        event_days[at.min(event_days.len() - 1)]
-    };
-    let purge = crate::targets::HORIZON_DAYS;
-    let fit: Vec<usize> = rows
-        .iter()
-        .copied()
-        .filter(|i| data.rows[*i].day + purge < cutoff)
-        .collect();
-    let calib: Vec<usize> = rows
-        .iter()
-        .copied()
-        .filter(|i| data.rows[*i].day >= cutoff)
-        .collect();
-    let events = |idx: &[usize]| idx.iter().filter(|i| data.rows[**i].label).count();
-    let (fit_events, calib_events) = (events(&fit), events(&calib));
-    if fit.is_empty() || calib.is_empty() || fit_events == 0 || fit_events == fit.len() {
+) -> Result<Ranking, ModelError> {
+    let events = fit.iter().filter(|i| data.rows[**i].label).count();
+    if events == 0 || events == fit.len() {
         return Err(ModelError::NotEnoughData(format!(
-            "{} fitting rows with {fit_events} events, {} calibration rows",
-            fit.len(),
-            calib.len()
+            "{} training rows with {events} events",
+            fit.len()
         )));
     }
     let fit_rows: Vec<&[f64]> = fit
@@ -294,11 +337,11 @@ pub fn fit_models(
 
     // Balance: each positive counts round(neg / pos) times.
     let copies = |negatives: usize| {
-        ((negatives as f64 / fit_events as f64).round() as usize)
+        ((negatives as f64 / events as f64).round() as usize)
             .clamp(1, options.max_positive_copies.max(1))
     };
     let fit_y: Vec<bool> = fit.iter().map(|i| data.rows[*i].label).collect();
-    let lr_copies = copies(fit.len() - fit_events);
+    let lr_copies = copies(fit.len() - events);
     let counts: Vec<usize> = fit_y
         .iter()
         .map(|y| if *y { lr_copies } else { 1 })
@@ -324,9 +367,9 @@ pub fn fit_models(
     )?;
     // The forest takes no counts: positives are repeated, on at most
     // `max_negatives` negatives (see `forest_sample`).
-    let (keep, negatives) = forest_sample(data, &fit, options);
+    let (keep, negatives) = forest_sample(data, fit, options);
     let forest_copies = copies(negatives);
-    let mut balanced: Vec<&[f64]> = Vec::with_capacity(negatives + fit_events * forest_copies);
+    let mut balanced: Vec<&[f64]> = Vec::with_capacity(negatives + events * forest_copies);
     let mut y = Vec::with_capacity(balanced.capacity());
     for (i, keep) in fit.iter().zip(keep) {
         let r = &data.rows[*i];
@@ -341,18 +384,90 @@ pub fn fit_models(
         }
     }
     let forest = CompactForest::fit(&balanced, &y, &standardiser, &options.forest)?;
+    // Boosting reads every row once: it needs no balance for a ranking, and
+    // Platt scaling sets the level.
+    let keys: Vec<u64> = fit
+        .iter()
+        .map(|i| {
+            let r = &data.rows[*i];
+            ((r.athlete as u64) << 32) ^ u64::from(r.day as u32)
+        })
+        .collect();
+    let boosted = BoostedTrees::fit(&fit_rows, &fit_y, &keys, &standardiser, &options.boost)?;
+    Ok(Ranking {
+        standardiser,
+        logistic,
+        acute_only,
+        forest,
+        boosted,
+    })
+}
 
-    let calib_y: Vec<bool> = calib.iter().map(|i| data.rows[*i].label).collect();
-    let platt = |score: &dyn Fn(&[f64]) -> f64| {
-        let f: Vec<f64> = calib
+/// The calibration group of each athlete: athletes shuffled with the fixed
+/// seed and dealt into `folds` groups.
+fn calibration_groups(athletes: usize, folds: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..athletes).collect();
+    let mut rng = SplitMix64(seed ^ 0xca11_b4a7);
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    let mut group = vec![0usize; athletes];
+    for (k, a) in order.iter().enumerate() {
+        group[*a] = k % folds.max(1);
+    }
+    group
+}
+
+/// Fits every model and baseline on `rows` (indices into `data.rows`).
+///
+/// # Errors
+/// [`ModelError::NotEnoughData`] when the rows are empty or lack events or
+/// non-events; [`ModelError::Fit`] from smartcore.
+pub fn fit_models(
+    data: &Dataset,
+    rows: &[usize],
+    options: &TrainOptions,
+) -> Result<FittedModels, ModelError> {
+    let (Some(first), Some(last)) = (
+        rows.iter().map(|i| data.rows[*i].day).min(),
+        rows.iter().map(|i| data.rows[*i].day).max(),
+    ) else {
+        return Err(ModelError::NotEnoughData("no training rows".into()));
+    };
+    let ranking = fit_ranking(data, rows, options)?;
+
+    // Out-of-athlete scores for the calibration.
+    let folds = options.calibration_folds.max(2);
+    let group = calibration_groups(data.athletes.len(), folds, options.seed);
+    let mut scored: Vec<([f64; 4], bool)> = Vec::new();
+    for k in 0..folds {
+        let (held, others): (Vec<usize>, Vec<usize>) = rows
             .iter()
-            .map(|i| score(&data.rows[*i].features))
-            .collect();
+            .partition(|i| group[data.rows[**i].athlete] == k);
+        if held.is_empty() {
+            continue;
+        }
+        // A group whose others hold no event (or only events) cannot be scored.
+        let Ok(model) = fit_ranking(data, &others, options) else {
+            continue;
+        };
+        for i in &held {
+            let r = &data.rows[*i];
+            scored.push((model.raw(&r.features), r.label));
+        }
+    }
+    let calibration_events = scored.iter().filter(|(_, y)| *y).count();
+    if scored.is_empty() || calibration_events == 0 {
+        return Err(ModelError::NotEnoughData(format!(
+            "no out-of-athlete scores with an event to calibrate on ({} rows scored); events of at least two athletes are needed",
+            scored.len()
+        )));
+    }
+    let calib_y: Vec<bool> = scored.iter().map(|(_, y)| *y).collect();
+    let platt = |m: usize| {
+        let f: Vec<f64> = scored.iter().map(|(raw, _)| raw[m]).collect();
         Platt::fit(&f, &calib_y)
     };
-    let logistic_platt = platt(&|x| logistic.decision(&standardiser, x));
-    let acute_only_platt = platt(&|x| acute_only.decision(&standardiser, x));
-    let forest_platt = platt(&|x| forest_logit(forest.score(&standardiser, x)));
 
     let rate = |pred: &dyn Fn(&super::Row) -> bool| {
         let (mut n, mut e) = (0usize, 0usize);
@@ -366,27 +481,31 @@ pub fn fit_models(
         // Laplace-smoothed, so an empty side is not certain.
         (e as f64 + 0.5) / (n as f64 + 1.0)
     };
-    let fit_until = fit.iter().map(|i| data.rows[*i].day).max().unwrap_or(first);
+    let events = rows.iter().filter(|i| data.rows[**i].label).count();
     Ok(FittedModels {
-        standardiser,
-        logistic,
-        logistic_platt,
-        forest,
-        forest_platt,
-        acute_only,
-        acute_only_platt,
-        base_rate: events(rows) as f64 / rows.len() as f64,
+        logistic_platt: platt(0),
+        forest_platt: platt(1),
+        boosted_platt: platt(2),
+        acute_only_platt: platt(3),
+        standardiser: ranking.standardiser,
+        logistic: ranking.logistic,
+        forest: ranking.forest,
+        boosted: ranking.boosted,
+        acute_only: ranking.acute_only,
+        base_rate: events as f64 / rows.len() as f64,
         rule_rate_above: rate(&|r| ratio_rule(&r.features)),
         rule_rate_other: rate(&|r| !ratio_rule(&r.features)),
+        history_rates: (0..HISTORY_GROUPS)
+            .map(|g| rate(&|r| history_group(&r.features) == g))
+            .collect(),
         window: TrainingWindow {
             first_day: date_from_epoch_day(first),
-            fit_until: date_from_epoch_day(fit_until),
-            calibration_from: date_from_epoch_day(cutoff),
             last_day: date_from_epoch_day(last),
-            fit_rows: fit.len(),
-            fit_events,
-            calibration_rows: calib.len(),
-            calibration_events: calib_events,
+            fit_rows: rows.len(),
+            fit_events: events,
+            calibration_rows: scored.len(),
+            calibration_events,
+            calibration_folds: folds,
         },
     })
 }
@@ -414,6 +533,102 @@ pub struct ModelArtifact {
     pub card: ModelCard,
 }
 
+/// Which model scores, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryChoice {
+    /// The model [`ModelArtifact::score`] uses.
+    pub model: ModelKind,
+    /// Each model's pooled ROC AUC forward in time, the figure the choice reads.
+    pub forward_roc_auc: Vec<(ModelKind, Option<f64>)>,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+/// The primary model: `fixed` when given, else the model with the highest
+/// pooled ROC AUC forward in time (the scheme that asks what a deployed model
+/// does: trained on the past, judged on what came after), ties going to the
+/// simpler model (logistic regression, then the forest). Without any forward
+/// figure (too few events in time), the athletes-held-out figure decides; with
+/// neither, the logistic regression.
+pub fn choose_primary(backtests: &backtest::Backtests, fixed: Option<ModelKind>) -> PrimaryChoice {
+    let auc = |scheme: &backtest::SchemeResult, kind: ModelKind| {
+        scheme
+            .scorers
+            .iter()
+            .find(|r| r.scorer == kind.scorer())
+            .and_then(|r| r.overall.roc_auc)
+    };
+    let forward: Vec<(ModelKind, Option<f64>)> = ModelKind::ALL
+        .iter()
+        .map(|k| (*k, auc(&backtests.forward_in_time, *k)))
+        .collect();
+    let figures = |list: &[(ModelKind, Option<f64>)]| {
+        list.iter()
+            .map(|(k, a)| {
+                format!(
+                    "{} {}",
+                    k.label(),
+                    a.map_or_else(|| "n/a".to_owned(), |a| format!("{a:.3}"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(model) = fixed {
+        return PrimaryChoice {
+            model,
+            reason: format!(
+                "The {} was set in the training options (forward-in-time ROC AUC: {}).",
+                model.label(),
+                figures(&forward)
+            ),
+            forward_roc_auc: forward,
+        };
+    }
+    let best = |list: &[(ModelKind, Option<f64>)]| {
+        let mut best: Option<(ModelKind, f64)> = None;
+        for (k, a) in list {
+            if let Some(a) = a {
+                if best.is_none_or(|(_, b)| *a > b) {
+                    best = Some((*k, *a));
+                }
+            }
+        }
+        best
+    };
+    if let Some((model, _)) = best(&forward) {
+        return PrimaryChoice {
+            model,
+            reason: format!(
+                "The {} ranks days best forward in time, trained on the past and judged on what came after (pooled ROC AUC: {}); ties go to the simpler model.",
+                model.label(),
+                figures(&forward)
+            ),
+            forward_roc_auc: forward,
+        };
+    }
+    let held_out: Vec<(ModelKind, Option<f64>)> = ModelKind::ALL
+        .iter()
+        .map(|k| (*k, auc(&backtests.athletes_held_out, *k)))
+        .collect();
+    match best(&held_out) {
+        Some((model, _)) => PrimaryChoice {
+            model,
+            reason: format!(
+                "No forward-in-time fold could be scored; the {} ranks best on athletes held out (pooled ROC AUC: {}).",
+                model.label(),
+                figures(&held_out)
+            ),
+            forward_roc_auc: forward,
+        },
+        None => PrimaryChoice {
+            model: ModelKind::Logistic,
+            reason: "No backtest could be scored; the logistic regression, the simplest model, scores.".to_owned(),
+            forward_roc_auc: forward,
+        },
+    }
+}
+
 /// Backtests on `data`, then fits the final models on every row.
 ///
 /// # Errors
@@ -426,14 +641,16 @@ pub fn train(
     let all: Vec<usize> = (0..data.rows.len()).collect();
     let models = fit_models(data, &all, options)?;
     let backtests = backtest::run(data, options);
-    let card = ModelCard::new(data, &backtests, options.primary, &models.window);
+    let choice = choose_primary(&backtests, options.primary);
+    let primary = choice.model;
+    let card = ModelCard::new(data, &backtests, choice, &models.window);
     let mut artifact = ModelArtifact {
         format_version: FORMAT_VERSION,
         version_id: String::new(),
         created_at,
         schema: data.schema.clone(),
         training_data_fingerprint: data.fingerprint(),
-        primary: options.primary,
+        primary,
         options: *options,
         models,
         card,
@@ -484,21 +701,30 @@ impl ModelArtifact {
     /// # Errors
     /// [`ModelError::Artifact`] naming what does not match.
     pub fn from_json(json: &str) -> Result<Self, ModelError> {
-        let a: Self =
+        // The layout and schema first: an artifact of an older build does not
+        // parse as this one, and should say why.
+        #[derive(Deserialize)]
+        struct Head {
+            format_version: u32,
+            schema: FeatureSchema,
+        }
+        let head: Head =
             serde_json::from_str(json).map_err(|e| ModelError::Artifact(e.to_string()))?;
-        if a.format_version != FORMAT_VERSION {
+        if head.format_version != FORMAT_VERSION {
             return Err(ModelError::Artifact(format!(
                 "layout version {} (this build reads {FORMAT_VERSION})",
-                a.format_version
+                head.format_version
             )));
         }
-        let here = FeatureSchema::default();
-        if a.schema.hash != here.hash {
+        let here = FeatureSchema::current();
+        if head.schema.hash != here.hash {
             return Err(ModelError::Artifact(format!(
                 "feature schema {} ({}) differs from this build's {} ({})",
-                a.schema.version, a.schema.hash, here.version, here.hash
+                head.schema.version, head.schema.hash, here.version, here.hash
             )));
         }
+        let a: Self =
+            serde_json::from_str(json).map_err(|e| ModelError::Artifact(e.to_string()))?;
         let id = a.content_id()?;
         if id != a.version_id {
             return Err(ModelError::Artifact(format!(
@@ -518,11 +744,7 @@ impl ModelArtifact {
 
     /// As [`ModelArtifact::score`], with a chosen model.
     pub fn score_with(&self, kind: ModelKind, features: &[f64]) -> Probability {
-        let scorer = match kind {
-            ModelKind::Logistic => backtest::Scorer::Logistic,
-            ModelKind::Forest => backtest::Scorer::Forest,
-        };
-        Probability::new(self.models.probability(scorer, features))
+        Probability::new(self.models.probability(kind.scorer(), features))
     }
 
     /// The probability for one day of an athlete's features, when the day is in range.

@@ -37,27 +37,42 @@ pub enum Scorer {
     Logistic,
     /// The small random forest.
     Forest,
+    /// Gradient-boosted trees.
+    Boosted,
     /// Baseline: the training event rate for everyone.
     BaseRate,
     /// Baseline: coupled ACWR above 1.5.
     RatioRule,
     /// Baseline: logistic regression on acute load alone.
     AcuteLoad,
+    /// Baseline: the athlete's earlier episodes alone (none, one, two or more),
+    /// what a coach remembers without a model.
+    HistoryOnly,
 }
 
 impl Scorer {
     /// Every scorer, models first.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Logistic,
         Self::Forest,
+        Self::Boosted,
         Self::BaseRate,
         Self::RatioRule,
         Self::AcuteLoad,
+        Self::HistoryOnly,
+    ];
+
+    /// The baselines, in the card's order.
+    pub const BASELINES: [Self; 4] = [
+        Self::BaseRate,
+        Self::RatioRule,
+        Self::AcuteLoad,
+        Self::HistoryOnly,
     ];
 
     /// Whether this is a baseline.
     pub fn is_baseline(self) -> bool {
-        matches!(self, Self::BaseRate | Self::RatioRule | Self::AcuteLoad)
+        Self::BASELINES.contains(&self)
     }
 
     /// A name for tables.
@@ -65,9 +80,11 @@ impl Scorer {
         match self {
             Self::Logistic => "logistic regression",
             Self::Forest => "random forest",
+            Self::Boosted => "gradient-boosted trees",
             Self::BaseRate => "base rate",
             Self::RatioRule => "ACWR > 1.5 rule",
             Self::AcuteLoad => "acute load alone (LR)",
+            Self::HistoryOnly => "history only (earlier episodes)",
         }
     }
 }
@@ -132,8 +149,14 @@ pub struct Metrics {
     pub brier_ci: Option<Interval>,
     /// AUC over pairs within the same athlete.
     pub within_athlete_auc: Option<f64>,
+    /// Its 95% interval from resampling athletes.
+    #[serde(default)]
+    pub within_athlete_auc_ci: Option<Interval>,
     /// Athletes with both events and non-events (behind the within-athlete AUC).
     pub athletes_with_both: usize,
+    /// Events of those athletes (the events behind the within-athlete AUC).
+    #[serde(default)]
+    pub within_athlete_events: usize,
     /// Ten-bin calibration table (empty for cohorts).
     pub calibration: Vec<CalibrationBin>,
 }
@@ -141,7 +164,8 @@ pub struct Metrics {
 /// Metrics of one cohort.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CohortMetrics {
-    /// `sex`, `sport` or `completeness`.
+    /// `sex`, `sport`, `completeness` (of the athlete), `age_band`,
+    /// `days_in_forma` or `injury_history` (of the day).
     pub dimension: String,
     /// The cohort's value, such as `unknown` or `high`.
     pub value: String,
@@ -252,8 +276,10 @@ pub fn folds(
 }
 
 fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeResult {
-    // Per scorer: (raw score, probability) rows pooled over folds.
+    // Per scorer: (raw score, probability) rows pooled over folds; every scorer
+    // scores the same rows, whose indices are kept once.
     let mut pooled: Vec<Vec<(Scored, f64)>> = vec![Vec::new(); Scorer::ALL.len()];
+    let mut pooled_rows: Vec<usize> = Vec::new();
     let mut summaries = Vec::new();
     for (k, (train, test)) in folds(data, options, scheme).into_iter().enumerate() {
         let events = |idx: &[usize]| idx.iter().filter(|i| data.rows[**i].label).count();
@@ -276,6 +302,7 @@ fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeR
         match fit_models(data, &train, options) {
             Ok(models) => {
                 summary.logistic_platt_slope = Some(models.logistic_platt.a);
+                pooled_rows.extend_from_slice(&test);
                 for (s, scorer) in Scorer::ALL.iter().enumerate() {
                     for i in &test {
                         let r = &data.rows[*i];
@@ -298,7 +325,7 @@ fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeR
         .map(|(scorer, rows)| ScorerResult {
             scorer: *scorer,
             overall: metrics(rows, options, true),
-            cohorts: cohorts(data, rows, options),
+            cohorts: cohorts(data, rows, &pooled_rows, options),
         })
         .collect();
     SchemeResult {
@@ -308,23 +335,87 @@ fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeR
     }
 }
 
-fn cohorts(data: &Dataset, rows: &[(Scored, f64)], options: &TrainOptions) -> Vec<CohortMetrics> {
-    type CohortOf = fn(&super::DatasetAthlete) -> &str;
-    let dims: [(&str, CohortOf); 3] = [
-        ("sex", |a| &a.sex),
-        ("sport", |a| &a.sport),
-        ("completeness", |a| &a.completeness),
-    ];
+/// The age band of a birth year on a decision day (`unknown` without one).
+pub fn age_band(birth_year: Option<i32>, day: i32) -> &'static str {
+    let Some(born) = birth_year else {
+        return "unknown";
+    };
+    match i32::from(date_from_epoch_day(day).year()) - born {
+        ..20 => "under 20",
+        20..=24 => "20-24",
+        25..=29 => "25-29",
+        30..=34 => "30-34",
+        _ => "35 and over",
+    }
+}
+
+/// The band of an athlete's days in Forma on a decision day.
+pub fn days_in_forma_band(features: &[f64]) -> &'static str {
+    let days = crate::features::value_index("days_in_forma")
+        .and_then(|k| features.get(k))
+        .copied()
+        .unwrap_or(f64::NAN);
+    if days.is_nan() {
+        "unknown"
+    } else if days < 90.0 {
+        "under 90 days"
+    } else if days < 180.0 {
+        "90-179 days"
+    } else if days < 365.0 {
+        "180-364 days"
+    } else {
+        "a year or more"
+    }
+}
+
+/// The injury history of a decision day: earlier episodes, as the "history
+/// only" baseline groups them.
+pub fn injury_history(features: &[f64]) -> &'static str {
+    match super::artifact::history_group(features) {
+        0 => "none",
+        1 => "one earlier episode",
+        _ => "two or more",
+    }
+}
+
+/// The cohort of pooled row `k` (data row `row`) in each dimension.
+type CohortOf = fn(&Dataset, usize) -> &str;
+
+const COHORTS: [(&str, CohortOf); 6] = [
+    ("sex", |d, r| &d.athletes[d.rows[r].athlete].sex),
+    ("sport", |d, r| &d.athletes[d.rows[r].athlete].sport),
+    ("completeness", |d, r| {
+        &d.athletes[d.rows[r].athlete].completeness
+    }),
+    ("age_band", |d, r| {
+        age_band(d.athletes[d.rows[r].athlete].birth_year, d.rows[r].day)
+    }),
+    ("days_in_forma", |d, r| {
+        days_in_forma_band(&d.rows[r].features)
+    }),
+    ("injury_history", |d, r| injury_history(&d.rows[r].features)),
+];
+
+fn cohorts(
+    data: &Dataset,
+    rows: &[(Scored, f64)],
+    row_of: &[usize],
+    options: &TrainOptions,
+) -> Vec<CohortMetrics> {
     let mut out = Vec::new();
-    for (dimension, value_of) in dims {
-        let mut values: Vec<&str> = data.athletes.iter().map(value_of).collect();
+    if rows.len() != row_of.len() {
+        return out;
+    }
+    for (dimension, value_of) in COHORTS {
+        let mut values: Vec<&str> = row_of.iter().map(|r| value_of(data, *r)).collect();
         values.sort_unstable();
         values.dedup();
         for value in values {
             let subset: Vec<(Scored, f64)> = rows
                 .iter()
-                .filter(|(r, _)| value_of(&data.athletes[r.athlete]) == value)
-                .copied()
+                .zip(row_of)
+                .filter(|(_, r)| value_of(data, **r) == value)
+                .map(|(x, _)| *x)
                 .collect();
             out.push(CohortMetrics {
                 dimension: dimension.to_owned(),
@@ -350,6 +441,10 @@ fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metric
         e.1 |= !r.y;
     }
     let athletes_with_both = seen.values().filter(|(pos, neg)| *pos && *neg).count();
+    let within_athlete_events = rows
+        .iter()
+        .filter(|(r, _)| r.y && seen.get(&r.athlete).is_some_and(|(_, neg)| *neg))
+        .count();
     let raw_scored: Vec<Scored> = rows.iter().map(|(r, _)| *r).collect();
     let prob_scored: Vec<Scored> = rows.iter().map(|(r, p)| Scored { p: *p, ..*r }).collect();
     // The same resamples for every interval, drawn once (see `AthleteResamples`).
@@ -368,7 +463,9 @@ fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metric
         brier: brier(&p, &y),
         brier_ci: resamples.and_then(|b| b.brier(&prob_scored)),
         within_athlete_auc: within_athlete_auc(&raw_scored),
+        within_athlete_auc_ci: resamples.and_then(|b| b.within_athlete_auc(&raw_scored)),
         athletes_with_both,
+        within_athlete_events,
         calibration: if full {
             calibration_table(&p, &y)
         } else {

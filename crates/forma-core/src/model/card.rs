@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::{ModelKind, TrainingWindow};
+use super::artifact::{ModelKind, PrimaryChoice, TrainingWindow};
 use super::backtest::{Backtests, Metrics, Scheme, SchemeResult, Scorer};
 use super::evaluation::Interval;
 use super::{Dataset, LeftOutCounts};
@@ -31,6 +31,75 @@ pub struct DataSummary {
     pub fingerprint: String,
 }
 
+/// Who and when for one scheme (DESIGN.md "Who and when"): the primary model's
+/// pooled ROC AUC, which on team data mostly says whether it tells injury-prone
+/// athletes apart, and its within-athlete AUC, which says whether it tells an
+/// athlete's risky days from her other days; each with its events and 95%
+/// interval from resampling athletes, and in a coach's words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhoAndWhen {
+    /// The scheme.
+    pub scheme: Scheme,
+    /// The model described.
+    pub scorer: Scorer,
+    /// Pooled ROC AUC (who, mostly).
+    pub pooled_auc: Option<f64>,
+    /// Its interval.
+    pub pooled_ci: Option<Interval>,
+    /// Positive days behind it.
+    pub pooled_events: usize,
+    /// Athletes behind it.
+    pub pooled_athletes: usize,
+    /// Within-athlete AUC (when).
+    pub within_auc: Option<f64>,
+    /// Its interval.
+    pub within_ci: Option<Interval>,
+    /// Positive days of the athletes with both kinds of days.
+    pub within_events: usize,
+    /// Those athletes.
+    pub within_athletes: usize,
+    /// What the pooled figure means for a coach.
+    pub who: String,
+    /// What the within-athlete figure means for a coach.
+    pub when: String,
+}
+
+/// One check of the card's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictCheck {
+    /// The scheme checked.
+    pub scheme: Scheme,
+    /// Whether the model passed.
+    pub passed: bool,
+    /// What was checked and what was found.
+    pub sentence: String,
+}
+
+/// Whether the primary model earns its place over the simple baselines, read
+/// from its backtests ([`ModelCard::verdict`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Forward in time (the scheme that asks what a deployed model does), the
+    /// primary model's ROC AUC is above every baseline's, its 95% interval
+    /// leaves chance (0.5) out, and its Brier score is no worse than the base
+    /// rate's. When false, pages showing its risk or a confidence from it
+    /// should say that the model does not beat its baselines.
+    pub beats_baselines: bool,
+    /// Each scheme's check, in words.
+    pub checks: Vec<VerdictCheck>,
+}
+
+impl Verdict {
+    /// The checks' sentences, as one paragraph.
+    pub fn summary(&self) -> String {
+        self.checks
+            .iter()
+            .map(|c| c.sentence.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// The model card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelCard {
@@ -42,6 +111,12 @@ pub struct ModelCard {
     pub schema_hash: String,
     /// The model that scores.
     pub primary: ModelKind,
+    /// Why it scores (absent in cards of older builds).
+    #[serde(default)]
+    pub primary_choice: Option<PrimaryChoice>,
+    /// Who and when, per scheme, for the primary model.
+    #[serde(default)]
+    pub who_and_when: Vec<WhoAndWhen>,
     /// The data.
     pub data: DataSummary,
     /// The final model's training window.
@@ -52,7 +127,7 @@ pub struct ModelCard {
     pub findings: Vec<String>,
 }
 
-fn scorer(s: &SchemeResult, which: Scorer) -> Option<&Metrics> {
+fn scorer_of(s: &SchemeResult, which: Scorer) -> Option<&Metrics> {
     s.scorers
         .iter()
         .find(|r| r.scorer == which)
@@ -78,8 +153,10 @@ fn scheme_name(s: Scheme) -> &'static str {
 fn findings(s: &SchemeResult) -> Vec<String> {
     let mut out = Vec::new();
     let name = scheme_name(s.scheme);
-    for model in [Scorer::Logistic, Scorer::Forest] {
-        let Some(m) = scorer(s, model) else { continue };
+    for model in [Scorer::Logistic, Scorer::Forest, Scorer::Boosted] {
+        let Some(m) = scorer_of(s, model) else {
+            continue;
+        };
         if m.events == 0 {
             out.push(format!(
                 "{name}: no events in the test rows, so {} cannot be judged.",
@@ -88,8 +165,10 @@ fn findings(s: &SchemeResult) -> Vec<String> {
             continue;
         }
         let mut lost = Vec::new();
-        for base in [Scorer::BaseRate, Scorer::RatioRule, Scorer::AcuteLoad] {
-            let Some(b) = scorer(s, base) else { continue };
+        for base in Scorer::BASELINES {
+            let Some(b) = scorer_of(s, base) else {
+                continue;
+            };
             let cmp = |mine: Option<f64>, theirs: Option<f64>, higher_better: bool| match (
                 mine, theirs,
             ) {
@@ -158,15 +237,174 @@ fn findings(s: &SchemeResult) -> Vec<String> {
     out
 }
 
+/// A share of pairs as a percentage.
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+fn interval_words(ci: Option<Interval>) -> String {
+    ci.map_or_else(
+        || "no interval: too few athletes".to_owned(),
+        |i| format!("95% interval {} to {}", pct(i.low), pct(i.high)),
+    )
+}
+
+/// Who and when for `scorer` in one scheme.
+pub fn who_and_when(s: &SchemeResult, scorer: Scorer) -> Option<WhoAndWhen> {
+    let m = scorer_of(s, scorer)?;
+    let history = scorer_of(s, Scorer::HistoryOnly).and_then(|h| h.roc_auc);
+    let name = scheme_name(s.scheme);
+    let who = match m.roc_auc {
+        Some(auc) => {
+            let mut who = format!(
+                "Who ({name}): of two days, one followed by an injury or illness within 7 days and one not, the {} gave the first the higher risk in {} of pairs ({}; {} such days of {} athletes). ",
+                scorer.label(),
+                pct(auc),
+                interval_words(m.roc_auc_ci),
+                m.events,
+                m.athletes
+            );
+            who.push_str(if m.roc_auc_ci.is_some_and(|i| i.low > 0.5) {
+                "Most of this is telling athletes apart: use the standing risk to choose whom to look at first."
+            } else {
+                "That is not distinguishable from chance: the standing risk is no guide to whom to look at."
+            });
+            if let Some(h) = history {
+                who.push_str(&format!(
+                    " Earlier episodes alone, what a coach remembers, reach {}.",
+                    pct(h)
+                ));
+            }
+            who
+        }
+        None => format!("Who ({name}): too few events to tell."),
+    };
+    let when = match m.within_athlete_auc {
+        Some(auc) => {
+            let mut when = format!(
+                "When ({name}): for the same athlete, a day followed by an injury or illness scored above their other days in {} of pairs ({}; {} such days of {} athletes). ",
+                pct(auc),
+                interval_words(m.within_athlete_auc_ci),
+                m.within_athlete_events,
+                m.athletes_with_both
+            );
+            when.push_str(if m.within_athlete_auc_ci.is_some_and(|i| i.low > 0.5) {
+                "Today's change against the athlete's own recent level carries some warning of the day."
+            } else {
+                "That is no better than a coin: the model does not tell which day; a change of today's session rests on what changed for the athlete, not on their standing risk."
+            });
+            when
+        }
+        None => format!(
+            "When ({name}): no athlete had both kinds of days in the test rows, so the days of one athlete cannot be compared."
+        ),
+    };
+    Some(WhoAndWhen {
+        scheme: s.scheme,
+        scorer,
+        pooled_auc: m.roc_auc,
+        pooled_ci: m.roc_auc_ci,
+        pooled_events: m.events,
+        pooled_athletes: m.athletes,
+        within_auc: m.within_athlete_auc,
+        within_ci: m.within_athlete_auc_ci,
+        within_events: m.within_athlete_events,
+        within_athletes: m.athletes_with_both,
+        who,
+        when,
+    })
+}
+
+/// The verdict check of one scheme (see [`Verdict`]).
+fn verdict_check(s: &SchemeResult, scorer: Scorer) -> VerdictCheck {
+    let name = scheme_name(s.scheme);
+    let Some(model) = scorer_of(s, scorer).filter(|m| m.events > 0) else {
+        return VerdictCheck {
+            scheme: s.scheme,
+            passed: false,
+            sentence: format!("{name}: too few events to judge the {}.", scorer.label()),
+        };
+    };
+    let best = s
+        .scorers
+        .iter()
+        .filter(|r| r.scorer.is_baseline())
+        .filter_map(|r| r.overall.roc_auc.map(|auc| (auc, r.scorer)))
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let base_brier = scorer_of(s, Scorer::BaseRate).and_then(|m| m.brier);
+    let mut passed = true;
+    let mut sentence = match (model.roc_auc, best) {
+        (Some(m), Some((b, which))) if m > b => format!(
+            "{name}, the {} ranks risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
+            scorer.label(),
+            which.label()
+        ),
+        (Some(m), Some((b, which))) => {
+            passed = false;
+            format!(
+                "{name}, the {} does not rank risky days above the best baseline ({}): ROC AUC {m:.3} against {b:.3}",
+                scorer.label(),
+                which.label()
+            )
+        }
+        _ => {
+            passed = false;
+            format!("{name}, there were too few events to tell")
+        }
+    };
+    match model.roc_auc_ci {
+        Some(ci) if ci.low <= 0.5 => {
+            passed = false;
+            sentence.push_str(&format!(
+                ", but its 95% interval ({:.3} to {:.3}) includes 0.5, so this is not distinguishable from chance",
+                ci.low, ci.high
+            ));
+        }
+        Some(_) => {}
+        None => {
+            passed = false;
+            sentence.push_str(", with no interval (too few athletes)");
+        }
+    }
+    if let (Some(m), Some(b)) = (model.brier, base_brier) {
+        if m > b {
+            passed = false;
+            sentence.push_str(&format!(
+                "; its probabilities are less accurate than the base rate (Brier {m:.4} against {b:.4})"
+            ));
+        }
+    }
+    sentence.push('.');
+    VerdictCheck {
+        scheme: s.scheme,
+        passed,
+        sentence,
+    }
+}
+
 impl ModelCard {
+    /// Whether the primary model beats its baselines (see [`Verdict`]): decided
+    /// forward in time; the athletes-held-out check is said alongside.
+    pub fn verdict(&self) -> Verdict {
+        let scorer = self.primary.scorer();
+        let forward = verdict_check(&self.backtests.forward_in_time, scorer);
+        let held_out = verdict_check(&self.backtests.athletes_held_out, scorer);
+        Verdict {
+            beats_baselines: forward.passed,
+            checks: vec![forward, held_out],
+        }
+    }
+
     /// The card for a model trained on `data`, from its backtests.
     pub fn new(
         data: &Dataset,
         backtests: &Backtests,
-        primary: ModelKind,
+        choice: PrimaryChoice,
         window: &TrainingWindow,
     ) -> Self {
-        let mut f = findings(&backtests.forward_in_time);
+        let primary = choice.model;
+        let mut f = vec![choice.reason.clone()];
+        f.extend(findings(&backtests.forward_in_time));
         f.extend(findings(&backtests.athletes_held_out));
         for scheme in [&backtests.forward_in_time, &backtests.athletes_held_out] {
             for fold in &scheme.folds {
@@ -192,6 +430,11 @@ impl ModelCard {
             schema_version: data.schema.version.clone(),
             schema_hash: data.schema.hash.clone(),
             primary,
+            primary_choice: Some(choice),
+            who_and_when: [&backtests.forward_in_time, &backtests.athletes_held_out]
+                .into_iter()
+                .filter_map(|s| who_and_when(s, primary.scorer()))
+                .collect(),
             data: DataSummary {
                 athletes: data.athletes.len(),
                 rows: data.rows.len(),
@@ -226,10 +469,28 @@ impl ModelCard {
         let w = &self.window;
         let _ = writeln!(
             s,
-            "- Final model: fitted on {} to {} ({} rows, {} positive), calibrated on {} to {} ({} rows, {} positive)\n",
-            w.first_day, w.fit_until, w.fit_rows, w.fit_events, w.calibration_from, w.last_day,
-            w.calibration_rows, w.calibration_events
+            "- Final model: fitted on {} to {} ({} rows, {} positive); calibrated on the out-of-athlete scores of {} rows ({} positive) in {} groups of athletes\n",
+            w.first_day, w.last_day, w.fit_rows, w.fit_events, w.calibration_rows,
+            w.calibration_events, w.calibration_folds
         );
+        let verdict = self.verdict();
+        let _ = writeln!(
+            s,
+            "## Verdict\n\n{}: {}\n",
+            if verdict.beats_baselines {
+                "Beats its baselines"
+            } else {
+                "Does NOT beat its baselines"
+            },
+            verdict.summary()
+        );
+        if !self.who_and_when.is_empty() {
+            let _ = writeln!(s, "## Who and when\n");
+            for w in &self.who_and_when {
+                let _ = writeln!(s, "- {}\n- {}", w.who, w.when);
+            }
+            let _ = writeln!(s);
+        }
         let _ = writeln!(s, "## Findings\n");
         for f in &self.findings {
             let _ = writeln!(s, "- {f}");
@@ -259,13 +520,13 @@ impl ModelCard {
                     f.skipped.as_deref().unwrap_or("")
                 );
             }
-            let _ = writeln!(s, "\n| model | rows | positive days | base rate | ROC AUC [95% CI] | within-athlete AUC | PR AUC [95% CI] | Brier [95% CI] |");
+            let _ = writeln!(s, "\n| model | rows | positive days | base rate | ROC AUC [95% CI] | within-athlete AUC [95% CI] | PR AUC [95% CI] | Brier [95% CI] |");
             let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
             for r in &scheme.scorers {
                 let m = &r.overall;
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {} | {} | {}{} | {} ({} athletes) | {}{} | {}{} |",
+                    "| {} | {} | {} | {} | {}{} | {}{} ({} days of {} athletes) | {}{} | {}{} |",
                     r.scorer.label(),
                     m.rows,
                     m.events,
@@ -273,6 +534,8 @@ impl ModelCard {
                     num(m.roc_auc),
                     ci(m.roc_auc_ci),
                     num(m.within_athlete_auc),
+                    ci(m.within_athlete_auc_ci),
+                    m.within_athlete_events,
                     m.athletes_with_both,
                     num(m.pr_auc),
                     ci(m.pr_auc_ci),
@@ -280,13 +543,11 @@ impl ModelCard {
                     ci(m.brier_ci)
                 );
             }
-            if let Some(primary) = scheme.scorers.iter().find(|r| {
-                r.scorer
-                    == match self.primary {
-                        ModelKind::Logistic => Scorer::Logistic,
-                        ModelKind::Forest => Scorer::Forest,
-                    }
-            }) {
+            if let Some(primary) = scheme
+                .scorers
+                .iter()
+                .find(|r| r.scorer == self.primary.scorer())
+            {
                 let _ = writeln!(
                     s,
                     "\nCalibration of the {} (pooled test rows):\n",

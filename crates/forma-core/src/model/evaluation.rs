@@ -460,6 +460,43 @@ impl AthleteResamples {
         percentile_interval(values, self.resamples())
     }
 
+    /// Interval of [`within_athlete_auc`]: each drawn athlete adds its own
+    /// pairs, so an athlete drawn twice counts twice (each draw a cluster of
+    /// its own, as in the cluster bootstrap).
+    ///
+    /// # Panics
+    /// When `rows` are not as many as the rows the resamples were drawn for.
+    pub fn within_athlete_auc(&self, rows: &[Scored]) -> Option<Interval> {
+        self.check(rows);
+        // Per athlete: (pairs ordered right, pairs), once.
+        let per: Vec<(f64, f64)> = self
+            .rows_of_athlete
+            .iter()
+            .map(|idx| {
+                let scores: Vec<f64> = idx.iter().map(|i| rows[*i].p).collect();
+                let labels: Vec<bool> = idx.iter().map(|i| rows[*i].y).collect();
+                let pos = labels.iter().filter(|y| **y).count() as f64;
+                let neg = labels.len() as f64 - pos;
+                roc_auc(&scores, &labels).map_or((0.0, 0.0), |auc| (auc * pos * neg, pos * neg))
+            })
+            .collect();
+        if per.iter().all(|(_, pairs)| *pairs == 0.0) {
+            return None;
+        }
+        let mut values = Vec::with_capacity(self.resamples());
+        for draw in &self.draws {
+            let (mut correct, mut pairs) = (0.0, 0.0);
+            for a in draw {
+                correct += per[*a].0;
+                pairs += per[*a].1;
+            }
+            if pairs > 0.0 {
+                values.push(correct / pairs);
+            }
+        }
+        percentile_interval(values, self.resamples())
+    }
+
     /// Interval of [`brier`] (of `rows`' `p` as a probability).
     ///
     /// # Panics

@@ -49,7 +49,7 @@ impl Default for ForestOptions {
             max_depth: 4,
             min_samples_leaf: 20,
             seed: 20_200_101,
-            max_negatives: Some(5_000),
+            max_negatives: Some(2_000),
         }
     }
 }
@@ -72,29 +72,42 @@ pub struct CompactTree {
 }
 
 impl CompactTree {
-    /// The positive share of the leaf `x` falls into; `x` already imputed.
-    fn leaf_value(&self, x: &[f64]) -> f64 {
+    /// The index of the leaf `x` falls into; `x` already imputed. A malformed
+    /// tree (a child out of range) stops at the node it reached.
+    pub(crate) fn leaf_of(&self, x: &[f64]) -> usize {
         let mut node = 0usize;
         // At most as many steps as nodes, so a malformed tree cannot loop forever.
         for _ in 0..self.value.len() {
             let t = usize::from(self.true_child[node]);
             if t == 0 {
-                return self.value[node];
+                return node;
             }
             let v = x
                 .get(usize::from(self.feature[node]))
                 .copied()
                 .unwrap_or(0.0);
-            node = if v <= self.threshold[node] {
+            let next = if v <= self.threshold[node] {
                 t
             } else {
                 usize::from(self.false_child[node])
             };
-            if node >= self.value.len() {
-                return 0.0;
+            if next >= self.value.len() {
+                return node;
             }
+            node = next;
         }
-        0.0
+        node
+    }
+
+    /// The value of the leaf `x` falls into (0 when a malformed tree ends at
+    /// an inner node); `x` already imputed.
+    pub(crate) fn leaf_value(&self, x: &[f64]) -> f64 {
+        let node = self.leaf_of(x);
+        if self.true_child[node] == 0 {
+            self.value[node]
+        } else {
+            0.0
+        }
     }
 }
 

@@ -31,9 +31,11 @@
 
 pub mod artifact;
 pub mod backtest;
+pub mod boosted;
 pub mod calibration;
 pub mod card;
 pub mod evaluation;
+pub mod export;
 pub mod forest;
 pub mod logistic;
 
@@ -42,9 +44,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{athlete_features, FeatureSchema, Fnv1a};
+use crate::features::{athlete_features, FeatureInputs, FeatureSchema, Fnv1a};
 use crate::targets::{adverse_reports, athlete_targets, episodes, CoachLabel, LeftOut};
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
+use jiff::civil::Date;
 
 pub use artifact::{train, ModelArtifact};
 
@@ -141,6 +144,9 @@ pub struct AthleteInfo {
     pub sex: Option<String>,
     /// Main sport, when known.
     pub sport: Option<String>,
+    /// Year of birth, when known (for the age band).
+    #[serde(default)]
+    pub birth_year: Option<i32>,
 }
 
 /// Everything training reads.
@@ -154,8 +160,12 @@ pub struct TrainingData<'a> {
     pub events: &'a [Event],
     /// Coach labels; `injury` and `illness` count as reports.
     pub labels: &'a [CoachLabel],
-    /// Sex and sport per athlete, where known.
+    /// Sex, sport and year of birth per athlete, where known.
     pub athletes: &'a [AthleteInfo],
+    /// Learn only from what was known by the end of this day: every record
+    /// after it is ignored, so each athlete's follow-up ends there at the
+    /// latest and a decision day's 7-day target window ends by it.
+    pub until: Option<Date>,
 }
 
 /// Share of observed days at or above which an athlete's data counts as complete.
@@ -170,6 +180,9 @@ pub struct DatasetAthlete {
     pub sex: String,
     /// Sport, or `unknown`.
     pub sport: String,
+    /// Year of birth, when known.
+    #[serde(default)]
+    pub birth_year: Option<i32>,
     /// Share of days with any data.
     pub observed_share: f64,
     /// `high` when `observed_share >= 0.8`, else `low`.
@@ -217,58 +230,136 @@ pub struct Dataset {
     pub left_out: LeftOutCounts,
 }
 
+/// Every decision day of one athlete, with its features and its target or why
+/// it has none: what [`Dataset::build`] keeps the trainable days of, and what
+/// `forma export features` writes whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AthleteDays {
+    /// The athlete, with the cohort facts.
+    pub athlete: DatasetAthlete,
+    /// The first decision day.
+    pub start: jiff::civil::Date,
+    /// One feature vector per day from `start`.
+    pub rows: Vec<Vec<f64>>,
+    /// One target per day: an onset in the 7 days after, or why the day is left out.
+    pub targets: Vec<Result<bool, LeftOut>>,
+}
+
+/// The summary of the episodes behind a set of athlete-days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EpisodeCounts {
+    /// Episodes found (all, brought-in included).
+    pub episodes: usize,
+    /// Episodes starting in an athlete's first 28 days.
+    pub brought_in: usize,
+}
+
+/// Every athlete's decision days in `data`, sorted by athlete id, and the episodes.
+pub fn athlete_days(data: &TrainingData<'_>) -> (Vec<AthleteDays>, EpisodeCounts) {
+    type Records = (Vec<Session>, Vec<WellnessEntry>);
+    let known = |d: Date| data.until.is_none_or(|u| d <= u);
+    let mut by_athlete: BTreeMap<&AthleteId, Records> = BTreeMap::new();
+    for s in data.sessions.iter().filter(|s| known(s.date)) {
+        by_athlete
+            .entry(&s.athlete_id)
+            .or_default()
+            .0
+            .push(s.clone());
+    }
+    for w in data.wellness.iter().filter(|w| known(w.date)) {
+        by_athlete
+            .entry(&w.athlete_id)
+            .or_default()
+            .1
+            .push(w.clone());
+    }
+    let reports: Vec<(AthleteId, Date)> = adverse_reports(data.events, data.labels)
+        .into_iter()
+        .filter(|(_, d)| known(*d))
+        .collect();
+    let mut report_days: BTreeMap<&AthleteId, Vec<Date>> = BTreeMap::new();
+    for (a, d) in &reports {
+        report_days.entry(a).or_default().push(*d);
+    }
+    let mut firsts = Vec::new();
+    let mut built = Vec::new();
+    for (id, (sessions, wellness)) in &by_athlete {
+        let own_reports = report_days.get(id).map_or(&[][..], Vec::as_slice);
+        let last_data = sessions
+            .iter()
+            .map(|s| epoch_day(s.date))
+            .chain(
+                wellness
+                    .iter()
+                    .filter(|w| w.has_any())
+                    .map(|w| epoch_day(w.date)),
+            )
+            .max();
+        let last_report = own_reports.iter().map(|d| epoch_day(*d)).max();
+        let end = last_data
+            .map(|d| d.max(last_report.unwrap_or(i32::MIN)))
+            .map(date_from_epoch_day);
+        let inputs = FeatureInputs {
+            sessions,
+            wellness,
+            reports: own_reports,
+        };
+        if let Some(f) = athlete_features(id, &inputs, end) {
+            firsts.push(((*id).clone(), f.start));
+            built.push(f);
+        }
+    }
+    let eps = episodes(&reports, &firsts);
+    let days = built
+        .into_iter()
+        .map(|f| {
+            let info = data.athletes.iter().find(|i| i.athlete_id == f.athlete_id);
+            let end = date_from_epoch_day(epoch_day(f.start) + f.rows.len() as i32 - 1);
+            let targets = athlete_targets(&f.athlete_id, f.start, end, &eps);
+            let unknown = || "unknown".to_owned();
+            AthleteDays {
+                athlete: DatasetAthlete {
+                    athlete_id: f.athlete_id,
+                    sex: info.and_then(|i| i.sex.clone()).unwrap_or_else(unknown),
+                    sport: info.and_then(|i| i.sport.clone()).unwrap_or_else(unknown),
+                    birth_year: info.and_then(|i| i.birth_year),
+                    observed_share: f.observed_share,
+                    completeness: if f.observed_share >= COMPLETE_SHARE {
+                        "high"
+                    } else {
+                        "low"
+                    }
+                    .to_owned(),
+                },
+                start: f.start,
+                rows: f.rows,
+                targets,
+            }
+        })
+        .collect();
+    let counts = EpisodeCounts {
+        episodes: eps.len(),
+        brought_in: eps.iter().filter(|e| e.brought_in).count(),
+    };
+    (days, counts)
+}
+
 impl Dataset {
     /// Builds the rows of every athlete in `data`.
     pub fn build(data: &TrainingData<'_>) -> Self {
-        type Records = (Vec<Session>, Vec<WellnessEntry>);
-        let mut by_athlete: BTreeMap<&AthleteId, Records> = BTreeMap::new();
-        for s in data.sessions {
-            by_athlete
-                .entry(&s.athlete_id)
-                .or_default()
-                .0
-                .push(s.clone());
-        }
-        for w in data.wellness {
-            by_athlete
-                .entry(&w.athlete_id)
-                .or_default()
-                .1
-                .push(w.clone());
-        }
-        let reports = adverse_reports(data.events, data.labels);
-        let mut last_report: BTreeMap<&AthleteId, i32> = BTreeMap::new();
-        for (a, d) in &reports {
-            let e = last_report.entry(a).or_insert(i32::MIN);
-            *e = (*e).max(epoch_day(*d));
-        }
-        let mut athletes = Vec::new();
+        let (days, counts) = athlete_days(data);
+        Self::of_days(days, counts)
+    }
+
+    /// The trainable rows of `days`.
+    pub fn of_days(days: Vec<AthleteDays>, counts: EpisodeCounts) -> Self {
+        let mut athletes = Vec::with_capacity(days.len());
         let mut rows = Vec::new();
-        let mut firsts = Vec::new();
-        let mut built = Vec::new();
-        for (id, (sessions, wellness)) in &by_athlete {
-            let last_data = sessions
-                .iter()
-                .map(|s| epoch_day(s.date))
-                .chain(wellness.iter().map(|w| epoch_day(w.date)))
-                .max();
-            let end = last_data
-                .map(|d| d.max(last_report.get(id).copied().unwrap_or(i32::MIN)))
-                .map(date_from_epoch_day);
-            if let Some(f) = athlete_features(id, sessions, wellness, end) {
-                firsts.push(((*id).clone(), f.start));
-                built.push(f);
-            }
-        }
-        let eps = episodes(&reports, &firsts);
         let mut left_out = LeftOutCounts::default();
-        for f in built {
-            let info = data.athletes.iter().find(|i| i.athlete_id == f.athlete_id);
+        for a in days {
             let index = athletes.len();
-            let first = epoch_day(f.start);
-            let end = date_from_epoch_day(first + f.rows.len() as i32 - 1);
-            let targets = athlete_targets(&f.athlete_id, f.start, end, &eps);
-            for (i, (row, target)) in f.rows.into_iter().zip(targets).enumerate() {
+            let first = epoch_day(a.start);
+            for (i, (row, target)) in a.rows.into_iter().zip(a.targets).enumerate() {
                 match target {
                     Ok(label) => rows.push(Row {
                         athlete: index,
@@ -281,26 +372,14 @@ impl Dataset {
                     Err(LeftOut::Censored) => left_out.censored += 1,
                 }
             }
-            let unknown = || "unknown".to_owned();
-            athletes.push(DatasetAthlete {
-                athlete_id: f.athlete_id,
-                sex: info.and_then(|i| i.sex.clone()).unwrap_or_else(unknown),
-                sport: info.and_then(|i| i.sport.clone()).unwrap_or_else(unknown),
-                observed_share: f.observed_share,
-                completeness: if f.observed_share >= COMPLETE_SHARE {
-                    "high"
-                } else {
-                    "low"
-                }
-                .to_owned(),
-            });
+            athletes.push(a.athlete);
         }
         Self {
             schema: FeatureSchema::default(),
             athletes,
             rows,
-            episodes: eps.len(),
-            brought_in: eps.iter().filter(|e| e.brought_in).count(),
+            episodes: counts.episodes,
+            brought_in: counts.brought_in,
             left_out,
         }
     }

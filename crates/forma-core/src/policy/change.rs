@@ -256,20 +256,14 @@ pub(super) fn counterfactuals(
     }
 
     // The model's risk across its thresholds.
-    if let (
-        Scoring::Model {
-            base_rate,
-            threshold,
-            ..
-        },
-        Some(p),
-    ) = (ctx.scoring, risk)
+    if let (Some(reference), Some(threshold), Some(p)) =
+        (ctx.scoring.reference(), ctx.scoring.threshold(), risk)
     {
         let moved = |check: Check| outcome.fired.iter().any(|f| f.check == check);
         let target = if moved(Check::RiskHigh) || moved(Check::RiskVeryHigh) {
             Some(threshold)
         } else if moved(Check::RiskNotLow) {
-            Some(options.low_risk_multiple * base_rate)
+            Some(options.low_risk_multiple * reference.level)
         } else {
             None
         };

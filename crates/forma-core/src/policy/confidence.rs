@@ -10,8 +10,11 @@
 //! (maintain, increase volume), which is right when none would have.
 //!
 //! The model's branch is caution when its calibrated probability `p` is at least
-//! the threshold `t` = [`PolicyOptions::high_risk_multiple`] x the training event
-//! rate. Choosing caution at `p >= t` is the optimal decision exactly when a
+//! the threshold `t` = [`PolicyOptions::high_risk_multiple`] x the level today's
+//! risk is read against: the athlete's standing risk (their usual over the 28
+//! days before), or the training event rate while it is unknown (see
+//! [`super`]). The backtest table ([`backtest_table`]) uses the training rate,
+//! as its rows carry no standing risk. Choosing caution at `p >= t` is the optimal decision exactly when a
 //! missed episode costs `w = (1 - t) / t` times a needless caution, so the
 //! confidence counts right and wrong calls with those weights (an episode row
 //! weighs `w`, any other row 1). With `p` calibrated, the weighted share of right

@@ -40,6 +40,8 @@ pub(super) struct Day<'a> {
     pub ratio_baseline: Option<f64>,
     /// Feature vectors of the decision days before d (up to `baseline_days`).
     pub previous: Vec<&'a [f64]>,
+    /// The caller's scores of those days ([`PolicyInput::risks`]), when given.
+    pub previous_risks: Option<&'a [f64]>,
     /// The values the rules and the model read.
     pub view: View,
 }
@@ -115,12 +117,18 @@ impl<'a> Day<'a> {
 
         let schema_len = FeatureSchema::current().len();
         let mut previous = Vec::new();
+        let mut previous_risks = None;
         if let Some(f) = input.features {
             view.x = f
                 .on(input.date)
                 .filter(|x| x.len() == schema_len)
                 .map(<[f64]>::to_vec);
-            previous = previous_rows(f, input.date, options.baseline_days);
+            let (from, to) = previous_range(f, input.date, options.baseline_days);
+            previous = f.rows[from..to].iter().map(Vec::as_slice).collect();
+            previous_risks = input
+                .risks
+                .filter(|r| r.len() == f.rows.len())
+                .map(|r| &r[from..to]);
         }
         Self {
             history_days,
@@ -128,17 +136,59 @@ impl<'a> Day<'a> {
             completeness,
             ratio_baseline,
             previous,
+            previous_risks,
             view,
         }
     }
 }
 
-/// The feature vectors of the `window` decision days before `date`.
-fn previous_rows(f: &AthleteFeatures, date: jiff::civil::Date, window: u32) -> Vec<&[f64]> {
+/// The rows of the `window` decision days before `date`, as a range of `f.rows`.
+fn previous_range(f: &AthleteFeatures, date: jiff::civil::Date, window: u32) -> (usize, usize) {
     let d = i64::from(epoch_day(date)) - i64::from(epoch_day(f.start));
     let end = usize::try_from(d.max(0)).unwrap_or(0).min(f.rows.len());
-    let from = end.saturating_sub(window as usize);
-    f.rows[from..end].iter().map(Vec::as_slice).collect()
+    (end.saturating_sub(window as usize), end)
+}
+
+/// The athlete's standing risk (DESIGN.md "Who and when"): the median of the
+/// model's risk over the decision days before d (up to
+/// [`PolicyOptions::baseline_days`], at least
+/// [`PolicyOptions::min_baseline_values`] of them). It is who the athlete is
+/// (their level, their history); today's risk against it is what changed.
+pub(super) fn standing_risk(
+    artifact: &ModelArtifact,
+    previous: &[&[f64]],
+    scored: Option<&[f64]>,
+    options: &PolicyOptions,
+) -> Option<f64> {
+    let schema_len = FeatureSchema::current().len();
+    let mut risks: Vec<f64> = match scored.filter(|s| s.len() == previous.len()) {
+        Some(scored) => previous
+            .iter()
+            .zip(scored)
+            .map(|(x, p)| {
+                if p.is_nan() {
+                    artifact.score(x).value()
+                } else {
+                    *p
+                }
+            })
+            .collect(),
+        None => previous
+            .iter()
+            .filter(|x| x.len() == schema_len)
+            .map(|x| artifact.score(x).value())
+            .collect(),
+    };
+    if risks.len() < options.min_baseline_values.max(1) as usize {
+        return None;
+    }
+    risks.sort_by(f64::total_cmp);
+    let n = risks.len();
+    Some(if n % 2 == 1 {
+        risks[n / 2]
+    } else {
+        (risks[n / 2 - 1] + risks[n / 2]) / 2.0
+    })
 }
 
 /// Who gives the probability behind the decision.
@@ -147,7 +197,15 @@ pub(super) enum Scoring<'a> {
     /// The model scores the day.
     Model {
         artifact: &'a ModelArtifact,
+        /// The training event rate (the team's rate).
         base_rate: f64,
+        /// The athlete's standing risk: the median of the model's risk on the
+        /// decision days before d (see [`standing_risk`]), when enough are scored.
+        standing: Option<f64>,
+        /// What today's risk is read against: the standing risk, else the
+        /// training rate.
+        reference: f64,
+        /// The caution threshold, [`risk_threshold`] of `reference`.
         threshold: f64,
     },
     /// The artifact's ratio-rule event rates (the model cannot score the day).
@@ -161,12 +219,14 @@ pub(super) enum Scoring<'a> {
 }
 
 impl<'a> Scoring<'a> {
-    /// The scorer for `input`, and why the model does not score, if it does not.
+    /// The scorer for `input` on `day`, and why the model does not score, if
+    /// it does not.
     pub fn of(
         input: &PolicyInput<'a>,
-        view: &View,
+        day: &Day<'_>,
         options: &PolicyOptions,
     ) -> (Self, Option<FallbackReason>) {
+        let view = &day.view;
         let Some(artifact) = input.model else {
             return (Self::Prior, Some(FallbackReason::NoModel));
         };
@@ -178,8 +238,8 @@ impl<'a> Scoring<'a> {
         if !(base_rate > 0.0 && base_rate < 1.0) {
             return (Self::Prior, Some(FallbackReason::UnusableModel));
         }
-        let threshold = risk_threshold(base_rate, options);
         if view.x.is_none() {
+            let threshold = risk_threshold(base_rate, options);
             let (above, other) = (
                 artifact.models.rule_rate_above,
                 artifact.models.rule_rate_other,
@@ -196,11 +256,15 @@ impl<'a> Scoring<'a> {
             };
             return (scoring, Some(FallbackReason::NoFeatures));
         }
+        let standing = standing_risk(artifact, &day.previous, day.previous_risks, options);
+        let reference = standing.unwrap_or(base_rate);
         (
             Self::Model {
                 artifact,
                 base_rate,
-                threshold,
+                standing,
+                reference,
+                threshold: risk_threshold(reference, options),
             },
             None,
         )
@@ -210,6 +274,31 @@ impl<'a> Scoring<'a> {
     pub fn risk(&self, x: Option<&[f64]>) -> Option<f64> {
         match (self, x) {
             (Self::Model { artifact, .. }, Some(x)) => Some(artifact.score(x).value()),
+            _ => None,
+        }
+    }
+
+    /// What the model's risk is read against, when the model scores.
+    pub fn reference(&self) -> Option<super::decide::Reference> {
+        match self {
+            Self::Model {
+                base_rate,
+                standing,
+                reference,
+                ..
+            } => Some(super::decide::Reference {
+                level: *reference,
+                standing: standing.is_some(),
+                base_rate: *base_rate,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The athlete's standing risk, when the model scores and it is known.
+    pub fn standing(&self) -> Option<f64> {
+        match self {
+            Self::Model { standing, .. } => *standing,
             _ => None,
         }
     }

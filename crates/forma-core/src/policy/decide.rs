@@ -198,26 +198,60 @@ fn escalate(action: Action) -> Action {
     }
 }
 
-/// The model's adjustment: more caution when risk is high, no increase unless
-/// it is low. It never removes a rule's caution; a disagreement shows as a
-/// low confidence instead.
+/// What today's risk is read against: the athlete's standing risk when known
+/// (DESIGN.md "Who and when": today's change of a session rests on what
+/// changed for that athlete), else the training rate.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Reference {
+    /// The level, as a probability.
+    pub level: f64,
+    /// Whether it is the athlete's standing risk (else the training rate).
+    pub standing: bool,
+    /// The training rate.
+    pub base_rate: f64,
+}
+
+impl Reference {
+    /// "their standing risk of 2.6%" or "the training rate of 1.9%".
+    pub fn words(&self) -> String {
+        if self.standing {
+            format!(
+                "the athlete's standing risk of {} (their usual over the last 28 days)",
+                percent(self.level)
+            )
+        } else {
+            format!("the training rate of {}", percent(self.base_rate))
+        }
+    }
+}
+
+/// The model's adjustment: more caution when today's risk is high against the
+/// athlete's own standing risk, no increase unless it is low against it. It
+/// never removes a rule's caution; a disagreement shows as a low confidence
+/// instead.
 fn model_step(
     action: Action,
     p: f64,
-    base_rate: f64,
+    reference: Reference,
     threshold: f64,
     options: &PolicyOptions,
 ) -> (Action, Option<Fired>) {
-    let very_high = (options.very_high_risk_multiple * base_rate).max(threshold);
-    let low = options.low_risk_multiple * base_rate;
+    let level = reference.level;
+    let very_high = (options.very_high_risk_multiple * level).max(threshold);
+    let low = options.low_risk_multiple * level;
+    let usual = if reference.standing {
+        "than usual for you"
+    } else {
+        "than usual"
+    };
     // The multiple said is the limit's own (the threshold may have been clamped).
-    let said = |level: &str, limit: f64| {
+    let said = |grade: &str, limit: f64| {
         format!(
-            "The model's 7-day risk is {}, {level} (at or above {}, {}x the training rate of {})",
+            "The model's 7-day risk is {}, {grade} (at or above {}, {}x {})",
             percent(p),
             percent(limit),
-            super::words::num(limit / base_rate, 1),
-            percent(base_rate)
+            super::words::num(limit / level, 1),
+            reference.words()
         )
     };
     if p >= very_high {
@@ -231,7 +265,7 @@ fn model_step(
                     to.label().to_lowercase(),
                     action.label().to_lowercase()
                 ),
-                "Your recent data look like the days that came before an injury or illness far more often than usual.",
+                format!("Your recent data look like the days that came before an injury or illness far more often {usual}."),
             )
         });
         (to, note)
@@ -249,7 +283,7 @@ fn model_step(
                     to.label().to_lowercase(),
                     action.label().to_lowercase()
                 ),
-                "Your recent data look like the days that came before an injury or illness more often than usual.",
+                format!("Your recent data look like the days that came before an injury or illness more often {usual}."),
             )
         });
         (to, note)
@@ -259,9 +293,9 @@ fn model_step(
             Some(Fired::new(
                 Check::RiskNotLow,
                 format!(
-                    "The model's 7-day risk {} is not below the training rate of {}: no increase.",
+                    "The model's 7-day risk {} is not below {}: no increase.",
                     percent(p),
-                    percent(base_rate)
+                    reference.words()
                 ),
                 "Build up in a calmer week: for now your recent days do not look calm enough.",
             )),
@@ -389,16 +423,10 @@ pub(super) fn evaluate(view: &View, risk: Option<f64>, ctx: &Ctx<'_>) -> Outcome
     let (rule_action, rule_fired) = rule(view, options);
     let mut fired = vec![rule_fired];
     let mut action = rule_action;
-    if let (
-        Scoring::Model {
-            base_rate,
-            threshold,
-            ..
-        },
-        Some(p),
-    ) = (ctx.scoring, risk)
+    if let (Some(reference), Some(threshold), Some(p)) =
+        (ctx.scoring.reference(), ctx.scoring.threshold(), risk)
     {
-        let (to, note) = model_step(action, p, base_rate, threshold, options);
+        let (to, note) = model_step(action, p, reference, threshold, options);
         action = to;
         fired.extend(note);
     }

@@ -3,7 +3,7 @@
 
 use jiff::civil::Date;
 
-use crate::features::{athlete_features, AthleteFeatures};
+use crate::features::{athlete_features, AthleteFeatures, FeatureInputs};
 use crate::model::ModelArtifact;
 use crate::quality::Finding;
 use crate::series::DailySeries;
@@ -45,6 +45,11 @@ pub struct PolicyInput<'a> {
     pub plan: Option<PlannedLoad>,
     /// The active model, if any.
     pub model: Option<&'a ModelArtifact>,
+    /// `model`'s risk for each row of `features` (`NaN` where not scored),
+    /// when the caller has scored them already: the standing risk reads them
+    /// instead of scoring the days before d again (a plan's days share most of
+    /// those days). `None`: scored here.
+    pub risks: Option<&'a [f64]>,
 }
 
 /// An athlete's series and features built from their records, for callers
@@ -59,8 +64,9 @@ pub struct PolicyData {
 
 impl PolicyData {
     /// Builds `athlete`'s series and features up to `date` from records of any
-    /// athletes; `device_days` are days with device data only. `None` when the
-    /// athlete has no data on or before `date`.
+    /// athletes, with no injury or illness history (see
+    /// [`PolicyData::build_with_history`]); `device_days` are days with device
+    /// data only. `None` when the athlete has no data on or before `date`.
     ///
     /// ```
     /// use forma_core::policy::PolicyData;
@@ -74,8 +80,31 @@ impl PolicyData {
         device_days: &[Date],
         date: Date,
     ) -> Option<Self> {
-        let series = DailySeries::build(athlete, sessions, wellness, device_days, Some(date))?;
-        let features = athlete_features(athlete, sessions, wellness, Some(date));
+        let inputs = FeatureInputs {
+            sessions,
+            wellness,
+            reports: &[],
+        };
+        Self::build_with_history(athlete, &inputs, device_days, date)
+    }
+
+    /// As [`PolicyData::build`], the features reading the athlete's injury and
+    /// illness reports in `inputs` ([`crate::targets::report_days`]) as the
+    /// model's training does.
+    pub fn build_with_history(
+        athlete: &AthleteId,
+        inputs: &FeatureInputs<'_>,
+        device_days: &[Date],
+        date: Date,
+    ) -> Option<Self> {
+        let series = DailySeries::build(
+            athlete,
+            inputs.sessions,
+            inputs.wellness,
+            device_days,
+            Some(date),
+        )?;
+        let features = athlete_features(athlete, inputs, Some(date));
         Some(Self { series, features })
     }
 
@@ -103,6 +132,7 @@ impl PolicyData {
             quality_findings: &[],
             plan: None,
             model: None,
+            risks: None,
         }
     }
 }

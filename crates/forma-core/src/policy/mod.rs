@@ -16,12 +16,18 @@
 //!    above or self-rated readiness well below the athlete's baseline): swap
 //!    session; ratio > 1.3: maintain, no increase; ratio < 0.8: increase
 //!    volume; otherwise maintain.
-//! 3. **The model adjusts within bounds** ([`ModelArtifact::score`], calibrated):
-//!    risk at or above 4x the training event rate adds one step of caution
-//!    (reduce intensity becomes extend recovery); at or above 2x (`t`) turns
-//!    maintain or an increase into reduce intensity; an increase needs a risk
-//!    below 1x. The model never removes a rule's caution: when it disagrees,
-//!    the confidence falls below one half and the day goes to manual review.
+//! 3. **The model adjusts within bounds** ([`ModelArtifact::score`], calibrated),
+//!    on today's change rather than on who the athlete is (DESIGN.md "Who and
+//!    when"): today's risk is read against the athlete's **standing risk**, the
+//!    median of the model's risk over the 28 decision days before d (the
+//!    training event rate while fewer than 7 of them are scored). Risk at or
+//!    above 4x that level adds one step of caution (reduce intensity becomes
+//!    extend recovery); at or above 2x (`t`) turns maintain or an increase into
+//!    reduce intensity; an increase needs a risk below 1x. An athlete whose
+//!    risk is always high is flagged by the standing risk, not held to
+//!    reduced sessions every day. The model never removes a rule's caution:
+//!    when it disagrees, the confidence falls below one half and the day goes
+//!    to manual review. [`Recommendation::risk_reading`] says both in words.
 //! 4. **Bounds.** An increase needs a model score, a ratio at or below 1.3 and a
 //!    risk below `t`; it is at most [`PolicyOptions::max_increase_share`] (10%,
 //!    a coaching convention) and no more than keeps the ratio projected a week
@@ -101,7 +107,7 @@ pub use options::PolicyOptions;
 pub use overrides::override_warnings;
 pub use recommendation::{
     Action, Adjustment, Branch, Check, ConfidenceBasis, DayFigures, Direction, Factor,
-    FallbackReason, Fired, MeasuredBy, Reason, Recommendation, Sentence, Stage,
+    FallbackReason, Fired, MeasuredBy, Reason, Recommendation, RiskReading, Sentence, Stage,
 };
 
 use crate::model::ModelArtifact;
@@ -112,7 +118,7 @@ use words::num;
 
 /// The policy's version; change it whenever a rule, threshold default or
 /// definition changes what a recommendation says.
-pub const POLICY_VERSION: &str = "forma-policy-1";
+pub const POLICY_VERSION: &str = "forma-policy-2";
 
 /// The decision alone, without its reasons, "what would change" or summaries:
 /// what [`recommend`] decides, at a fraction of the cost, for callers that
@@ -133,6 +139,9 @@ pub struct Decision {
     pub withheld: Option<Action>,
     /// The model's risk, when it scored the day.
     pub risk: Option<f64>,
+    /// The athlete's standing risk the day's risk was read against, when known.
+    #[serde(default)]
+    pub standing_risk: Option<f64>,
     /// Share of the 28 days before d with any data.
     pub completeness: f64,
     /// Every guardrail, rule, model step and bound that fired.
@@ -155,7 +164,7 @@ struct Decided<'a> {
 impl<'a> Decided<'a> {
     fn of(input: &PolicyInput<'a>, options: &'a PolicyOptions) -> Self {
         let day = Day::read(input, options);
-        let (scoring, fallback) = Scoring::of(input, &day.view, options);
+        let (scoring, fallback) = Scoring::of(input, &day, options);
         let ctx = Ctx {
             options,
             scoring,
@@ -179,6 +188,7 @@ impl<'a> Decided<'a> {
                 confidence_basis: outcome.basis,
                 withheld: (outcome.action == Action::ManualReview).then_some(outcome.proposed),
                 risk,
+                standing_risk: scoring.standing(),
                 completeness: day.completeness,
                 fired,
             }
@@ -191,6 +201,7 @@ impl<'a> Decided<'a> {
                 confidence_basis: ConfidenceBasis::Withheld,
                 withheld: None,
                 risk,
+                standing_risk: scoring.standing(),
                 completeness: day.completeness,
                 fired,
             }
@@ -205,6 +216,15 @@ impl<'a> Decided<'a> {
             decision,
         }
     }
+}
+
+/// The model's calibrated risk for `input`'s athlete and day, as
+/// [`recommend`] and [`decide`] read it (`None` when the rule baseline answers
+/// because the model cannot score the day).
+pub fn model_risk(input: &PolicyInput<'_>, options: &PolicyOptions) -> Option<f64> {
+    let day = Day::read(input, options);
+    let (scoring, _) = Scoring::of(input, &day, options);
+    scoring.risk(day.view.x.as_deref())
 }
 
 /// The decision for `input`'s athlete and day: the same action, adjustment,
@@ -251,6 +271,7 @@ pub fn recommend(input: &PolicyInput<'_>, options: &PolicyOptions) -> Recommenda
         withheld: decision.withheld,
         risk,
         risk_threshold: risk.and(ctx.scoring.threshold()),
+        risk_reading: risk.and_then(|p| risk_reading(p, &ctx.scoring, options)),
         completeness: decision.completeness,
         reasons,
         fired: decision.fired,
@@ -275,6 +296,87 @@ fn day_figures(date: jiff::civil::Date, view: &day::View) -> Option<DayFigures> 
         ratio: view.ratio,
         acute: view.acute,
         chronic: view.chronic,
+    })
+}
+
+/// Standing risk and today's change, in the coach's and the athlete's words.
+fn risk_reading(p: f64, scoring: &Scoring<'_>, options: &PolicyOptions) -> Option<RiskReading> {
+    let reference = scoring.reference()?;
+    let threshold = scoring.threshold()?;
+    let team = reference.base_rate;
+    let standing = scoring.standing();
+    let times = |a: f64, b: f64| words::num(a / b, 1);
+    let standing_words = match standing {
+        Some(s) => Sentence {
+            coach: format!(
+                "Standing risk {}: the athlete's usual 7-day risk over the last 28 days, {}x the team's rate of {}. It says whom to keep an eye on (their level, their history), not what to change today.",
+                words::percent(s),
+                times(s, team),
+                words::percent(team)
+            ),
+            athlete: format!(
+                "Your usual chance of an injury or illness in a week is about {}{}.",
+                words::percent(s),
+                if s >= options.high_risk_multiple * team {
+                    ", higher than most of the team's"
+                } else {
+                    ""
+                }
+            ),
+        },
+        None => Sentence {
+            coach: "No standing risk yet: fewer than 7 of the last 28 days could be scored, so today's risk is read against the team's rate.".to_owned(),
+            athlete: "Forma does not know your usual level yet.".to_owned(),
+        },
+    };
+    let change = standing.filter(|s| *s > 0.0).map(|s| p / s);
+    let change_words = match change {
+        Some(c) if p >= threshold => Sentence {
+            coach: format!(
+                "Today's change: risk {}, {}x the athlete's standing risk (at or above {}x counts as raised): this is what the model moves today's session on.",
+                words::percent(p),
+                words::num(c, 1),
+                words::num(options.high_risk_multiple, 1)
+            ),
+            athlete: format!(
+                "Today your risk is about {} times your usual, so today's plan is adjusted.",
+                words::num(c, 1)
+            ),
+        },
+        Some(c) => Sentence {
+            coach: format!(
+                "Today's change: risk {}, {}x the athlete's standing risk, below the {}x that would change today's session.",
+                words::percent(p),
+                words::num(c, 1),
+                words::num(options.high_risk_multiple, 1)
+            ),
+            athlete: if c <= 1.1 {
+                "Today your risk is no higher than usual for you.".to_owned()
+            } else {
+                "Today your risk is a little above your usual, not enough to change your plan."
+                    .to_owned()
+            },
+        },
+        None => Sentence {
+            coach: format!(
+                "Today's risk {} is {}x the team's rate (at or above {}x would change today's session).",
+                words::percent(p),
+                times(p, team),
+                words::num(threshold / team, 1)
+            ),
+            athlete: format!(
+                "Today your chance of an injury or illness this week is about {}.",
+                words::percent(p)
+            ),
+        },
+    };
+    Some(RiskReading {
+        today: p,
+        standing,
+        team_rate: team,
+        change,
+        standing_words,
+        change_words,
     })
 }
 

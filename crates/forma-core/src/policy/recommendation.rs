@@ -314,6 +314,27 @@ pub struct Sentence {
     pub athlete: String,
 }
 
+/// The model's risk read two ways (DESIGN.md "Who and when"): the athlete's
+/// standing risk, their usual over the recent days, which says whom to keep
+/// an eye on; and today's change against it, which is what may change today's
+/// session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskReading {
+    /// Today's risk.
+    pub today: f64,
+    /// The standing risk: the median risk of the 28 decision days before
+    /// (`None` with fewer than 7 of them).
+    pub standing: Option<f64>,
+    /// The model's training event rate (the team's usual).
+    pub team_rate: f64,
+    /// Today's risk over the standing risk (`None` without one).
+    pub change: Option<f64>,
+    /// The standing risk, in words.
+    pub standing_words: Sentence,
+    /// Today's change, in words.
+    pub change_words: Sentence,
+}
+
 /// Why the rule baseline answered instead of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -361,8 +382,12 @@ pub struct Recommendation {
     pub withheld: Option<Action>,
     /// The model's probability of an adverse episode in the next 7 days, when it scored.
     pub risk: Option<f64>,
-    /// The model branch's threshold `t`, when a model scored.
+    /// The model branch's threshold `t`, when a model scored: twice the
+    /// athlete's standing risk, or twice the training rate without one.
     pub risk_threshold: Option<f64>,
+    /// Standing risk and today's change, when a model scored.
+    #[serde(default)]
+    pub risk_reading: Option<RiskReading>,
     /// Share of the 28 days before the decision day with any data.
     pub completeness: f64,
     /// The factors that moved the decision, largest effect first.

@@ -44,11 +44,11 @@ pub fn pmdata_dataset() -> Dataset {
 }
 
 /// The scores file for `artifact` on `rows`: a header naming the artifact and
-/// the rows, then per row `<athlete> <day> <logistic> <forest>`, the two
-/// probabilities as the hex of their bits.
+/// the rows, then per row `<athlete> <day> <logistic> <forest> <boosted>`, the
+/// three probabilities as the hex of their bits.
 pub fn render_scores(artifact: &ModelArtifact, rows: &Dataset) -> String {
     let mut out = format!(
-        "# {} on PMData rows {} ({} rows): athlete, day, P(logistic) and P(forest) as f64 bits\n",
+        "# {} on PMData rows {} ({} rows): athlete, day, P(logistic), P(forest) and P(boosted) as f64 bits\n",
         artifact.version_id,
         rows.fingerprint(),
         rows.rows.len()
@@ -57,11 +57,12 @@ pub fn render_scores(artifact: &ModelArtifact, rows: &Dataset) -> String {
         let p = |kind| artifact.score_with(kind, &r.features).value().to_bits();
         writeln!(
             out,
-            "{} {} {:016x} {:016x}",
+            "{} {} {:016x} {:016x} {:016x}",
             rows.athletes[r.athlete].athlete_id,
             r.day,
             p(ModelKind::Logistic),
-            p(ModelKind::Forest)
+            p(ModelKind::Forest),
+            p(ModelKind::Boosted)
         )
         .expect("writing to a String cannot fail");
     }

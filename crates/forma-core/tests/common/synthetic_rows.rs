@@ -1,20 +1,23 @@
-//! A synthetic training set of any size, built directly as a [`Dataset`] in the
-//! 60-column schema (30 values, 30 missingness indicators), for the training
-//! benchmark (`benches/training.rs`).
+//! A synthetic training set of any size, built directly as a [`Dataset`] in
+//! Forma's feature schema (every value with its missingness indicator), for
+//! the training benchmark (`benches/training.rs`).
 //!
 //! Each athlete is simulated day by day: a training load with rest days, spikes
 //! and a four-week cycle; load features from the days before the decision day
 //! (acute and chronic means, coupled, uncoupled and EWMA ratios, monotony,
 //! strain, CTL/ATL/TSB, ramp ...); a hidden strain state that the wellness
-//! answers, HRV and resting heart rate partly reveal; and injury onsets drawn
-//! from a daily hazard that rises with the strain state, the load ratio and a
-//! per-athlete frailty. A row's label is an onset in the 7 days after it; days
-//! of an open episode are left out, as [`Dataset::build`] does.
+//! answers, HRV and resting heart rate partly reveal, around each athlete's own
+//! level of each item (the value and its 7-day mean carry the level, the
+//! z-score the change); how often they log wellness and train; their earlier
+//! episodes and days in Forma; and injury onsets drawn from a daily hazard
+//! that rises with the strain state, the load ratio and a per-athlete
+//! frailty. A row's label is an onset in the 7 days after it; days of an open
+//! episode are left out, as [`Dataset::build`] does.
 //!
-//! 40 columns vary: the 30 values, and the indicators of the 10 values that can
-//! be missing (7 wellness answers, entered on most mornings, and the 3 HRV
-//! values, from a reading on about 60% of mornings). The other 20 indicators are
-//! always 0. With 100 athletes x 1,000 rows about 3.4% of rows are positive.
+//! Values that can be missing: the 7 wellness answers (entered on most
+//! mornings), the HRV values (from a reading on about 60% of mornings) and the
+//! days since the last episode (none before the first). With 100 athletes x
+//! 1,000 rows about 3.4% of rows are positive.
 //!
 //! Only `+ - * /`, `sqrt` and `libm::exp`, so every platform makes the same bits.
 
@@ -69,6 +72,7 @@ pub fn dataset(athletes: usize, rows_per_athlete: usize, seed: u64) -> Dataset {
             athlete_id: format!("syn{a:04}").parse().expect("a valid athlete id"),
             sex: ["female", "male"][a % 2].to_owned(),
             sport: ["running", "cycling", "football"][a % 3].to_owned(),
+            birth_year: Some(1985 + (a % 20) as i32),
             observed_share,
             completeness: if observed_share >= 0.8 { "high" } else { "low" }.to_owned(),
         });
@@ -109,7 +113,13 @@ fn simulate(rng: &mut SplitMix64, rows_wanted: usize) -> Simulated {
     let (mut entered_yesterday, mut last_wellness, mut last_hrv) = (true, 0usize, 0usize);
     let (mut last_session, mut last_hard, mut last_rhr) = (0usize, 0usize, 0usize);
     let mut observed = vec![false; days];
+    let mut logged = vec![false; days];
     let (mut onsets, mut episode_days) = (0, 0);
+    let mut last_episode_end: Option<usize> = None;
+    // The athlete's own level of each wellness item, in SDs of the team.
+    let levels: Vec<f64> = (0..9).map(|_| normal(rng)).collect();
+    // The level's 7-day means drift slowly around it.
+    let mut drift = [0.0; 9];
     for t in 0..days {
         // The morning of t: features from loads up to t-1 and wellness of t.
         if t >= WARM_UP && t >= injured_until {
@@ -164,6 +174,43 @@ fn simulate(rng: &mut SplitMix64, rows_wanted: usize) -> Simulated {
                 last_rhr = t;
             }
             x[col("resting_hr_z")] = 0.5 * strain_state + normal(rng);
+            logged[t] = wellness_today;
+            for (k, (name, scale, centre)) in [
+                ("sleep_h", 0.8, 7.5),
+                ("sleep_quality", 0.7, 3.5),
+                ("fatigue", 0.7, 3.0),
+                ("soreness", 0.7, 3.0),
+                ("stress", 0.7, 2.5),
+                ("mood", 0.7, 3.5),
+                ("readiness", 1.2, 6.5),
+                ("hrv_rmssd_ms", 12.0, 65.0),
+                ("resting_hr", 5.0, 52.0),
+            ]
+            .iter()
+            .enumerate()
+            {
+                drift[k] = 0.9 * drift[k] + 0.1 * normal(rng);
+                let level = centre + scale * (levels[k] + 0.3 * drift[k]);
+                let reading = match *name {
+                    "hrv_rmssd_ms" => hrv_today,
+                    "resting_hr" => rhr_today,
+                    _ => wellness_today,
+                };
+                if reading {
+                    x[col(name)] = level + 0.5 * scale * normal(rng);
+                }
+                x[col(&format!("{name}_7d"))] = level + 0.2 * scale * normal(rng);
+            }
+            x[col("wellness_entries_7d")] =
+                logged[t + 1 - 7..=t].iter().filter(|l| **l).count() as f64;
+            x[col("wellness_entries_28d")] =
+                logged[t + 1 - 28..=t].iter().filter(|l| **l).count() as f64;
+            x[col("sessions_28d")] = month.iter().filter(|l| **l > 0.0).count() as f64;
+            x[col("prior_episodes")] = (onsets as f64).min(10.0);
+            if let Some(end) = last_episode_end {
+                x[col("days_since_episode")] = ((t - end) as f64).min(365.0);
+            }
+            x[col("days_in_forma")] = (t as f64).min(365.0);
             if wellness_today {
                 last_wellness = t;
                 let fatigue = 0.8 * strain_state + 0.5 * normal(rng);
@@ -196,6 +243,7 @@ fn simulate(rng: &mut SplitMix64, rows_wanted: usize) -> Simulated {
                 onsets += 1;
                 injured_until = t + 3 + (rng.next_u64() % 12) as usize;
                 episode_days += injured_until - t;
+                last_episode_end = Some(injured_until - 1);
             } else {
                 eligible[t] = true;
                 features[t] = Some(x);

@@ -38,7 +38,7 @@ fn two_trainings_on_the_same_data_give_byte_identical_artifacts() {
     assert_eq!(back.version_id, a.version_id);
     let ds = Dataset::build(&data);
     for r in ds.rows.iter().step_by(37) {
-        for kind in [ModelKind::Logistic, ModelKind::Forest] {
+        for kind in ModelKind::ALL {
             let (p, q) = (
                 a.score_with(kind, &r.features),
                 back.score_with(kind, &r.features),

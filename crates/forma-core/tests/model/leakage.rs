@@ -1,11 +1,29 @@
-//! Nothing after the morning of d changes a feature for d, and a target for d
-//! never reads an event on or before d.
+//! Nothing after the morning of d changes a feature for d (sessions on or
+//! after d, wellness after d, injury and illness reports on or after d), and a
+//! target for d never reads an event on or before d.
 
-use forma_core::features::athlete_features;
+use forma_core::features::{athlete_features, value_index, AthleteFeatures, FeatureInputs};
 use forma_core::targets::{athlete_targets, episodes};
-use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Session};
+use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
 
 use crate::synthetic::team;
+
+/// The features of `id` from these records, its reports read from `events`.
+fn features(
+    id: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    events: &[Event],
+    end: Option<jiff::civil::Date>,
+) -> Option<AthleteFeatures> {
+    let reports = forma_core::targets::report_days(id, events, &[]);
+    let inputs = FeatureInputs {
+        sessions,
+        wellness,
+        reports: &reports,
+    };
+    athlete_features(id, &inputs, end)
+}
 
 /// Bitwise equality, `NaN` included.
 fn same(a: &[f64], b: &[f64]) -> bool {
@@ -13,11 +31,15 @@ fn same(a: &[f64], b: &[f64]) -> bool {
 }
 
 #[test]
-fn changing_sessions_on_or_after_d_or_wellness_after_d_changes_no_feature_for_d() {
+fn changing_sessions_on_or_after_d_wellness_after_d_or_reports_on_or_after_d_changes_no_feature_for_d(
+) {
     let t = team(2, 150, 11);
     let id: AthleteId = "s00".parse().unwrap();
     let start = epoch_day(jiff::civil::date(2020, 1, 1));
-    let base = athlete_features(&id, &t.sessions, &t.wellness, None).unwrap();
+    let base = features(&id, &t.sessions, &t.wellness, &t.events, None).unwrap();
+    // The team has earlier episodes to read, so the history columns vary.
+    let episodes_at = value_index("prior_episodes").unwrap();
+    assert!(base.rows.last().unwrap()[episodes_at] >= 1.0);
     for d in [1, 7, 27, 28, 29, 60, 90, 120, 148] {
         let day = start + d;
         // Sessions on d and later: loads multiplied, one extra hard session on d.
@@ -57,7 +79,23 @@ fn changing_sessions_on_or_after_d_or_wellness_after_d_changes_no_feature_for_d(
         later.athlete_id = id.clone();
         later.date = date_from_epoch_day(day + 200);
         wellness.push(later);
-        let changed = athlete_features(&id, &sessions, &wellness, None).unwrap();
+        // Reports on d and later: every one moved a day later, and one more on d.
+        let mut events: Vec<Event> = t
+            .events
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                if epoch_day(e.date) >= day {
+                    e.date = date_from_epoch_day(epoch_day(e.date) + 1);
+                }
+                e
+            })
+            .collect();
+        let mut on_d = t.events[0].clone();
+        on_d.athlete_id = id.clone();
+        on_d.date = date_from_epoch_day(day);
+        events.push(on_d);
+        let changed = features(&id, &sessions, &wellness, &events, None).unwrap();
         assert_eq!(changed.start, base.start);
         for i in 0..=d as usize {
             assert!(
@@ -71,10 +109,11 @@ fn changing_sessions_on_or_after_d_or_wellness_after_d_changes_no_feature_for_d(
             &base.rows[d as usize + 1]
         ));
         // Cutting the data at d (the morning of d, nothing after) gives the same row.
-        let cut = athlete_features(
+        let cut = features(
             &id,
             &t.sessions,
             &t.wellness,
+            &t.events,
             Some(date_from_epoch_day(day)),
         )
         .unwrap();
@@ -167,7 +206,10 @@ fn an_event_after_d_changes_no_feature_for_d_and_no_row_before_its_window() {
         else {
             continue;
         };
-        assert!(same(&r.features, &s.features));
+        // The event is history from the day after it on, and nothing before.
+        if r.day <= when {
+            assert!(same(&r.features, &s.features));
+        }
         if r.day + 7 < when {
             assert_eq!(r.label, s.label, "a row whose window ends before the event");
         }
@@ -193,7 +235,7 @@ mod properties {
             let t = team(1, 90, seed);
             let id: AthleteId = "s00".parse().unwrap();
             let start = epoch_day(jiff::civil::date(2020, 1, 1));
-            let base = athlete_features(&id, &t.sessions, &t.wellness, None).unwrap();
+            let base = features(&id, &t.sessions, &t.wellness, &t.events, None).unwrap();
             prop_assume!(base.start == jiff::civil::date(2020, 1, 1));
             let day = start + d;
             let sessions: Vec<Session> = t
@@ -221,7 +263,20 @@ mod properties {
                     w
                 })
                 .collect();
-            let changed = athlete_features(&id, &sessions, &wellness, None);
+            // Reports on d and later dropped, or moved by `scale` days.
+            let events: Vec<Event> = t
+                .events
+                .iter()
+                .filter(|e| !(drop && epoch_day(e.date) >= day))
+                .map(|e| {
+                    let mut e = e.clone();
+                    if epoch_day(e.date) >= day {
+                        e.date = date_from_epoch_day(epoch_day(e.date) + scale as i32);
+                    }
+                    e
+                })
+                .collect();
+            let changed = features(&id, &sessions, &wellness, &events, None);
             prop_assume!(changed.is_some());
             let changed = changed.unwrap();
             // Dropping everything from the first day on can only move the start later.

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use forma_core::model::artifact::{fit_models, TrainOptions};
-use forma_core::model::backtest::{Metrics, SchemeResult};
+use forma_core::model::artifact::{fit_models, ModelKind, TrainOptions};
+use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
 use forma_core::model::{train, Dataset, TrainingData};
 use forma_core::pmdata::{convert_participant, norway, Converted, ParticipantFiles};
 use forma_core::types::AthleteId;
@@ -69,9 +69,14 @@ fn check_metrics(m: &Metrics) {
     ] {
         assert!(in_unit(v), "{m:?}");
     }
-    for i in [m.roc_auc_ci, m.pr_auc_ci, m.brier_ci]
-        .into_iter()
-        .flatten()
+    for i in [
+        m.roc_auc_ci,
+        m.pr_auc_ci,
+        m.brier_ci,
+        m.within_athlete_auc_ci,
+    ]
+    .into_iter()
+    .flatten()
     {
         assert!(0.0 <= i.low && i.low <= i.high && i.high <= 1.0, "{i:?}");
     }
@@ -131,6 +136,63 @@ fn pmdata_trains_backtests_and_prints_an_honest_card() {
     check_scheme(&artifact.card.backtests.athletes_held_out);
     assert!(!artifact.card.findings.is_empty());
     assert!(json.len() < 500_000, "artifact is {} bytes", json.len());
+
+    // Every baseline, "history only" among them, beside every model.
+    let card = &artifact.card;
+    for scheme in [
+        &card.backtests.forward_in_time,
+        &card.backtests.athletes_held_out,
+    ] {
+        let scorers: Vec<Scorer> = scheme.scorers.iter().map(|r| r.scorer).collect();
+        assert_eq!(scorers, Scorer::ALL);
+        // Cohorts by the day's history and injury history, and by age band.
+        let dims: Vec<&str> = scheme.scorers[0]
+            .cohorts
+            .iter()
+            .map(|c| c.dimension.as_str())
+            .collect();
+        for d in ["age_band", "days_in_forma", "injury_history"] {
+            assert!(dims.contains(&d), "{dims:?}");
+        }
+    }
+    // The primary model is the one the forward backtest ranks first, and says so.
+    let choice = card.primary_choice.as_ref().expect("the card says why");
+    assert_eq!(choice.model, artifact.primary);
+    let best = choice
+        .forward_roc_auc
+        .iter()
+        .filter_map(|(k, a)| a.map(|a| (*k, a)))
+        .fold(None::<(ModelKind, f64)>, |best, (k, a)| match best {
+            Some((_, b)) if b >= a => best,
+            _ => Some((k, a)),
+        });
+    assert_eq!(best.map(|(k, _)| k), Some(artifact.primary));
+    assert!(card.findings[0].contains(artifact.primary.label()));
+    // Who and when, each with its events and interval, for both schemes.
+    assert_eq!(card.who_and_when.len(), 2);
+    for (w, scheme) in card.who_and_when.iter().zip([
+        &card.backtests.forward_in_time,
+        &card.backtests.athletes_held_out,
+    ]) {
+        let m = &scheme
+            .scorers
+            .iter()
+            .find(|r| r.scorer == artifact.primary.scorer())
+            .expect("the primary model")
+            .overall;
+        assert_eq!((w.pooled_auc, w.pooled_events), (m.roc_auc, m.events));
+        assert_eq!(
+            (w.within_auc, w.within_events),
+            (m.within_athlete_auc, m.within_athlete_events)
+        );
+        assert!(w.within_events <= w.pooled_events);
+        assert!(w.who.starts_with("Who") && w.when.starts_with("When"));
+    }
+    // The verdict checks both schemes and decides on the forward one.
+    let verdict = card.verdict();
+    assert_eq!(verdict.checks.len(), 2);
+    assert_eq!(verdict.beats_baselines, verdict.checks[0].passed);
+    assert!(card.to_markdown().contains("## Who and when"));
 
     // Determinism on real data: the final fit again, from a fresh data set, to
     // the byte (tests/model/determinism.rs checks whole artifacts).

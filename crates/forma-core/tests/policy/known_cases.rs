@@ -6,7 +6,9 @@ use forma_core::policy::{
 };
 use forma_core::quality::{Check as QualityCheck, Finding, Severity};
 
-use crate::support::{day, id, readiness, sessions, shifted_artifact, steady_then_week};
+use crate::support::{
+    day, id, ratio_artifact, readiness, sessions, shifted_artifact, steady_then_week,
+};
 
 fn fired(r: &Recommendation, check: Check) -> bool {
     r.fired.iter().any(|f| f.check == check)
@@ -263,8 +265,9 @@ fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
     assert_eq!(r.action, Action::Maintain, "{r:#?}");
     assert!(fired(&r, Check::RatioLow) && fired(&r, Check::IncreaseBlocked));
 
-    // A model that puts the risk far below the base rate: a bounded increase.
-    let low = shifted_artifact(-12.0);
+    // A model whose risk rises with the ratio: today's low ratio puts today's
+    // risk below the athlete's standing risk, so a bounded increase.
+    let low = ratio_artifact(3.0);
     let r = recommend(
         &forma_core::policy::PolicyInput {
             model: Some(&low),
@@ -278,9 +281,12 @@ fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
     assert_eq!(r.confidence_basis, ConfidenceBasis::Model);
     assert!(r.confidence >= options.min_confidence);
     assert_eq!(r.model_version.as_deref(), Some(low.version_id.as_str()));
+    let reading = r.risk_reading.as_ref().expect("the model scored");
+    assert!(reading.change.unwrap() < 1.0, "{reading:?}");
 
-    // A model that puts the risk far above it: caution instead.
-    let high = shifted_artifact(12.0);
+    // A model whose risk rises as the ratio falls: today's risk is far above
+    // the athlete's own level, so caution instead.
+    let high = ratio_artifact(-3.0);
     let r = recommend(
         &forma_core::policy::PolicyInput {
             model: Some(&high),
@@ -290,6 +296,12 @@ fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
     );
     assert_eq!(r.action, Action::ReduceIntensity, "{r:#?}");
     assert!(fired(&r, Check::RiskVeryHigh));
+    let reading = r.risk_reading.as_ref().expect("the model scored");
+    assert!(reading.change.unwrap() >= 4.0, "{reading:?}");
+    assert!(reading
+        .change_words
+        .coach
+        .contains("this is what the model moves today's session on"));
     assert!(r
         .what_would_change
         .iter()
@@ -297,9 +309,47 @@ fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
 }
 
 #[test]
+fn a_standing_risk_that_is_always_high_does_not_change_todays_session() {
+    // Steady training, ratio 1.0: the rule maintains.
+    let a = id("steady");
+    let data = PolicyData::build(&a, &sessions(&a, &vec![300.0; 67]), &[], &[], day(67)).unwrap();
+    let options = PolicyOptions::default();
+    // A model that puts this athlete's risk well above the team's on every day.
+    let always = shifted_artifact(3.0);
+    let r = recommend(
+        &forma_core::policy::PolicyInput {
+            model: Some(&always),
+            ..data.input(day(67))
+        },
+        &options,
+    );
+    let reading = r.risk_reading.as_ref().expect("the model scored");
+    let standing = reading.standing.expect("28 scored days before");
+    assert!(standing > 2.0 * reading.team_rate, "{reading:?}");
+    // Today is the athlete's usual: the session stays, and no model step fired.
+    assert_eq!(r.action, Action::Maintain, "{r:#?}");
+    assert!(!fired(&r, Check::RiskHigh) && !fired(&r, Check::RiskVeryHigh));
+    assert!(r.confidence >= options.min_confidence, "{}", r.confidence);
+    assert!(
+        reading.standing_words.coach.starts_with("Standing risk"),
+        "{}",
+        reading.standing_words.coach
+    );
+    assert!(reading
+        .standing_words
+        .athlete
+        .contains("higher than most of the team's"));
+    assert!(reading
+        .change_words
+        .athlete
+        .contains("no higher than usual for you"));
+}
+
+#[test]
 fn a_model_that_disagrees_with_the_rule_sends_the_day_to_the_coach() {
     let data = ratio_1_6();
-    let low = shifted_artifact(-12.0);
+    // Risk falls as the ratio rises: today's 1.6 puts it far below the usual.
+    let low = ratio_artifact(-3.0);
     let r = recommend(
         &forma_core::policy::PolicyInput {
             model: Some(&low),

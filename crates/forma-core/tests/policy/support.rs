@@ -169,11 +169,32 @@ pub fn synthetic_artifact() -> &'static ModelArtifact {
     })
 }
 
-/// The synthetic model with its calibrated log-odds moved by `shift`, to put
-/// the risk where a test needs it.
+/// The synthetic model scoring with its logistic regression, its calibrated
+/// log-odds moved by `shift` on every day, to put the risk (and the standing
+/// risk with it) where a test needs it.
 pub fn shifted_artifact(shift: f64) -> ModelArtifact {
     let mut a = synthetic_artifact().clone();
+    a.primary = forma_core::model::artifact::ModelKind::Logistic;
     a.models.logistic_platt.b += shift;
+    a
+}
+
+/// A model that reads the coupled load ratio alone: its log-odds moves by
+/// `per_sd` for each training SD of the ratio, and sits at the training rate at
+/// the training mean. A day whose ratio differs from the days before has a
+/// risk that differs from the athlete's standing risk.
+pub fn ratio_artifact(per_sd: f64) -> ModelArtifact {
+    let mut a = synthetic_artifact().clone();
+    a.primary = forma_core::model::artifact::ModelKind::Logistic;
+    let ratio = forma_core::features::value_index("acwr_coupled").expect("a feature");
+    let lr = &mut a.models.logistic;
+    for (j, c) in lr.columns.iter().zip(lr.coefficients.iter_mut()) {
+        *c = if *j == ratio { per_sd } else { 0.0 };
+    }
+    lr.intercept = 0.0;
+    let rate = a.models.base_rate;
+    a.models.logistic_platt.a = 1.0;
+    a.models.logistic_platt.b = (rate / (1.0 - rate)).ln();
     a
 }
 

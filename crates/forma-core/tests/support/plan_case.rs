@@ -96,3 +96,13 @@ pub fn events() -> Vec<Event> {
         days_lost: None,
     }]
 }
+
+/// A coach's illness label in the first year: an earlier episode for the
+/// model's history features.
+pub fn labels() -> Vec<forma_core::targets::CoachLabel> {
+    vec![forma_core::targets::CoachLabel {
+        athlete_id: athlete(),
+        date: date_from_epoch_day(epoch_day(first_day()) + 300),
+        code: "illness".to_owned(),
+    }]
+}

@@ -335,7 +335,7 @@ async fn train(
     let actor = user.actor();
     let team = teams[0].clone();
     tokio::spawn(async move {
-        match training::train_and_store(&pool, pass, &teams, &actor, Activate::IfNone).await {
+        match training::train_and_store(&pool, pass, &teams, &actor, Activate::IfNone, None).await {
             Ok(trained) => {
                 tracing::info!(version = %trained.artifact.version_id, "training done");
             }

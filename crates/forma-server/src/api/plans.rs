@@ -139,28 +139,28 @@ async fn project(
     plan: &Plan,
     detail_day: Option<jiff::civil::Date>,
 ) -> Result<plan::Projection, AppError> {
-    let data = records::athlete_data(&state.pool, athlete, None, None).await?;
+    let data = crate::recommend::PolicyRecords::read(&state.pool, athlete, None).await?;
     let team = athletes::athlete(&state.pool, athlete.as_str())
         .await?
         .map(|profile| profile.team_id)
         .ok_or_else(|| AppError::NotFound(format!("athlete `{athlete}`")))?;
     let model = state.models.active(&state.pool, &team).await?;
-    let sessions: Vec<_> = data.sessions.into_iter().map(|r| r.session).collect();
     let tests = performance::of_athlete(&state.pool, athlete).await?;
     let athlete = athlete.clone();
     let plan = plan.clone();
     let projected = tokio::task::spawn_blocking(move || {
-        let fit = plan::fit_performance(&athlete, &sessions, &tests);
-        let findings = plan::history_findings(&athlete, &sessions, &data.wellness, plan.start);
+        let fit = plan::fit_performance(&athlete, &data.sessions, &tests);
+        let findings = plan::history_findings(&athlete, &data.sessions, &data.wellness, plan.start);
         plan::project(&ProjectionInput {
             athlete: &athlete,
-            sessions: &sessions,
+            sessions: &data.sessions,
             wellness: &data.wellness,
             plan: &plan,
             model: model.as_deref(),
             warnings: WarningOptions::default(),
             performance: fit.as_ref().map(|f| &f.params),
             events: &data.events,
+            labels: &data.labels,
             quality_findings: &findings,
             detail_day,
         })

@@ -1,13 +1,18 @@
-//! `forma train`, `forma backtest` and `forma models list|activate|rollback`: the
-//! risk model registry from the command line, on the same database as `forma serve`.
-//! Each team has its own model; training several teams together is the operator's
-//! explicit choice (`--team A --team B`), and the version records it.
+//! `forma train`, `forma backtest`, `forma score`, `forma export features` and
+//! `forma models list|activate|rollback`: the risk model from the command line,
+//! on the same database as `forma serve`. Each team has its own model; training
+//! several teams together is the operator's explicit choice (`--team A --team
+//! B`), and the version records it.
 
 use std::fmt::Write as _;
 
 use anyhow::Context;
 use forma_core::api::ModelVersion;
+use forma_core::model::ModelArtifact;
+use forma_core::policy::{model_risk, PolicyOptions};
+use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Date};
 
+use crate::recommend::PolicyRecords;
 use crate::store::audit::Actor;
 use crate::store::models::{self, ActivationKind};
 use crate::store::{athletes, Pool};
@@ -45,7 +50,8 @@ async fn one_team(pool: &Pool, named: Option<&str>) -> anyhow::Result<String> {
 
 /// `forma train`: trains the named teams' data together (or each team's alone),
 /// stores the version, and makes it active for its teams when asked or for a team
-/// with no active model yet.
+/// with no active model yet. With `until`, it learns only from decision days
+/// whose 7-day target window ends by then, reading nothing dated later.
 ///
 /// # Errors
 /// When the data cannot carry a model or the database fails; nothing is stored then.
@@ -53,6 +59,7 @@ pub async fn train(
     data_dir: &std::path::Path,
     teams: &[String],
     activate: bool,
+    until: Option<Date>,
 ) -> anyhow::Result<()> {
     let pool = crate::db::open(data_dir).await?;
     let groups: Vec<Vec<String>> = if teams.is_empty() {
@@ -75,9 +82,10 @@ pub async fn train(
     };
     for teams in groups {
         let started = std::time::Instant::now();
-        let trained = training::train_and_store(&pool, gate.enter()?, &teams, &Actor::cli(), when)
-            .await
-            .with_context(|| format!("training on {} failed", teams.join(" and ")))?;
+        let trained =
+            training::train_and_store(&pool, gate.enter()?, &teams, &Actor::cli(), when, until)
+                .await
+                .with_context(|| format!("training on {} failed", teams.join(" and ")))?;
         let a = &trained.artifact;
         println!(
             "Trained {} on team {} in {:.1} s: {} athletes, {} athlete-days, {} followed by an injury or illness within 7 days.",
@@ -109,8 +117,9 @@ pub async fn train(
     Ok(())
 }
 
-/// `forma backtest`: backtests a model on the stored data and prints the model
-/// card (Markdown, or JSON with `json`), without storing anything.
+/// `forma backtest`: backtests a model on the stored data of the team (up to
+/// `until`, as `forma train` reads it) and prints the model card (Markdown, or
+/// JSON with `json`), without storing anything.
 ///
 /// # Errors
 /// When the data cannot carry a model or the database fails.
@@ -118,6 +127,7 @@ pub async fn backtest(
     data_dir: &std::path::Path,
     teams: &[String],
     json: bool,
+    until: Option<Date>,
 ) -> anyhow::Result<()> {
     let pool = crate::db::open(data_dir).await?;
     let teams = if teams.is_empty() {
@@ -125,7 +135,7 @@ pub async fn backtest(
     } else {
         teams_or_all(&pool, teams).await?
     };
-    let artifact = training::train_on_store(&pool, &teams)
+    let artifact = training::train_on_store(&pool, &teams, until)
         .await
         .context("the backtest failed")?;
     if json {
@@ -228,4 +238,178 @@ pub async fn rollback(data_dir: &std::path::Path, team: Option<&str>) -> anyhow:
     let id = models::rollback(&pool, &team, &Actor::cli()).await?;
     println!("Rolled back: {id} is the active model of team {team} again.");
     Ok(())
+}
+
+/// `forma export features [--team T]... [--from DATE] [--to DATE] --out FILE`:
+/// the feature matrix of every athlete of the teams (of every team by default;
+/// what training on them reads: coaches' injury and
+/// illness labels as reports, days labelled as device or data issues left
+/// out), with each day's target and the reason a day is left out of training
+/// ([`forma_core::model::export`]). Returns the number of rows written.
+///
+/// # Errors
+/// When the database fails or the file cannot be written.
+pub async fn export_features(
+    data_dir: &std::path::Path,
+    teams: &[String],
+    from: Option<Date>,
+    to: Option<Date>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    check_range(from, to)?;
+    let pool = crate::db::open(data_dir).await?;
+    let teams = teams_or_all(&pool, teams).await?;
+    let inputs = training::gather(&pool, &teams).await?;
+    pool.close().await;
+    let csv = tokio::task::spawn_blocking(move || {
+        let (days, _) = forma_core::model::athlete_days(&inputs.data(None));
+        forma_core::model::export::features_csv(&days, from, to)
+    })
+    .await?;
+    super::emit(out, &csv)?;
+    if let Some(out) = out {
+        eprintln!(
+            "Wrote {} athlete-days to {}.",
+            csv.lines().count().saturating_sub(1),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn check_range(from: Option<Date>, to: Option<Date>) -> anyhow::Result<()> {
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            anyhow::bail!("--from {from} is after --to {to}: give a range whose start comes first");
+        }
+    }
+    Ok(())
+}
+
+/// `forma score [--from DATE] [--to DATE] [--team T] --out FILE`: the risk of
+/// every athlete (of team `T`, or of every team with an active model) and every
+/// day in the range (by default each athlete's first to last day with data) by
+/// their team's active model, as CSV `athlete_id,date,risk,model_version`. The
+/// risk is the calibrated probability the app and today's recommendation show,
+/// computed by the same code from the same records ([`PolicyRecords`],
+/// [`model_risk`]); it is empty on a day the model cannot score (no data yet).
+///
+/// # Errors
+/// When the team is unknown, it (or, without `--team`, every team) has no
+/// active model, an active model cannot be read by this build, the database
+/// fails or the file cannot be written.
+pub async fn score(
+    data_dir: &std::path::Path,
+    from: Option<Date>,
+    to: Option<Date>,
+    team: Option<&str>,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    check_range(from, to)?;
+    let pool = crate::db::open(data_dir).await?;
+    let teams = athletes::teams(&pool).await?;
+    if let Some(team) = team {
+        if !teams.iter().any(|t| t.id == team) {
+            anyhow::bail!(
+                "--team {team}: no such team (stored: {})",
+                teams
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    let mut scored = Vec::new();
+    let mut without_model = Vec::new();
+    for t in teams
+        .iter()
+        .filter(|t| team.is_none_or(|team| t.id == team))
+    {
+        let Some((id, json)) = models::active(&pool, &t.id).await? else {
+            without_model.push(t.id.clone());
+            continue;
+        };
+        let model = std::sync::Arc::new(ModelArtifact::from_json(&json).with_context(|| {
+            format!(
+                "the active model {id} of team {} cannot be read by this build",
+                t.id
+            )
+        })?);
+        for athlete in athletes::athletes_of_team(&pool, &t.id).await? {
+            let records = PolicyRecords::read(&pool, &athlete.id, to).await?;
+            scored.push((athlete.id, records, model.clone()));
+        }
+    }
+    pool.close().await;
+    if scored.is_empty() && !without_model.is_empty() {
+        anyhow::bail!(
+            "no model is active for team {}; `forma train --activate` trains one and makes it active",
+            without_model.join(", ")
+        );
+    }
+    for t in &without_model {
+        eprintln!("Team {t} has no active model: its athletes are not scored.");
+    }
+    scored.sort_by(|a, b| a.0.cmp(&b.0));
+    let (csv, rows) = tokio::task::spawn_blocking(move || {
+        let mut csv = String::from("athlete_id,date,risk,model_version\n");
+        let mut rows = 0usize;
+        for (athlete, records, model) in &scored {
+            rows += score_athlete(&mut csv, athlete, records, model, from, to);
+        }
+        (csv, rows)
+    })
+    .await?;
+    super::emit(out, &csv)?;
+    if let Some(out) = out {
+        eprintln!("Wrote {rows} scored athlete-days to {}.", out.display());
+    }
+    Ok(())
+}
+
+/// Appends one athlete's days to `csv`; returns how many.
+fn score_athlete(
+    csv: &mut String,
+    athlete: &AthleteId,
+    records: &PolicyRecords,
+    model: &ModelArtifact,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> usize {
+    let days = records.sessions.iter().map(|s| s.date).chain(
+        records
+            .wellness
+            .iter()
+            .filter(|w| w.has_any())
+            .map(|w| w.date),
+    );
+    let (Some(first), Some(last)) = (days.clone().min(), days.max()) else {
+        return 0;
+    };
+    let (from, to) = (from.unwrap_or(first), to.unwrap_or(last));
+    if from > to {
+        return 0;
+    }
+    // Built once to the last day: a day's features read only what was known
+    // that morning, so they are those the day's own recommendation reads.
+    let data = records.policy_data(athlete, to);
+    let options = PolicyOptions::default();
+    let mut rows = 0;
+    for day in epoch_day(from)..=epoch_day(to) {
+        let date = date_from_epoch_day(day);
+        let input = forma_core::policy::PolicyInput {
+            model: Some(model),
+            ..data.input(date)
+        };
+        let risk = model_risk(&input, &options);
+        let _ = writeln!(
+            csv,
+            "{athlete},{date},{},{}",
+            risk.map(|r| format!("{r:?}")).unwrap_or_default(),
+            model.version_id
+        );
+        rows += 1;
+    }
+    rows
 }

@@ -184,10 +184,7 @@ fn summary(
     teams: Vec<String>,
     card: &ModelCard,
 ) -> ModelVersion {
-    let primary = match card.primary {
-        forma_core::model::artifact::ModelKind::Logistic => Scorer::Logistic,
-        forma_core::model::artifact::ModelKind::Forest => Scorer::Forest,
-    };
+    let primary = card.primary.scorer();
     let auc = |scheme: &SchemeResult, which: Scorer| {
         scheme
             .scorers

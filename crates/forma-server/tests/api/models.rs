@@ -111,7 +111,7 @@ async fn a_fresh_install_trains_its_first_model_and_serves_it_with_caching_heade
 
     // The same stored data trains the same model: the id is the content's.
     let pool = server.pool().await;
-    let retrained = forma_server::training::train_on_store(&pool, &demo())
+    let retrained = forma_server::training::train_on_store(&pool, &demo(), None)
         .await
         .expect("trains");
     assert_eq!(retrained.version_id, id);
@@ -127,12 +127,12 @@ async fn coaches_activate_and_roll_back_versions_one_active_at_a_time_and_audite
         .await
         .expect("gather");
     let options = TrainOptions {
-        primary: ModelKind::Forest,
+        primary: Some(ModelKind::Forest),
         bootstrap: 20,
         ..TrainOptions::default()
     };
     let forest = tokio::task::spawn_blocking(move || {
-        train(&inputs.dataset(), &options, jiff::Timestamp::now()).expect("trains")
+        train(&inputs.dataset(None), &options, jiff::Timestamp::now()).expect("trains")
     })
     .await
     .expect("task");
@@ -398,12 +398,12 @@ async fn each_team_has_its_own_model_which_only_its_coaches_and_admins_see_and_c
         .await
         .expect("gather");
     let options = TrainOptions {
-        primary: ModelKind::Forest,
+        primary: Some(ModelKind::Forest),
         bootstrap: 20,
         ..TrainOptions::default()
     };
     let forest = tokio::task::spawn_blocking(move || {
-        train(&inputs.dataset(), &options, jiff::Timestamp::now()).expect("trains")
+        train(&inputs.dataset(None), &options, jiff::Timestamp::now()).expect("trains")
     })
     .await
     .expect("task");

@@ -170,6 +170,7 @@ async fn the_server_projection_is_forma_core_s_and_a_deload_lowers_the_ratio() {
         warnings: plan::WarningOptions::default(),
         performance: None,
         events: &data.events,
+        labels: &[],
         quality_findings: &findings,
         detail_day: Some(plan.start),
     });

@@ -81,6 +81,111 @@ async fn with_the_active_model_every_recommendation_names_it() {
     let _ = server.stop().await;
 }
 
+/// `forma score`'s risk for one athlete and day, from its CSV.
+fn scored(csv: &str, athlete: &str, date: &str) -> (Option<f64>, String) {
+    let line = csv
+        .lines()
+        .find(|l| l.starts_with(&format!("{athlete},{date},")))
+        .unwrap_or_else(|| panic!("no row for {athlete} on {date}:\n{csv}"));
+    let cells: Vec<&str> = line.split(',').collect();
+    (cells[2].parse().ok(), cells[3].to_owned())
+}
+
+#[tokio::test]
+async fn forma_score_gives_the_risk_of_the_stored_recommendation_and_of_the_plan_projection() {
+    let (server, model) = TestServer::start_with_demo_and_model().await;
+    // An illness label a month before: history that every path must read.
+    let labelled = server
+        .client
+        .post(server.url("/api/athletes/p08/labels"))
+        .json(
+            &serde_json::json!({"id": "score-test-0001", "date": "2020-03-02", "code": "illness"}),
+        )
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(labelled.status(), StatusCode::CREATED);
+
+    let view: RecommendationView = server.get_json("/api/athletes/p08/recommendation").await;
+    let r = &view.recommendation;
+    let risk = r.risk.expect("the model scores p08 on the demo day");
+    let reading = r
+        .risk_reading
+        .as_ref()
+        .expect("standing and today's change");
+    assert_eq!(reading.today.to_bits(), risk.to_bits());
+
+    let plan = forma_core::plan::apply_preset(
+        &forma_core::plan::Plan::empty(r.date, 7),
+        forma_core::plan::Preset::CopyLastWeek,
+        &[],
+    );
+    let projection: forma_core::api::PlanProjection = server
+        .client
+        .post(server.url("/api/athletes/p08/plan/projection"))
+        .json(&plan)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("projection");
+    let first = &projection.projection.days[0];
+    assert_eq!(first.date, r.date);
+    let planned = first
+        .risk
+        .as_ref()
+        .expect("the plan's first day is scored")
+        .p;
+    assert_eq!(planned.to_bits(), risk.to_bits(), "the plan page's risk");
+
+    let out = server.data_dir.path().join("scores.csv");
+    let date = r.date.to_string();
+    forma_server::commands::models::score(
+        server.data_dir.path(),
+        Some("2020-03-25".parse().expect("date")),
+        Some(r.date),
+        Some("demo"),
+        Some(&out),
+    )
+    .await
+    .expect("forma score runs");
+    let csv = std::fs::read_to_string(&out).expect("scores written");
+    assert_eq!(
+        csv.lines().next(),
+        Some("athlete_id,date,risk,model_version")
+    );
+    assert_eq!(csv.lines().count(), 1 + 16 * 7, "16 athletes x 7 days");
+    let (score, version) = scored(&csv, "p08", &date);
+    assert_eq!(version, model);
+    assert_eq!(
+        score.expect("a risk").to_bits(),
+        risk.to_bits(),
+        "forma score's risk is the recommendation's"
+    );
+    // Without the label the history differs, and so does the risk: the label is read.
+    let without = server
+        .client
+        .delete(server.url("/api/athletes/p08/labels/score-test-0001"))
+        .send()
+        .await
+        .expect("request");
+    assert!(without.status().is_success(), "{}", without.status());
+    forma_server::commands::models::score(
+        server.data_dir.path(),
+        Some(r.date),
+        Some(r.date),
+        Some("demo"),
+        Some(&out),
+    )
+    .await
+    .expect("forma score runs");
+    let csv = std::fs::read_to_string(&out).expect("scores written");
+    let (unlabelled, _) = scored(&csv, "p08", &date);
+    assert_ne!(unlabelled.map(f64::to_bits), Some(risk.to_bits()));
+    let _ = server.stop().await;
+}
+
 #[tokio::test]
 async fn a_coach_overrides_with_a_reason_the_decision_is_checked_audited_and_in_the_history() {
     let server = TestServer::start_with_demo().await;
