@@ -13,9 +13,16 @@
 //!   itself does not count: the onset day's own wellness is often filed with the
 //!   report, and features for d read wellness of d, so an onset on d could be
 //!   "predicted" by its own report.
-//! - **Left out** (no target): days while an episode is open (the onset day
-//!   included); the athlete's first [`WARM_UP_DAYS`] (28) days, where the load
-//!   metrics are not yet defined and an episode is usually one the athlete
+//! - **Left out** (no target): days while an episode is open, or may still be
+//!   as far as anyone knows that morning: from the onset to
+//!   [`EPISODE_GAP_DAYS`] days after its last report. On those days a report
+//!   in the 7 days before d keeps the injury open for the recommendation
+//!   ([`open_on`]), so the model never moves their session; and whether the
+//!   episode was in fact over is known only later (a report within the gap
+//!   would have joined it), so keeping those days would train and judge the
+//!   model on days chosen by what came after them. Also left out: the
+//!   athlete's first [`WARM_UP_DAYS`] (28) days, where the load metrics are
+//!   not yet defined and an episode is usually one the athlete
 //!   brought with them (such an episode is marked `brought_in` and is never a
 //!   positive; its open days stay left out even past day 28); and the last 7
 //!   days of the athlete's follow-up, whose window is not fully observed
@@ -24,7 +31,8 @@
 //!   on or before d that joined an episode with one after d would keep that
 //!   episode open over d. (A test checks this.)
 //!
-//! Nothing here becomes a feature; no feature carries the previous event's status.
+//! No target becomes a feature: the history features ([`crate::features`]) read
+//! only reports dated before d, so an episode still open is never one.
 
 use std::collections::BTreeMap;
 
@@ -177,7 +185,8 @@ pub fn report_days(athlete: &AthleteId, events: &[Event], labels: &[CoachLabel])
 pub enum LeftOut {
     /// In the athlete's first 28 days.
     WarmUp,
-    /// An episode is open (onset to last report).
+    /// An episode is open or may still be (onset to [`EPISODE_GAP_DAYS`]
+    /// days after its last report).
     EpisodeOpen,
     /// The 7 days after d reach past the athlete's follow-up.
     Censored,
@@ -198,9 +207,9 @@ pub fn athlete_targets(
         .collect();
     (first..=last)
         .map(|d| {
-            let open = own
-                .iter()
-                .any(|e| epoch_day(e.onset) <= d && d <= epoch_day(e.last_report));
+            let open = own.iter().any(|e| {
+                epoch_day(e.onset) <= d && d <= epoch_day(e.last_report) + EPISODE_GAP_DAYS
+            });
             if open {
                 Err(LeftOut::EpisodeOpen)
             } else if d < first + WARM_UP_DAYS {
@@ -267,8 +276,10 @@ mod tests {
         assert_eq!(t[32], Ok(false)); // onset 40 is 8 days after
         assert_eq!(t[33], Ok(true)); // 7 days after
         assert_eq!(t[39], Ok(true));
-        assert!(t[40..=42].iter().all(|x| *x == Err(LeftOut::EpisodeOpen)));
-        assert_eq!(t[43], Ok(false));
+        // Open from the onset to the last report, and for the 7 days after it,
+        // when another report could still have joined the episode.
+        assert!(t[40..=49].iter().all(|x| *x == Err(LeftOut::EpisodeOpen)));
+        assert_eq!(t[50], Ok(false));
         assert_eq!(t[93], Err(LeftOut::Censored));
         assert_eq!(t[92], Ok(false));
     }
