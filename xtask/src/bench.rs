@@ -9,6 +9,12 @@
 //! - The injury and illness model on 100,000 synthetic rows: one fit, the whole
 //!   training with backtests, scoring a row, the artifact's size
 //!   (`cargo bench -p forma-core --bench training`).
+//! - The model on the two real teams (SoccerMon 2020 and PMData, imported with
+//!   `forma import`): Forma's backtests (every model and baseline, with
+//!   intervals) beside scikit-learn's models fitted on `forma export features`
+//!   with the same folds (`bench/sklearn_compare.py`). `cargo xtask bench model`
+//!   runs the model's parts alone (with the training and wasm figures), into
+//!   `target/bench/model.md`.
 //! - In wasm in headless Chromium: one athlete's metrics, and scoring one row
 //!   with a natively trained model (the `BENCH` lines of `tests/wasm.rs`).
 //! - `forma serve` with the demo team under floods: its memory before and after a
@@ -36,15 +42,19 @@ const DAYS: usize = 3 * 365 + 1;
 const TRAINING_SHARE: f64 = 0.8;
 
 pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
+    let bench_dir = project::target_dir().join("bench");
     let server_only = match args.first().map(String::as_str) {
         None => false,
         Some("server") if args.len() == 1 => true,
         Some("bounds") if args.len() == 1 => return run_bounds(),
+        Some("model") if args.len() == 1 => {
+            std::fs::create_dir_all(&bench_dir)?;
+            return model_only_run(&bench_dir);
+        }
         Some(arg) => bail!(
-            "`cargo xtask bench` takes no arguments, `server` for the server's figures alone or `bounds` for the floods alone (got `{arg}`)"
+            "`cargo xtask bench` takes no arguments, `server` for the server's figures alone, `model` for the risk model's alone or `bounds` for the floods alone (got `{arg}`)"
         ),
     };
-    let bench_dir = project::target_dir().join("bench");
     std::fs::create_dir_all(&bench_dir)?;
     if server_only {
         return server_only_run(&bench_dir);
@@ -130,61 +140,9 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         )?;
     }
 
-    // The injury and illness model: fit, train with backtests, score, size.
-    let training_bench = project::root().join("crates/forma-core/benches/training.rs");
-    if training_bench.is_file() {
-        let output = output_of(command("cargo").args([
-            "bench",
-            "-q",
-            "-p",
-            "forma-core",
-            "--bench",
-            "training",
-        ]))
-        .context("cargo bench -p forma-core --bench training failed")?;
-        writeln!(
-            report,
-            "## forma-core model training, 100,000 rows of the feature schema (native)\n\n```\n{}```\n",
-            output
-        )?;
-    }
+    training_figures(&mut report)?;
 
-    // One athlete, 3 years, in wasm in headless Chromium (release build).
-    let wasm = output_of(
-        command("cargo")
-            .args([
-                "test",
-                "--release",
-                "-p",
-                "forma-core",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--test",
-                "wasm",
-                "--",
-                "--nocapture",
-            ])
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER),
-    )
-    .context("the wasm timing run failed")?;
-    let lines: Vec<String> = wasm
-        .lines()
-        .filter(|line| line.contains("BENCH"))
-        .map(|line| format!("- {}\n", line.trim()))
-        .collect();
-    let lines = if lines.is_empty() {
-        "- no BENCH line printed\n".to_owned()
-    } else {
-        lines.concat()
-    };
-    writeln!(
-        report,
-        "## forma-core in wasm, headless Chromium (release)\n\n{lines}"
-    )?;
+    wasm_core_figures(&mut report)?;
 
     // The what-if plan (issue 10): two years of history, a 28-day plan, each edit
     // projected with the model and the policy and the chart redrawn, in headless
@@ -226,6 +184,8 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
         }
     )?;
 
+    model_comparison(&forma, &bench_dir, &mut report)?;
+
     server_figures(&forma, &bench_dir, &sessions, rows, true, &mut report)?;
 
     flood_figures(&forma, &bench_dir, &mut report)?;
@@ -233,6 +193,93 @@ pub fn run_all(args: &[String]) -> anyhow::Result<ExitCode> {
     wasm_size(&mut report)?;
 
     let results = bench_dir.join("results.md");
+    std::fs::write(&results, &report)?;
+    print!("{report}");
+    eprintln!("xtask: results written to {}", results.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The injury and illness model on 100,000 synthetic rows: one fit, the whole
+/// training with backtests, scoring a row, the artifact's size
+/// (`benches/training.rs`).
+fn training_figures(report: &mut String) -> anyhow::Result<()> {
+    let training_bench = project::root().join("crates/forma-core/benches/training.rs");
+    if training_bench.is_file() {
+        let output = output_of(command("cargo").args([
+            "bench",
+            "-q",
+            "-p",
+            "forma-core",
+            "--bench",
+            "training",
+        ]))
+        .context("cargo bench -p forma-core --bench training failed")?;
+        writeln!(
+            report,
+            "## forma-core model training, 100,000 rows of the feature schema (native)\n\n```\n{}```\n",
+            output
+        )?;
+    }
+
+    Ok(())
+}
+
+/// forma-core in wasm in headless Chromium (release): one athlete's metrics over
+/// 3 years and scoring one row with a natively trained model (the `BENCH`
+/// lines of `tests/wasm.rs`).
+fn wasm_core_figures(report: &mut String) -> anyhow::Result<()> {
+    let wasm = output_of(
+        command("cargo")
+            .args([
+                "test",
+                "--release",
+                "-p",
+                "forma-core",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "wasm",
+                "--",
+                "--nocapture",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER),
+    )
+    .context("the wasm timing run failed")?;
+    let lines: Vec<String> = wasm
+        .lines()
+        .filter(|line| line.contains("BENCH"))
+        .map(|line| format!("- {}\n", line.trim()))
+        .collect();
+    let lines = if lines.is_empty() {
+        "- no BENCH line printed\n".to_owned()
+    } else {
+        lines.concat()
+    };
+    writeln!(
+        report,
+        "## forma-core in wasm, headless Chromium (release)\n\n{lines}"
+    )?;
+
+    Ok(())
+}
+
+/// `cargo xtask bench model`: the model's figures alone (training on 100,000
+/// rows, scoring in wasm, the two real teams against scikit-learn), into
+/// `target/bench/model.md`.
+fn model_only_run(bench_dir: &Path) -> anyhow::Result<ExitCode> {
+    crate::tools::ensure_test_tools()?;
+    let forma = app_build::build_server_release()?;
+    let mut report = String::new();
+    writeln!(report, "# Forma's risk model\n")?;
+    writeln!(report, "Machine: {} cores; {}\n", cores(), cpu_model())?;
+    training_figures(&mut report)?;
+    wasm_core_figures(&mut report)?;
+    model_comparison(&forma, bench_dir, &mut report)?;
+    let results = bench_dir.join("model.md");
     std::fs::write(&results, &report)?;
     print!("{report}");
     eprintln!("xtask: results written to {}", results.display());
@@ -354,6 +401,67 @@ fn wasm_size(report: &mut String) -> anyhow::Result<()> {
                 gzipped as f64 / 1024.0
             )?;
         }
+    }
+    Ok(())
+}
+
+/// The risk model on the two real teams, imported through Forma's own importers:
+/// Forma's backtests (`forma backtest --json`), then scikit-learn on `forma
+/// export features` with the same folds (`bench/sklearn_compare.py`).
+fn model_comparison(forma: &Path, bench_dir: &Path, report: &mut String) -> anyhow::Result<()> {
+    let python = python_with_acwr(bench_dir)?;
+    let shared = project::root().join("../shared/data");
+    let script = project::root().join("xtask/bench/sklearn_compare.py");
+    writeln!(
+        report,
+        "## Risk model: Forma against scikit-learn on Forma's feature matrix\n"
+    )?;
+    for (name, import) in [("SoccerMon 2020", "soccermon"), ("PMData", "pmdata")] {
+        let data_dir = bench_dir.join(format!("model-{import}"));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        let data_arg = data_dir.to_string_lossy().into_owned();
+        if import == "pmdata" {
+            run(command(forma)
+                .args(["import", "pmdata"])
+                .arg(shared.join("pmdata"))
+                .args(["--team", "pmdata", "--data-dir", &data_arg]))?;
+        } else {
+            for kind in ["sessions", "wellness", "events"] {
+                run(command(forma)
+                    .args(["import", kind])
+                    .arg(shared.join("soccermon-2020").join(format!("{kind}.csv")))
+                    .args(["--team", "soccermon", "--time-zone", "Europe/Oslo"])
+                    .args(["--data-dir", &data_arg]))?;
+            }
+        }
+        let started = Instant::now();
+        let card = output_of(
+            command(forma)
+                .args(["backtest", "--json", "--data-dir", &data_arg])
+                .stderr(std::process::Stdio::inherit()),
+        )
+        .with_context(|| format!("forma backtest on {name} failed"))?;
+        let trained = started.elapsed();
+        let card_file = bench_dir.join(format!("card-{import}.json"));
+        std::fs::write(&card_file, card)?;
+        let features = bench_dir.join(format!("features-{import}.csv"));
+        run(command(forma)
+            .args(["export", "features", "--data-dir", &data_arg, "--out"])
+            .arg(&features))?;
+        let table = output_of(
+            command(&python)
+                .arg(&script)
+                .arg(&features)
+                .arg(&card_file)
+                .arg(name)
+                .stderr(std::process::Stdio::inherit()),
+        )
+        .with_context(|| format!("the scikit-learn comparison on {name} failed"))?;
+        writeln!(
+            report,
+            "{table}\nForma's training with backtests on {name}: {:.1} s (whole `forma backtest`)\n",
+            trained.as_secs_f64()
+        )?;
     }
     Ok(())
 }
@@ -582,15 +690,22 @@ impl SplitMix64 {
     }
 }
 
-/// A virtualenv under target/bench with acwr and pandas, made once.
+/// A virtualenv under target/bench with acwr, pandas and scikit-learn (from
+/// PyPI), made once.
 fn python_with_acwr(bench_dir: &Path) -> anyhow::Result<PathBuf> {
     let venv = bench_dir.join("venv");
     let python = venv.join("bin").join("python");
-    if output_of(command(&python).args(["-c", "import acwr, pandas"])).is_some() {
+    if output_of(command(&python).args(["-c", "import acwr, pandas, sklearn"])).is_some() {
         return Ok(python);
     }
     run(command("python3").args(["-m", "venv"]).arg(&venv))?;
-    run(command(venv.join("bin").join("pip")).args(["install", "--quiet", "acwr", "pandas"]))?;
+    run(command(venv.join("bin").join("pip")).args([
+        "install",
+        "--quiet",
+        "acwr",
+        "pandas",
+        "scikit-learn",
+    ]))?;
     Ok(python)
 }
 

@@ -6,7 +6,8 @@
 //!   ending with one line `N passed, N failed`.
 //! - `cargo xtask build`: install what is missing and build the app and server only.
 //! - `cargo xtask bench`: the performance figures, in `target/bench/results.md`;
-//!   `cargo xtask bench server` measures the server alone.
+//!   `cargo xtask bench server` measures the server alone, `cargo xtask bench model`
+//!   the risk model alone.
 
 mod app_build;
 mod bench;
@@ -29,6 +30,8 @@ commands:
   build          install what is missing and build the app and server in release
   bench          measure the performance figures; results in target/bench/results.md
   bench server   the server's figures alone (import, load generator); target/bench/server.md
+  bench model    the risk model's figures alone (training, wasm scoring, the real teams
+                 against scikit-learn); target/bench/model.md
 ";
 
 fn main() -> ExitCode {
