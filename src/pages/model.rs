@@ -203,7 +203,7 @@ fn ModelCardView(artifact: ModelArtifact) -> impl IntoView {
                 <dt>"Left out"</dt>
                 <dd>
                     {format!(
-                        "{} first-28 days, {} days while an episode was open, {} days too close to the end to know the outcome",
+                        "{} first-28 days, {} days while an episode was open or could still have been (up to 7 days after its last report), {} days too close to the end to know the outcome",
                         data.left_out.warm_up,
                         data.left_out.episode_open,
                         data.left_out.censored,

@@ -6,8 +6,9 @@
 //! - `target` is 1 when an episode starts in the 7 days after `date`, 0 when
 //!   none does, and empty for a day left out;
 //! - `left_out` is empty for a training day, else `warm_up` (the athlete's first
-//!   28 days), `episode_open` (an episode is open) or `censored` (the 7 days
-//!   after reach past the athlete's follow-up), as in [`crate::targets`];
+//!   28 days), `episode_open` (an episode is open, or may be: up to 7 days after
+//!   its last report) or `censored` (the 7 days after reach past the athlete's
+//!   follow-up), as in [`crate::targets`];
 //! - the features follow [`crate::features::FeatureSchema`]'s names and order; a
 //!   missing value is an empty cell (its `_missing` column says 1).
 //!

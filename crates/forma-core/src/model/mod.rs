@@ -1,5 +1,5 @@
 //! The injury and illness risk model: data set, models, backtests, artifact and
-//! model card (issue 7).
+//! model card.
 //!
 //! How the server uses it:
 //! 1. [`Dataset::build`] from the stored sessions, wellness, events and coach
@@ -19,15 +19,17 @@
 //! counts `round(negatives / positives)` times (at most `max_positive_copies`):
 //! as a row count in the logistic regression's loss, and as repeated rows for
 //! the forest, which takes no weights. On a large data set the forest sees a
-//! fixed sample of at most `max_negatives` negatives (5,000 by default), the
-//! positives repeated to balance them. No randomness is involved beyond fixed
-//! seeds; Platt scaling on the later slice (which is not rebalanced) brings the
-//! probabilities back to the real base rate.
+//! fixed sample of at most `max_negatives` negatives (2,000 by default), the
+//! positives repeated to balance them; the boosted trees weigh a sample of
+//! negatives instead ([`boosted`]). No randomness is involved beyond fixed
+//! seeds; Platt scaling on out-of-athlete scores, which are not rebalanced,
+//! brings the probabilities back to the real base rate ([`artifact`]).
 //!
-//! Cost (`benches/training.rs`, 100,000 rows): the forest's fit is bounded by
-//! the sample, the logistic regression's grows with the rows, and the backtests
-//! fit everything seven more times; the bootstrap intervals reuse one sort per
-//! scorer ([`evaluation::AthleteResamples`]).
+//! Cost (`benches/training.rs`, 100,000 rows): the tree fits dominate
+//! (smartcore sorts every column it is given for every tree), and each fit is
+//! five fits (the final models and four out-of-athlete refits for the
+//! calibration); the backtests fit everything seven more times; the bootstrap
+//! intervals reuse one sort per scorer ([`evaluation::AthleteResamples`]).
 
 pub mod artifact;
 pub mod backtest;
