@@ -72,9 +72,19 @@ fn metrics_of(scheme: &SchemeResult, scorer: Scorer) -> Option<&Metrics> {
 /// The headline: forma-core's verdict on the card (whether the primary model
 /// ranks days above the best baseline, whether its 95% interval leaves chance
 /// out, whether its probabilities beat the base rate's Brier score), in one
-/// sentence per backtest. Never better news than the numbers carry.
+/// sentence per backtest after the answer, as the Markdown card has it. Never
+/// better news than the numbers carry.
 pub fn verdict(artifact: &ModelArtifact) -> String {
-    artifact.card.verdict().summary()
+    let verdict = artifact.card.verdict();
+    format!(
+        "{}: {}",
+        if verdict.beats_baselines {
+            "Beats its baselines"
+        } else {
+            "Does NOT beat its baselines"
+        },
+        verdict.summary()
+    )
 }
 
 #[component]

@@ -315,9 +315,18 @@ pub fn who_and_when(s: &SchemeResult, scorer: Scorer) -> Option<WhoAndWhen> {
     })
 }
 
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// The verdict check of one scheme (see [`Verdict`]).
 fn verdict_check(s: &SchemeResult, scorer: Scorer) -> VerdictCheck {
-    let name = scheme_name(s.scheme);
+    // Each check is a sentence of its own, and the page shows them as one paragraph.
+    let name = capitalised(scheme_name(s.scheme));
     let Some(model) = scorer_of(s, scorer).filter(|m| m.events > 0) else {
         return VerdictCheck {
             scheme: s.scheme,
