@@ -3,7 +3,9 @@
 //! manages only the models of the teams they coach (an admin those of every
 //! team), and a version is visible only to those who may see every team it
 //! learnt from. Every call names its team with `?team=T`, which may be left out
-//! when the caller has one team only.
+//! when the caller has one team only; the policy layer (`Policy::ModelRead`,
+//! `ModelManage`, `ModelVersion`) finds the team and checks the caller, and hands
+//! the handler a `ModelScope`.
 //!
 //! - `GET /api/model/active?team=T`: the team's active artifact (JSON) for its
 //!   athletes, coaches and admins (the browser scores what-if plans with it). Its
@@ -24,32 +26,43 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use forma_core::api::{ModelRegistry, Role};
+use forma_core::api::ModelRegistry;
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
 use super::Endpoint;
 use crate::app::AppState;
-use crate::auth::policy::Policy;
+use crate::auth::policy::{pick_team, ModelScope, Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::store::athletes;
 use crate::store::models::{self, ActivationKind, RegistryError};
 use crate::training::{self, Activate};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::new(Method::GET, "/model/active", Policy::SignedIn, active),
-        Endpoint::new(Method::GET, "/models", Policy::Staff, registry),
-        Endpoint::new(Method::GET, "/models/{id}", Policy::Staff, version),
+        Endpoint::new(Method::GET, "/model/active", Policy::ModelRead, active),
+        Endpoint::new(Method::GET, "/models", Policy::ModelManage, registry),
+        Endpoint::new(
+            Method::GET,
+            "/models/{id}",
+            Policy::ModelVersion {
+                id: Source::Path("id"),
+            },
+            version,
+        ),
         Endpoint::new(
             Method::POST,
             "/models/{id}/activate",
-            Policy::Staff,
+            Policy::ModelManage,
             activate,
         ),
-        Endpoint::new(Method::POST, "/models/rollback", Policy::Staff, rollback),
-        Endpoint::new(Method::POST, "/models/train", Policy::Staff, train),
+        Endpoint::new(
+            Method::POST,
+            "/models/rollback",
+            Policy::ModelManage,
+            rollback,
+        ),
+        Endpoint::new(Method::POST, "/models/train", Policy::ModelManage, train),
     ]
 }
 
@@ -94,88 +107,18 @@ fn not_modified(request: &HeaderMap, id: &str) -> bool {
         })
 }
 
-/// `?team=T` (and, for training, `?teams=A,B`).
+/// `?teams=A,B`: several teams trained together (an admin's choice).
 #[derive(Debug, Default, Deserialize)]
-pub struct TeamQuery {
-    team: Option<String>,
+pub struct TeamsQuery {
     teams: Option<String>,
-}
-
-/// The teams whose models `user` manages: a coach's own teams, every team for an
-/// admin, none for an athlete.
-async fn managed_teams(state: &AppState, user: &CurrentUser) -> Result<Vec<String>, AppError> {
-    Ok(match user.account.role {
-        Role::Admin => athletes::teams(&state.pool)
-            .await?
-            .into_iter()
-            .map(|team| team.id)
-            .collect(),
-        Role::Coach => {
-            let mut teams = user.account.teams.clone();
-            teams.sort();
-            teams
-        }
-        Role::Athlete => Vec::new(),
-    })
-}
-
-/// The team a call is about: the one it names, which the caller must manage
-/// (another is a 404, as for a missing team), or the caller's only team.
-fn pick_team(requested: Option<&str>, managed: &[String]) -> Result<String, AppError> {
-    match requested.filter(|team| !team.is_empty()) {
-        Some(team) if managed.iter().any(|t| t == team) => Ok(team.to_owned()),
-        Some(team) => Err(AppError::NotFound(format!("team `{team}`"))),
-        None => match managed {
-            [only] => Ok(only.clone()),
-            [] => Err(AppError::NotFound(
-                "team: there is no team yet; `forma import` brings one in, then `forma train` trains its model"
-                    .to_owned(),
-            )),
-            several => Err(AppError::Invalid {
-                field: "team".to_owned(),
-                message: format!(
-                    "team: say whose model this is about, as ?team=ID (one of {})",
-                    several.join(", ")
-                ),
-            }),
-        },
-    }
-}
-
-/// Whether a version that learnt from `trained_on` may be seen by one who manages
-/// `managed`: only when every team it learnt from is theirs, since its card holds
-/// figures of each.
-fn may_see(trained_on: &[String], managed: &[String]) -> bool {
-    trained_on.iter().all(|team| managed.contains(team))
-}
-
-/// The team whose active model `user` may read: an athlete's own team, or a team
-/// they manage.
-async fn readable_team(
-    state: &AppState,
-    user: &CurrentUser,
-    requested: Option<&str>,
-) -> Result<String, AppError> {
-    if user.account.role == Role::Athlete {
-        let own = user
-            .athlete_team
-            .clone()
-            .ok_or_else(|| AppError::NotFound("team: your account is not on a team".to_owned()))?;
-        return match requested.filter(|team| !team.is_empty()) {
-            Some(team) if team != own => Err(AppError::NotFound(format!("team `{team}`"))),
-            _ => Ok(own),
-        };
-    }
-    pick_team(requested, &managed_teams(state, user).await?)
 }
 
 async fn active(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<TeamQuery>,
+    scope: ModelScope,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let team = readable_team(&state, &user, query.team.as_deref()).await?;
+    let team = scope.team()?;
     let no_model = || {
         let what = if state.training.running() {
             format!("active risk model for team `{team}` yet: one is being trained, try again in a minute")
@@ -186,7 +129,7 @@ async fn active(
         };
         AppError::NotFound(what)
     };
-    if let Some(id) = models::active_id(&state.pool, &team).await? {
+    if let Some(id) = models::active_id(&state.pool, team).await? {
         if not_modified(&headers, &id) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
             if let Ok(value) = HeaderValue::from_str(&etag(&id)) {
@@ -199,27 +142,18 @@ async fn active(
             return Ok(response);
         }
     }
-    let (id, json) = models::active(&state.pool, &team)
+    let (id, json) = models::active(&state.pool, team)
         .await?
         .ok_or_else(no_model)?;
     Ok(artifact_response(&id, json, "private, no-cache"))
 }
 
-/// A stored version the caller may see; a 404 like a missing one otherwise.
-async fn visible_version(state: &AppState, managed: &[String], id: &str) -> Result<(), AppError> {
-    match models::teams_of(&state.pool, id).await? {
-        Some(teams) if may_see(&teams, managed) => Ok(()),
-        _ => Err(AppError::NotFound(format!("model version `{id}`"))),
-    }
-}
-
+/// The policy layer found the version and that the caller may see it.
 async fn version(
     State(state): State<AppState>,
-    user: CurrentUser,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    visible_version(&state, &managed_teams(&state, &user).await?, &id).await?;
     let cache = "private, max-age=31536000, immutable";
     if not_modified(&headers, &id) {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
@@ -230,80 +164,76 @@ async fn version(
     Ok(artifact_response(&id, json, cache))
 }
 
-async fn registry_of(
-    state: &AppState,
-    team: String,
-    managed: Vec<String>,
-) -> Result<ModelRegistry, AppError> {
+/// The registry of the scope's team, with the versions the caller may see.
+async fn registry_of(state: &AppState, scope: ModelScope) -> Result<ModelRegistry, AppError> {
+    let team = scope.team()?.to_owned();
     Ok(ModelRegistry {
-        versions: models::versions(&state.pool, &team, |trained_on| {
-            may_see(trained_on, &managed)
-        })
-        .await?,
+        versions: models::versions(&state.pool, &team, |trained_on| scope.may_see(trained_on))
+            .await?,
         activations: models::activations(&state.pool, &team).await?,
         training: state.training.running(),
         last_training_error: state.training.last_error(),
         team,
-        teams: managed,
+        teams: scope.managed,
     })
 }
 
 async fn registry(
     State(state): State<AppState>,
-    user: CurrentUser,
-    Query(query): Query<TeamQuery>,
+    scope: ModelScope,
 ) -> Result<Json<ModelRegistry>, AppError> {
-    let managed = managed_teams(&state, &user).await?;
-    let team = pick_team(query.team.as_deref(), &managed)?;
-    Ok(Json(registry_of(&state, team, managed).await?))
+    Ok(Json(registry_of(&state, scope).await?))
 }
 
 async fn activate(
     State(state): State<AppState>,
     user: CurrentUser,
+    scope: ModelScope,
     Path(id): Path<String>,
-    Query(query): Query<TeamQuery>,
 ) -> Result<Json<ModelRegistry>, AppError> {
-    let managed = managed_teams(&state, &user).await?;
-    let team = pick_team(query.team.as_deref(), &managed)?;
-    visible_version(&state, &managed, &id).await?;
+    let hidden = || AppError::NotFound(format!("model version `{id}`"));
+    let trained_on = models::teams_of(&state.pool, &id)
+        .await?
+        .ok_or_else(hidden)?;
+    if !scope.may_see(&trained_on) {
+        return Err(hidden());
+    }
+    let team = scope.team()?;
     models::activate(
         &state.pool,
-        &team,
+        team,
         &id,
         &user.actor(),
         ActivationKind::Activate,
     )
     .await?;
-    Ok(Json(registry_of(&state, team, managed).await?))
+    Ok(Json(registry_of(&state, scope).await?))
 }
 
 async fn rollback(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(query): Query<TeamQuery>,
+    scope: ModelScope,
 ) -> Result<Json<ModelRegistry>, AppError> {
-    let managed = managed_teams(&state, &user).await?;
-    let team = pick_team(query.team.as_deref(), &managed)?;
-    models::rollback(&state.pool, &team, &user.actor()).await?;
-    Ok(Json(registry_of(&state, team, managed).await?))
+    models::rollback(&state.pool, scope.team()?, &user.actor()).await?;
+    Ok(Json(registry_of(&state, scope).await?))
 }
 
-/// The teams a training learns from: the one team named, or with `?teams=A,B`
+/// The teams a training learns from: the scope's team, or with `?teams=A,B`
 /// several together, which only an admin may choose.
 fn training_teams(
     user: &CurrentUser,
-    query: &TeamQuery,
-    managed: &[String],
+    scope: &ModelScope,
+    query: &TeamsQuery,
 ) -> Result<Vec<String>, AppError> {
     let Some(list) = query.teams.as_deref() else {
-        return Ok(vec![pick_team(query.team.as_deref(), managed)?]);
+        return Ok(vec![scope.team()?.to_owned()]);
     };
     let mut teams: Vec<String> = list
         .split(',')
         .map(str::trim)
         .filter(|team| !team.is_empty())
-        .map(|team| pick_team(Some(team), managed))
+        .map(|team| pick_team(Some(team), &scope.managed))
         .collect::<Result<_, _>>()?;
     teams.sort();
     teams.dedup();
@@ -324,16 +254,15 @@ fn training_teams(
 async fn train(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(query): Query<TeamQuery>,
+    scope: ModelScope,
+    Query(query): Query<TeamsQuery>,
 ) -> Result<(StatusCode, Json<ModelRegistry>), AppError> {
-    let managed = managed_teams(&state, &user).await?;
-    let teams = training_teams(&user, &query, &managed)?;
+    let teams = training_teams(&user, &scope, &query)?;
     let pass = state.training.enter().map_err(|_| {
         AppError::Conflict("A model is being trained already; wait for it to finish.".to_owned())
     })?;
     let pool = state.pool.clone();
     let actor = user.actor();
-    let team = teams[0].clone();
     tokio::spawn(async move {
         match training::train_and_store(&pool, pass, &teams, &actor, Activate::IfNone, None).await {
             Ok(trained) => {
@@ -344,40 +273,6 @@ async fn train(
     });
     Ok((
         StatusCode::ACCEPTED,
-        Json(registry_of(&state, team, managed).await?),
+        Json(registry_of(&state, scope).await?),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn teams(names: &[&str]) -> Vec<String> {
-        names.iter().map(|n| (*n).to_owned()).collect()
-    }
-
-    #[test]
-    fn a_call_names_a_team_the_caller_manages_or_has_only_one() {
-        let one = teams(&["demo"]);
-        assert_eq!(pick_team(None, &one).ok(), Some("demo".to_owned()));
-        assert_eq!(pick_team(Some("demo"), &one).ok(), Some("demo".to_owned()));
-        assert!(matches!(
-            pick_team(Some("other"), &one),
-            Err(AppError::NotFound(_))
-        ));
-        let two = teams(&["a", "b"]);
-        assert!(matches!(
-            pick_team(None, &two),
-            Err(AppError::Invalid { message, .. }) if message.contains("a, b")
-        ));
-        assert!(matches!(pick_team(None, &[]), Err(AppError::NotFound(_))));
-    }
-
-    #[test]
-    fn a_version_is_seen_only_by_who_manages_every_team_it_learnt_from() {
-        assert!(may_see(&teams(&["a"]), &teams(&["a", "b"])));
-        assert!(may_see(&teams(&["a", "b"]), &teams(&["a", "b"])));
-        assert!(!may_see(&teams(&["a", "b"]), &teams(&["a"])));
-        assert!(!may_see(&teams(&["a"]), &[]));
-    }
 }

@@ -77,9 +77,16 @@ pub enum Policy {
     SignedIn,
     /// Admins only.
     Admin,
-    /// Coaches (of any team) and admins: the model registry, whose handlers
-    /// limit each call to the teams the caller manages.
-    Staff,
+    /// A team's active model: its athletes, coaches and admins. The team is
+    /// `?team=T`, or the caller's own or only team; the handler gets it as
+    /// [`ModelScope`].
+    ModelRead,
+    /// A team's model registry (versions, activation, rollback, training): its
+    /// coaches and admins, the team found as for [`Policy::ModelRead`].
+    ModelManage,
+    /// One stored model version: those who manage every team it learnt from
+    /// (its card holds figures of each); others get a 404 like a missing one.
+    ModelVersion { id: Source },
     /// Coaches and admins, for something the handler limits to the teams they see
     /// (the labels export); `what` says what athletes may not do.
     Coaching { what: &'static str },
@@ -144,10 +151,31 @@ async fn check(
         Policy::Public | Policy::SignedIn => Ok(()),
         Policy::Admin if user.is_admin() => Ok(()),
         Policy::Admin => Err(AppError::Forbidden("manage accounts".to_owned())),
-        Policy::Staff if user.is_admin() || user.account.role == Role::Coach => Ok(()),
-        Policy::Staff => Err(AppError::Forbidden(
-            "manage the risk model; coaches and admins do".to_owned(),
-        )),
+        Policy::ModelManage | Policy::ModelVersion { .. } if user.account.role == Role::Athlete => {
+            Err(AppError::Forbidden(
+                "manage the risk model; coaches and admins do".to_owned(),
+            ))
+        }
+        Policy::ModelRead | Policy::ModelManage => {
+            let scope = model_scope(state, user, parts).await?;
+            parts.extensions.insert(scope);
+            Ok(())
+        }
+        Policy::ModelVersion { id } => {
+            let id = value(id, parts).await?;
+            let managed = managed_teams(state, user).await?;
+            match crate::store::models::teams_of(&state.pool, &id).await {
+                Ok(Some(teams)) if may_see(&teams, &managed) => {
+                    parts.extensions.insert(ModelScope {
+                        team: None,
+                        managed,
+                    });
+                    Ok(())
+                }
+                Ok(_) => Err(AppError::NotFound(format!("model version `{id}`"))),
+                Err(error) => Err(AppError::from(error)),
+            }
+        }
         Policy::Coaching { .. } if user.is_admin() || user.account.role == Role::Coach => Ok(()),
         Policy::Coaching { what } => Err(AppError::Forbidden(what.to_owned())),
         Policy::TeamRead { team } => {
@@ -202,6 +230,124 @@ async fn check(
     }
 }
 
+/// Which team's model a model route is about, and the teams whose models the
+/// caller manages (none for an athlete), as the policy layer found them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelScope {
+    /// `None` on the route of one version, which is about no one team.
+    pub team: Option<String>,
+    pub managed: Vec<String>,
+}
+
+impl ModelScope {
+    /// The team of a [`Policy::ModelRead`] or [`Policy::ModelManage`] route.
+    ///
+    /// # Errors
+    /// On a route of one version, which has no team.
+    pub fn team(&self) -> Result<&str, AppError> {
+        self.team
+            .as_deref()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a model route without its team")))
+    }
+
+    /// Whether the caller may see a version that learnt from `trained_on`.
+    pub fn may_see(&self, trained_on: &[String]) -> bool {
+        may_see(trained_on, &self.managed)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ModelScope {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<ModelScope>()
+            .cloned()
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("a model route without its model policy"))
+            })
+    }
+}
+
+/// The teams whose models `user` manages: a coach's own teams, every team for an
+/// admin, none for an athlete.
+async fn managed_teams(state: &AppState, user: &CurrentUser) -> Result<Vec<String>, AppError> {
+    Ok(match user.account.role {
+        Role::Admin => athletes::teams(&state.pool)
+            .await?
+            .into_iter()
+            .map(|team| team.id)
+            .collect(),
+        Role::Coach => {
+            let mut teams = user.account.teams.clone();
+            teams.sort();
+            teams
+        }
+        Role::Athlete => Vec::new(),
+    })
+}
+
+/// The team a call is about: the one it names, which the caller must manage
+/// (another is a 404, as for a missing team), or the caller's only team.
+pub fn pick_team(requested: Option<&str>, managed: &[String]) -> Result<String, AppError> {
+    match requested.filter(|team| !team.is_empty()) {
+        Some(team) if managed.iter().any(|t| t == team) => Ok(team.to_owned()),
+        Some(team) => Err(AppError::NotFound(format!("team `{team}`"))),
+        None => match managed {
+            [only] => Ok(only.clone()),
+            [] => Err(AppError::NotFound(
+                "team: there is no team yet; `forma import` brings one in, then `forma train` trains its model"
+                    .to_owned(),
+            )),
+            several => Err(AppError::Invalid {
+                field: "team".to_owned(),
+                message: format!(
+                    "team: say whose model this is about, as ?team=ID (one of {})",
+                    several.join(", ")
+                ),
+            }),
+        },
+    }
+}
+
+/// Whether one who manages `managed` may see a version that learnt from
+/// `trained_on`: only when every team it learnt from is theirs.
+fn may_see(trained_on: &[String], managed: &[String]) -> bool {
+    trained_on.iter().all(|team| managed.contains(team))
+}
+
+/// The team of a model route: an athlete's own (naming another is a 404), or
+/// `?team=T` among those the caller manages, or their only one.
+async fn model_scope(
+    state: &AppState,
+    user: &CurrentUser,
+    parts: &Parts,
+) -> Result<ModelScope, AppError> {
+    let requested = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+        .ok()
+        .and_then(|Query(mut params)| params.remove("team"));
+    let requested = requested.as_deref();
+    if user.account.role == Role::Athlete {
+        let own = user
+            .athlete_team
+            .clone()
+            .ok_or_else(|| AppError::NotFound("team: your account is not on a team".to_owned()))?;
+        return match requested.filter(|team| !team.is_empty()) {
+            Some(team) if team != own => Err(AppError::NotFound(format!("team `{team}`"))),
+            _ => Ok(ModelScope {
+                team: Some(own),
+                managed: Vec::new(),
+            }),
+        };
+    }
+    let managed = managed_teams(state, user).await?;
+    Ok(ModelScope {
+        team: Some(pick_team(requested, &managed)?),
+        managed,
+    })
+}
+
 /// The athlete's team when the user may see the athlete; a 404 exactly like a
 /// missing athlete's otherwise. Admins see every athlete (a missing one is the
 /// handler's 404).
@@ -239,5 +385,39 @@ async fn value(source: Source, parts: &mut Parts) -> Result<String, AppError> {
             field: name.to_owned(),
             message: format!("{name}: say which {name} this is about, as ?{name}=ID"),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn teams(names: &[&str]) -> Vec<String> {
+        names.iter().map(|n| (*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_model_call_names_a_team_the_caller_manages_or_has_only_one() {
+        let one = teams(&["demo"]);
+        assert_eq!(pick_team(None, &one).ok(), Some("demo".to_owned()));
+        assert_eq!(pick_team(Some("demo"), &one).ok(), Some("demo".to_owned()));
+        assert!(matches!(
+            pick_team(Some("other"), &one),
+            Err(AppError::NotFound(_))
+        ));
+        let two = teams(&["a", "b"]);
+        assert!(matches!(
+            pick_team(None, &two),
+            Err(AppError::Invalid { message, .. }) if message.contains("a, b")
+        ));
+        assert!(matches!(pick_team(None, &[]), Err(AppError::NotFound(_))));
+    }
+
+    #[test]
+    fn a_version_is_seen_only_by_who_manages_every_team_it_learnt_from() {
+        assert!(may_see(&teams(&["a"]), &teams(&["a", "b"])));
+        assert!(may_see(&teams(&["a", "b"]), &teams(&["a", "b"])));
+        assert!(!may_see(&teams(&["a", "b"]), &teams(&["a"])));
+        assert!(!may_see(&teams(&["a"]), &[]));
     }
 }

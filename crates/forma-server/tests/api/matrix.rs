@@ -186,6 +186,8 @@ fn call(
         | Policy::TeamWrite {
             team: Source::Query(name),
         } => Some((name, subject.team)),
+        // Each team has its own model: the model routes name the team.
+        Policy::ModelRead | Policy::ModelManage => Some(("team", subject.team)),
         Policy::AthleteRead {
             athlete: Source::Query(name),
         }
@@ -198,10 +200,6 @@ fn call(
         } => Some((name, subject.athlete)),
         _ => None,
     };
-    let query = query.or_else(|| {
-        // The model registry's handlers read the team (each team has its own model).
-        (path.starts_with("/model") && path != "/models/{id}").then_some(("team", subject.team))
-    });
     if let Some((name, value)) = query {
         url_path.push_str(&format!("?{name}={value}"));
     }
