@@ -140,39 +140,71 @@ fn athlete_words_hold_together(r: &Recommendation) {
 }
 
 #[test]
-fn after_weeks_off_the_advice_is_a_comeback_and_the_words_hold_together() {
-    // 60 days at 300 AU, then 17 days without training: the morning after, the
-    // last 7 days hold nothing and the 28 days before them do. The athlete's plan
-    // for the day is one 45-minute session at effort 6.
+fn after_weeks_off_a_planned_session_goes_to_the_coach_not_to_a_cut() {
+    // 60 days at 300 AU, then 17 days without training, then a plan of one
+    // 45-minute session at effort 6: the plan's first day is read as it would
+    // be that morning, with the session as today's planned load. Data this old
+    // is the coach's to read, and the athlete is told so, not "30% lighter".
     let a = id("comeback");
     let mut loads = vec![300.0; 60];
     loads.extend([0.0; 17]);
-    let data = PolicyData::build(&a, &sessions(&a, &loads), &[], &[], day(77))
-        .expect("the athlete has data");
-    let input = forma_core::policy::PolicyInput {
-        plan: Some(PlannedLoad {
-            today: Some(270.0),
-            next_7_days: Some(270.0),
-        }),
-        ..data.input(day(77))
+    let recorded = sessions(&a, &loads);
+    let plan = forma_core::plan::Plan {
+        start: day(77),
+        days: vec![vec![forma_core::plan::PlannedSession {
+            sport: Some("running".to_owned()),
+            minutes: Some(45.0),
+            rpe: Some(6.0),
+            load: None,
+        }]],
     };
-    let r = recommend(&input, &PolicyOptions::default());
+    let projection = forma_core::plan::project(&forma_core::plan::ProjectionInput {
+        athlete: &a,
+        sessions: &recorded,
+        wellness: &[],
+        plan: &plan,
+        model: None,
+        warnings: forma_core::plan::WarningOptions::default(),
+        performance: None,
+        events: &[],
+        labels: &[],
+        quality_findings: &[],
+        detail_day: Some(day(77)),
+    });
+    let r = projection.detail.expect("the plan day in full");
+    assert_eq!(r.action, Action::ManualReview, "{}", r.coach_summary);
+    assert!(fired(&r, Check::StaleData), "{:#?}", r.fired);
     let figures = r.figures.as_ref().expect("the day's figures");
-    assert_eq!(figures.acute, Some(0.0));
+    assert_eq!(figures.acute, Some(0.0), "nothing in the 7 days before");
     assert!(figures.chronic.is_some_and(|c| c > 0.0));
     assert!(
-        !r.athlete_summary.contains("lighter than planned today"),
-        "{}",
+        !r.athlete_summary.contains("lighter than planned"),
+        "a cut of a load that was never done: {}",
         r.athlete_summary
     );
-    if r.action == Action::ReduceIntensity {
-        assert!(
-            r.athlete_summary
-                .starts_with("You are coming back after a week or more without training"),
-            "{}",
-            r.athlete_summary
-        );
-    }
+    athlete_words_hold_together(&r);
+}
+
+#[test]
+fn advice_to_take_it_easier_after_a_week_without_load_is_a_comeback() {
+    let mut r = recommend(&ratio_1_6().input(day(67)), &PolicyOptions::default());
+    assert_eq!(r.action, Action::ReduceIntensity);
+    let usual = forma_core::policy::athlete::summary(&r);
+    assert!(
+        usual.starts_with("Make today's session about 30% lighter"),
+        "{usual}"
+    );
+    // The same advice the morning after a week with no load at all.
+    let figures = r.figures.as_mut().expect("the day's figures");
+    figures.acute = Some(0.0);
+    let comeback = forma_core::policy::athlete::summary(&r);
+    assert!(
+        comeback.starts_with(
+            "You are coming back after a week or more without training: start easier than planned"
+        ),
+        "{comeback}"
+    );
+    r.athlete_summary = comeback;
     athlete_words_hold_together(&r);
 }
 

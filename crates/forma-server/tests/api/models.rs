@@ -48,6 +48,30 @@ async fn post(server: &TestServer, path: &str) -> reqwest::Response {
         .expect("request")
 }
 
+/// A second version for team demo: a forest trained on its data (the first model
+/// is the logistic regression), stored but not active. Returns it and whether it
+/// was new.
+async fn store_demo_forest(pool: &sqlx::SqlitePool) -> (ModelArtifact, bool) {
+    let inputs = forma_server::training::gather(pool, &demo())
+        .await
+        .expect("gather");
+    let options = TrainOptions {
+        primary: Some(ModelKind::Forest),
+        bootstrap: 20,
+        ..TrainOptions::default()
+    };
+    let forest = tokio::task::spawn_blocking(move || {
+        train(&inputs.dataset(None), &options, jiff::Timestamp::now()).expect("trains")
+    })
+    .await
+    .expect("task");
+    let json = forest.to_json().expect("json");
+    let new = models::insert(pool, &forest, &json, &demo(), &Actor::system("test"))
+        .await
+        .expect("stored");
+    (forest, new)
+}
+
 /// Waits for a training started through the API to finish.
 async fn trained(server: &TestServer) -> ModelRegistry {
     let started = Instant::now();
@@ -123,25 +147,8 @@ async fn a_fresh_install_trains_its_first_model_and_serves_it_with_caching_heade
 async fn coaches_activate_and_roll_back_versions_one_active_at_a_time_and_audited() {
     let (server, first) = TestServer::start_with_demo_and_model().await;
     let pool = server.pool().await;
-    let inputs = forma_server::training::gather(&pool, &demo())
-        .await
-        .expect("gather");
-    let options = TrainOptions {
-        primary: Some(ModelKind::Forest),
-        bootstrap: 20,
-        ..TrainOptions::default()
-    };
-    let forest = tokio::task::spawn_blocking(move || {
-        train(&inputs.dataset(None), &options, jiff::Timestamp::now()).expect("trains")
-    })
-    .await
-    .expect("task");
-    let json = forest.to_json().expect("json");
-    assert!(
-        models::insert(&pool, &forest, &json, &demo(), &Actor::system("test"))
-            .await
-            .expect("stored")
-    );
+    let (forest, new) = store_demo_forest(&pool).await;
+    assert!(new, "a forest is a new version");
     let second = forest.version_id.clone();
     assert_ne!(first, second);
 
@@ -394,23 +401,7 @@ async fn each_team_has_its_own_model_which_only_its_coaches_and_admins_see_and_c
 
     // An admin gives team other a model of its own; team demo's stays.
     let pool = server.pool().await;
-    let inputs = forma_server::training::gather(&pool, &demo())
-        .await
-        .expect("gather");
-    let options = TrainOptions {
-        primary: Some(ModelKind::Forest),
-        bootstrap: 20,
-        ..TrainOptions::default()
-    };
-    let forest = tokio::task::spawn_blocking(move || {
-        train(&inputs.dataset(None), &options, jiff::Timestamp::now()).expect("trains")
-    })
-    .await
-    .expect("task");
-    let json = forest.to_json().expect("json");
-    models::insert(&pool, &forest, &json, &demo(), &Actor::system("test"))
-        .await
-        .expect("stored");
+    let (forest, _) = store_demo_forest(&pool).await;
     let second = forest.version_id.clone();
     let demo_before = model_of_recommendation(&server.client, &server, "p01").await;
     assert_eq!(demo_before.as_deref(), Some(first.as_str()));
