@@ -58,9 +58,6 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
-/// An error like any other, for code that collects errors of several kinds.
-impl std::error::Error for ApiFailure {}
-
 impl ApiFailure {
     /// The failure a page reports without asking the server when nobody is signed in.
     pub fn not_signed_in() -> ApiFailure {
@@ -81,6 +78,13 @@ impl ApiFailure {
     }
 
     /// The thing asked for does not exist or may not be seen by this account.
+    /// Whether trying again may help: the server failed (5xx). A refusal (4xx)
+    /// comes back the same; an unreachable server and an unreadable answer say
+    /// what to do in their own words.
+    pub fn may_pass_on_retry(&self) -> bool {
+        matches!(self, ApiFailure::Server { status, .. } if *status >= 500)
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(
             self,
@@ -361,7 +365,9 @@ pub async fn events(id: &str) -> Result<Vec<Event>, ApiFailure> {
 
 /// `?team=T`, or nothing to let the server take the caller's only team.
 fn team_query(team: Option<&str>) -> String {
-    team.map_or_else(String::new, |team| format!("?team={team}"))
+    team.map_or_else(String::new, |team| {
+        format!("?team={}", crate::auth::percent_encode(team))
+    })
 }
 
 /// `GET /api/model/active?team=T`: the team's active risk model (each team has
@@ -407,7 +413,11 @@ pub async fn model_registry(team: Option<&str>) -> Result<Option<ModelRegistry>,
 /// # Errors
 /// See [`ApiFailure`].
 pub async fn activate_model(id: &str, team: &str) -> Result<ModelRegistry, ApiFailure> {
-    post_json(&format!("/api/models/{id}/activate?team={team}"), &()).await
+    post_json(
+        &format!("/api/models/{id}/activate{}", team_query(Some(team))),
+        &(),
+    )
+    .await
 }
 
 /// `POST /api/models/rollback?team=T`.
@@ -415,7 +425,11 @@ pub async fn activate_model(id: &str, team: &str) -> Result<ModelRegistry, ApiFa
 /// # Errors
 /// See [`ApiFailure`]; nothing to roll back to is a `Server` failure with status 409.
 pub async fn rollback_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
-    post_json(&format!("/api/models/rollback?team={team}"), &()).await
+    post_json(
+        &format!("/api/models/rollback{}", team_query(Some(team))),
+        &(),
+    )
+    .await
 }
 
 /// `POST /api/models/train?team=T`: starts a training on the team's data.
@@ -423,7 +437,7 @@ pub async fn rollback_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
 /// # Errors
 /// See [`ApiFailure`]; a training already running is a `Server` failure with status 409.
 pub async fn train_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
-    post_json(&format!("/api/models/train?team={team}"), &()).await
+    post_json(&format!("/api/models/train{}", team_query(Some(team))), &()).await
 }
 
 /// `GET /api/athletes/{id}/plan`: the saved plan and the day a new plan starts.

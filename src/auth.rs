@@ -130,7 +130,7 @@ pub fn return_path(next: &str) -> Option<String> {
 }
 
 /// Encodes a query value: everything but letters, digits and `-._~/` as `%XX`.
-fn percent_encode(value: &str) -> String {
+pub(crate) fn percent_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {

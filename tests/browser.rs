@@ -148,6 +148,17 @@ fn not_found() -> ApiFailure {
     }
 }
 
+fn server_failed() -> ApiFailure {
+    ApiFailure::Server {
+        status: 500,
+        error: forma_core::api::ApiError {
+            code: "internal".to_owned(),
+            message: "Something went wrong on the server.".to_owned(),
+            field: None,
+        },
+    }
+}
+
 #[wasm_bindgen_test]
 async fn one_component_shows_loaded_failed_not_found_and_signed_out_pages() {
     use forma_web::auth::Auth;
@@ -171,6 +182,7 @@ async fn one_component_shows_loaded_failed_not_found_and_signed_out_pages() {
             ),
             ("not-found", answering(Err(not_found()))),
             ("plain-not-found", answering(Err(not_found()))),
+            ("server-failed", answering(Err(server_failed()))),
             ("signed-out", answering(Err(ApiFailure::not_signed_in()))),
         ];
         let views = cases
@@ -218,6 +230,7 @@ async fn one_component_shows_loaded_failed_not_found_and_signed_out_pages() {
             "failed",
             "not-found",
             "plain-not-found",
+            "server-failed",
             "signed-out",
         ]
         .into_iter()
@@ -230,12 +243,15 @@ async fn one_component_shows_loaded_failed_not_found_and_signed_out_pages() {
     assert_eq!(text("loaded"), "Hello Ada");
     assert_eq!(
         text("failed"),
-        "The Forma server cannot be reached. Check your connection and try again. Reload the page to try again."
+        "The Forma server cannot be reached. Check your connection and try again."
     );
     assert_eq!(text("not-found"), "Not yours to see.");
+    // A refusal comes back the same after a reload; only a failing server may
+    // pass on a retry.
+    assert_eq!(text("plain-not-found"), "No such athlete.");
     assert_eq!(
-        text("plain-not-found"),
-        "No such athlete. Reload the page to try again."
+        text("server-failed"),
+        "Something went wrong on the server. Reload the page to try again."
     );
     assert!(
         text("signed-out").contains("Sign in to see this case."),

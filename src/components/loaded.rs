@@ -68,12 +68,11 @@ fn failure_view(
             view! { <SignInRequired what/> }.into_any()
         }
         Some(not_found) if failure.is_not_found() => not_found.run(),
-        _ => view! {
-            <p class="card error" role="alert">
-                {failure.to_string()}
-                " Reload the page to try again."
-            </p>
+        _ => {
+            let hint = failure
+                .may_pass_on_retry()
+                .then_some(" Reload the page to try again.");
+            view! { <p class="card error" role="alert">{failure.to_string()} {hint}</p> }.into_any()
         }
-        .into_any(),
     }
 }

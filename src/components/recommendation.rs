@@ -50,18 +50,6 @@ fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
-/// A risk as the recommendation's own sentences write it (one decimal under
-/// 10%), so the risk line and the standing and today's readings beside it
-/// show the same figure.
-fn risk_percent(p: f64) -> String {
-    let v = p * 100.0;
-    if v.abs() < 10.0 {
-        format!("{v:.1}%")
-    } else {
-        format!("{v:.0}%")
-    }
-}
-
 fn reason_name(code: &str) -> String {
     LabelCode::ALL
         .iter()
@@ -229,7 +217,7 @@ pub fn RecommendationDetails(recommendation: Recommendation) -> impl IntoView {
         <p class="note" data-testid="rec-summary">{coach_summary}</p>
         {figures_line.map(|line| view! { <p class="note" data-testid="rec-figures">{line}</p> })}
         {risk.map(|p| view! {
-            <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", risk_percent(p))}</p>
+            <p class="note">{format!("Model risk of an injury or illness starting in the next 7 days: {}.", forma_core::policy::risk_percent(p))}</p>
         })}
         {risk_reading.map(|reading| view! {
             <dl class="risk-reading" data-testid="rec-risk-reading">

@@ -159,7 +159,7 @@ fn team_picker(team: &str, teams: &[String]) -> Option<impl IntoView> {
                 let current = (t == team).then_some("page");
                 view! {
                     <li>
-                        <a href=format!("/model?team={t}") aria-current=current>{t.clone()}</a>
+                        <a href=format!("/model?team={}", crate::auth::percent_encode(t)) aria-current=current>{t.clone()}</a>
                     </li>
                 }
             })
@@ -689,7 +689,7 @@ fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView {
         <section class="card versions" data-testid="model-versions">
             <h2>{format!("Versions for team {team}")}</h2>
             <p class="note">
-                "Exactly one version scores a team's athletes at a time, trained on the team's own data. "
+                "Exactly one version scores a team's athletes at a time; a team's versions learn from its own data unless an admin trained several teams together, as the Data column then says. "
                 "A retrained version waits here until a coach activates it; "
                 "rolling back returns to the version that was active before."
             </p>

@@ -40,17 +40,20 @@ test('a coach overrides with a reason; after a reload the decision and author ar
   const signIn = new SignInPage(page);
   await signIn.signIn(demo.coach);
   await page.waitForURL('**/team');
+  // The server trains the demo team's first model in the background: wait for it,
+  // so the day is scored by the model rather than by the rules.
+  await page.waitForFunction(async () => (await fetch('/api/model/active')).status === 200, null, { polling: 1000, timeout: 600_000 });
   await signIn.goto('/athletes/p02');
   const card = page.getByTestId('recommendation');
   await card.waitFor();
   assert.match(await page.getByTestId('rec-confidence').textContent(), /^confidence \d+%$/);
   assert.match(await page.getByTestId('rec-versions').textContent(), /^Policy forma-policy-2; model /);
-  // When the model scored the day, its risk is read two ways: standing and today's change.
-  if ((await card.textContent()).includes('Model risk of an injury or illness')) {
-    const reading = await page.getByTestId('rec-risk-reading').textContent();
-    assert.match(reading, /Standing risk \(who\)(Standing risk \d+(\.\d)?%|No standing risk yet)/);
-    assert.match(reading, /Today's change \(when\)Today's/);
-  }
+  // The demo team has a model, which scores p02's day: its risk is read two
+  // ways, standing and today's change.
+  assert.match(await card.textContent(), /Model risk of an injury or illness starting in the next 7 days: \d/);
+  const reading = await page.getByTestId('rec-risk-reading').textContent();
+  assert.match(reading, /Standing risk \(who\)(Standing risk \d+(\.\d)?%|No standing risk yet)/);
+  assert.match(reading, /Today's change \(when\)Today's/);
   const recommended = (await page.getByTestId('rec-action').textContent()).trim();
 
   await page.getByTestId('rec-override-open').click();

@@ -115,6 +115,8 @@ use crate::model::ModelArtifact;
 use day::{Day, Scoring};
 use decide::{adjustment, evaluate, low_readiness, Ctx};
 use words::num;
+/// A risk as the recommendation's sentences write it, for pages that show it beside them.
+pub use words::percent as risk_percent;
 
 /// The policy's version; change it whenever a rule, threshold default or
 /// definition changes what a recommendation says.

@@ -28,7 +28,7 @@ pub(super) fn thousands(x: f64) -> String {
 }
 
 /// A probability as a percentage: one decimal below 10%, none above.
-pub(super) fn percent(p: f64) -> String {
+pub fn percent(p: f64) -> String {
     let v = p * 100.0;
     if v.abs() < 10.0 {
         format!("{v:.1}%")
