@@ -99,6 +99,24 @@ pub enum Scheme {
     AthletesHeldOut,
 }
 
+impl Scheme {
+    /// The backtest's name in a sentence ("forward in time").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ForwardInTime => "forward in time",
+            Self::AthletesHeldOut => "athletes held out",
+        }
+    }
+
+    /// The backtest's name as a heading ("Forward in time").
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::ForwardInTime => "Forward in time",
+            Self::AthletesHeldOut => "Athletes held out",
+        }
+    }
+}
+
 /// One fold's size.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FoldSummary {

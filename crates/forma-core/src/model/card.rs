@@ -90,6 +90,20 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The verdict as a card and the Model page lead with it: the answer, then
+    /// the checks' sentences.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}: {}",
+            if self.beats_baselines {
+                "Beats its baselines"
+            } else {
+                "Does NOT beat its baselines"
+            },
+            self.summary()
+        )
+    }
+
     /// The checks' sentences, as one paragraph.
     pub fn summary(&self) -> String {
         self.checks
@@ -142,17 +156,10 @@ fn ci(x: Option<Interval>) -> String {
     x.map_or_else(String::new, |i| format!(" [{:.3}, {:.3}]", i.low, i.high))
 }
 
-fn scheme_name(s: Scheme) -> &'static str {
-    match s {
-        Scheme::ForwardInTime => "forward in time",
-        Scheme::AthletesHeldOut => "athletes held out",
-    }
-}
-
 /// Sentences comparing each model with each baseline in one scheme.
 fn findings(s: &SchemeResult) -> Vec<String> {
     let mut out = Vec::new();
-    let name = scheme_name(s.scheme);
+    let name = s.scheme.label();
     for model in [Scorer::Logistic, Scorer::Forest, Scorer::Boosted] {
         let Some(m) = scorer_of(s, model) else {
             continue;
@@ -253,7 +260,7 @@ fn interval_words(ci: Option<Interval>) -> String {
 pub fn who_and_when(s: &SchemeResult, scorer: Scorer) -> Option<WhoAndWhen> {
     let m = scorer_of(s, scorer)?;
     let history = scorer_of(s, Scorer::HistoryOnly).and_then(|h| h.roc_auc);
-    let name = scheme_name(s.scheme);
+    let name = s.scheme.label();
     let who = match m.roc_auc {
         Some(auc) => {
             let mut who = format!(
@@ -315,18 +322,10 @@ pub fn who_and_when(s: &SchemeResult, scorer: Scorer) -> Option<WhoAndWhen> {
     })
 }
 
-/// `text` with its first letter in upper case.
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
-}
-
 /// The verdict check of one scheme (see [`Verdict`]).
 fn verdict_check(s: &SchemeResult, scorer: Scorer) -> VerdictCheck {
     // Each check is a sentence of its own, and the page shows them as one paragraph.
-    let name = capitalised(scheme_name(s.scheme));
+    let name = s.scheme.title();
     let Some(model) = scorer_of(s, scorer).filter(|m| m.events > 0) else {
         return VerdictCheck {
             scheme: s.scheme,
@@ -420,7 +419,7 @@ impl ModelCard {
                 if let Some(why) = &fold.skipped {
                     f.push(format!(
                         "{}: fold {} was not scored ({why}); the pooled figures leave its {} test rows out.",
-                        scheme_name(scheme.scheme),
+                        scheme.scheme.label(),
                         fold.fold,
                         fold.test_rows
                     ));
@@ -483,16 +482,7 @@ impl ModelCard {
             w.calibration_events, w.calibration_folds
         );
         let verdict = self.verdict();
-        let _ = writeln!(
-            s,
-            "## Verdict\n\n{}: {}\n",
-            if verdict.beats_baselines {
-                "Beats its baselines"
-            } else {
-                "Does NOT beat its baselines"
-            },
-            verdict.summary()
-        );
+        let _ = writeln!(s, "## Verdict\n\n{}\n", verdict.headline());
         if !self.who_and_when.is_empty() {
             let _ = writeln!(s, "## Who and when\n");
             for w in &self.who_and_when {
@@ -508,7 +498,7 @@ impl ModelCard {
             &self.backtests.forward_in_time,
             &self.backtests.athletes_held_out,
         ] {
-            let _ = writeln!(s, "\n## Backtest: {}\n", scheme_name(scheme.scheme));
+            let _ = writeln!(s, "\n## Backtest: {}\n", scheme.scheme.label());
             let _ = writeln!(s, "| fold | train rows | train positive days | test rows | test positive days | test days | athletes | note |");
             let _ = writeln!(s, "| --- | --- | --- | --- | --- | --- | --- | --- |");
             for f in &scheme.folds {
@@ -603,5 +593,38 @@ impl ModelCard {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(scheme: Scheme, passed: bool, sentence: &str) -> VerdictCheck {
+        VerdictCheck {
+            scheme,
+            passed,
+            sentence: sentence.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_headline_gives_the_answer_then_every_check() {
+        let verdict = Verdict {
+            beats_baselines: false,
+            checks: vec![
+                check(Scheme::ForwardInTime, false, "Forward: no."),
+                check(Scheme::AthletesHeldOut, true, "Held out: yes."),
+            ],
+        };
+        assert_eq!(
+            verdict.headline(),
+            "Does NOT beat its baselines: Forward: no. Held out: yes."
+        );
+        let passed = Verdict {
+            beats_baselines: true,
+            checks: vec![check(Scheme::ForwardInTime, true, "Forward: yes.")],
+        };
+        assert_eq!(passed.headline(), "Beats its baselines: Forward: yes.");
     }
 }

@@ -230,9 +230,47 @@ pub fn backtest_table(
     confidence_table(&backtest_rows(rows, risk_threshold(base_rate, options)), 10)
 }
 
+/// Backtest rows rebuilt from a calibration table (a model card keeps its
+/// backtests' bins, not their rows): each bin's days at the bin's mean predicted
+/// probability, its events as the outcomes, completeness unknown and so 1.
+pub fn rows_from_bins(bins: &[crate::model::evaluation::CalibrationBin]) -> Vec<BacktestRow> {
+    bins.iter()
+        .filter_map(|b| {
+            let p = b.mean_predicted?;
+            Some((0..b.rows).map(move |i| BacktestRow {
+                probability: p,
+                outcome: i < b.events,
+                completeness: 1.0,
+            }))
+        })
+        .flatten()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_rebuilt_from_bins_keep_each_bins_days_events_and_mean() {
+        use crate::model::evaluation::CalibrationBin;
+        let bin = |rows, events, mean| CalibrationBin {
+            from: 0.0,
+            to: 0.1,
+            rows,
+            events,
+            mean_predicted: mean,
+            observed_rate: None,
+        };
+        let rows = rows_from_bins(&[bin(3, 1, Some(0.05)), bin(0, 0, None), bin(2, 2, Some(0.4))]);
+        assert_eq!(rows.len(), 5);
+        assert_eq!(rows.iter().filter(|r| r.outcome).count(), 3);
+        assert_eq!(
+            rows.iter().map(|r| r.probability).collect::<Vec<_>>(),
+            [0.05, 0.05, 0.05, 0.4, 0.4]
+        );
+        assert!(rows.iter().all(|r| r.completeness == 1.0));
+    }
 
     #[test]
     fn the_weighted_probability_is_one_half_at_the_threshold_and_monotone() {
