@@ -170,9 +170,21 @@ pub fn confidence_badge(r: &Recommendation) -> impl IntoView {
         .ok()
         .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
         .unwrap_or_default();
+    let caveat = forma_core::policy::model_caveat(r.model_beats_baselines);
+    let short = forma_core::policy::model_caveat_short(r.model_beats_baselines);
     view! {
-        <span class="badge" data-testid="rec-confidence" title=format!("Confidence from {basis}; data completeness {}", percent(r.completeness))>
+        <span
+            class="badge"
+            class:badge-warning=short.is_some()
+            data-testid="rec-confidence"
+            title=format!(
+                "Confidence from {basis}; data completeness {}{}",
+                percent(r.completeness),
+                caveat.map(|c| format!(". {c}")).unwrap_or_default()
+            )
+        >
             {format!("confidence {}", percent(r.confidence))}
+            {short.map(|s| format!(" · {s}"))}
         </span>
     }
 }

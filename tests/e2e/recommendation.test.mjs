@@ -28,7 +28,7 @@ test('the team page shows each athlete\'s action, confidence and top reason', as
     // coach's decision leads with who decided, Forma's suggestion after it.
     assert.match(
       text,
-      /^((Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume) · \d+%|Manual review · for the coach|(Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume|Manual review) · (accepted by .+|.+'s decision.*Forma suggested: .+))/,
+      /^((Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume) · \d+%( \(weak model\))?|Manual review · for the coach|(Maintain|Reduce intensity|Swap session|Extend recovery|Increase volume|Manual review) · (accepted by .+|.+'s decision.*Forma suggested: .+))/,
     );
   }
   assert.deepEqual(problems, []);
@@ -46,7 +46,12 @@ test('a coach overrides with a reason; after a reload the decision and author ar
   await signIn.goto('/athletes/p02');
   const card = page.getByTestId('recommendation');
   await card.waitFor();
-  assert.match(await page.getByTestId('rec-confidence').textContent(), /^confidence \d+%$/);
+  // A model that does not beat its baselines puts a caveat beside its
+  // confidence, and the coach's paragraph says why.
+  const confidence = await page.getByTestId('rec-confidence').textContent();
+  assert.match(confidence, /^confidence \d+%( · weak model)?$/);
+  const weak = confidence.endsWith(' · weak model');
+  assert.equal((await page.getByTestId('rec-summary').textContent()).includes('does not beat its simple baselines'), weak);
   assert.match(await page.getByTestId('rec-versions').textContent(), /^Policy forma-policy-2; model /);
   // The demo team has a model, which scores p02's day: its risk is read two
   // ways, standing and today's change.

@@ -782,6 +782,10 @@ pub struct TeamRecommendation {
     pub decided_by: Option<String>,
     /// The rule baseline answered (no model, or it could not score).
     pub fallback: bool,
+    /// When a model scored: whether it beats its baselines
+    /// ([`crate::policy::Recommendation::model_beats_baselines`]).
+    #[serde(default)]
+    pub model_beats_baselines: Option<bool>,
 }
 
 fn manual_review() -> crate::policy::Action {

@@ -17,6 +17,8 @@ pub fn PlanHead(
     name: String,
     /// The active model's version, if there is one.
     model: Option<String>,
+    /// What to say beside its risk when it does not beat its baselines.
+    caveat: Option<&'static str>,
     /// The athlete's recorded sessions, which "Copy last week" reads.
     history: Arc<Vec<Session>>,
     draft_key: StoredValue<DraftKey>,
@@ -63,6 +65,7 @@ pub fn PlanHead(
                     None => "No active model: the plan shows load, ratio and form; risk appears once a model is active.".to_owned(),
                 }}
             </p>
+            {caveat.map(|c| view! { <p class="note caveat" data-testid="plan-model-caveat">{c}</p> })}
             <div class="actions" role="group" aria-label="Presets">
                 <button class="button secondary" data-testid="preset-deload" on:click=preset(Preset::Deload)>
                     "Deload week (−30%)"

@@ -22,14 +22,20 @@ fn hrv_words(status: Option<HrvStatus>) -> &'static str {
 /// "Forma suggested"; otherwise Forma's action with its confidence and reason.
 fn today_cell(r: TeamRecommendation) -> impl IntoView {
     use forma_core::policy::Action;
-    let confidence = |action: Action| {
+    let caveat = forma_core::policy::model_caveat_short(r.model_beats_baselines);
+    let confidence = move |action: Action| {
         if action == Action::ManualReview {
             // No automatic action, so no confidence in one to show.
             " · for the coach".to_owned()
         } else {
-            format!(" · {:.0}%", r.confidence * 100.0)
+            format!(
+                " · {:.0}%{}",
+                r.confidence * 100.0,
+                caveat.map(|c| format!(" ({c})")).unwrap_or_default()
+            )
         }
     };
+    let caveat_title = forma_core::policy::model_caveat(r.model_beats_baselines);
     let by = r.decided_by.clone().unwrap_or_else(|| "a coach".to_owned());
     match r.decision.as_deref() {
         Some(decision) => {
@@ -52,7 +58,7 @@ fn today_cell(r: TeamRecommendation) -> impl IntoView {
                 }
             });
             view! {
-                <div class="rec-cell" data-testid="team-rec" data-decided=decision.to_owned()>
+                <div class="rec-cell" data-testid="team-rec" data-decided=decision.to_owned() title=caveat_title>
                     <strong>{r.action.label()}</strong>
                     {how}
                     {suggested}
@@ -61,7 +67,7 @@ fn today_cell(r: TeamRecommendation) -> impl IntoView {
             .into_any()
         }
         None => view! {
-            <div class="rec-cell" data-testid="team-rec">
+            <div class="rec-cell" data-testid="team-rec" title=caveat_title>
                 <strong>{r.action.label()}</strong>
                 {confidence(r.action)}
                 {r.top_reason.clone().map(|reason| view! { <div class="rec-reason">{reason}</div> })}

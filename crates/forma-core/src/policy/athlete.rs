@@ -103,7 +103,9 @@ pub fn summary(rec: &Recommendation) -> String {
         .map(|f| f.athlete.clone());
     let headline = rec.action.athlete_label();
     let mut out: Vec<String> = Vec::new();
-    for sentence in [what_to_do(rec), why].into_iter().flatten() {
+    let caveat = super::recommendation::model_caveat_for_athlete(rec.model_beats_baselines)
+        .map(str::to_owned);
+    for sentence in [what_to_do(rec), why, caveat].into_iter().flatten() {
         let bare = sentence.trim_end_matches('.');
         let repeats = bare.eq_ignore_ascii_case(headline)
             || shown.iter().any(|s| s.trim_end_matches('.') == bare)

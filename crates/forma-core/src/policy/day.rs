@@ -207,6 +207,10 @@ pub(super) enum Scoring<'a> {
         reference: f64,
         /// The caution threshold, [`risk_threshold`] of `reference`.
         threshold: f64,
+        /// Whether the model beats its simple baselines in its own backtests
+        /// (its card's verdict): without that, its risk is a weak hint, and
+        /// what Forma says of it says so.
+        skilled: bool,
     },
     /// The artifact's ratio-rule event rates (the model cannot score the day).
     Rates {
@@ -265,6 +269,7 @@ impl<'a> Scoring<'a> {
                 standing,
                 reference,
                 threshold: risk_threshold(reference, options),
+                skilled: artifact.card.verdict().beats_baselines,
             },
             None,
         )
@@ -285,12 +290,22 @@ impl<'a> Scoring<'a> {
                 base_rate,
                 standing,
                 reference,
+                skilled,
                 ..
             } => Some(super::decide::Reference {
                 level: *reference,
                 standing: standing.is_some(),
                 base_rate: *base_rate,
+                skilled: *skilled,
             }),
+            _ => None,
+        }
+    }
+
+    /// Whether the model that scores beats its baselines; `None` when no model scores.
+    pub fn skilled(&self) -> Option<bool> {
+        match self {
+            Self::Model { skilled, .. } => Some(*skilled),
             _ => None,
         }
     }

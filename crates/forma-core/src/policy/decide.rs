@@ -209,6 +209,8 @@ pub(super) struct Reference {
     pub standing: bool,
     /// The training rate.
     pub base_rate: f64,
+    /// Whether the model beats its baselines (see [`super::day::Scoring`]).
+    pub skilled: bool,
 }
 
 impl Reference {
@@ -244,6 +246,15 @@ fn model_step(
     } else {
         "than usual"
     };
+    // What the athlete is told may not claim more than the model's own
+    // backtests support: a model that does not beat its baselines only hints.
+    let looks = |often: &str| {
+        if reference.skilled {
+            format!("Your recent data look like the days that came before an injury or illness {often}{usual}.")
+        } else {
+            "Your recent days look a little like those before an injury or illness, though Forma's model cannot yet tell this reliably: an easier day is the careful choice.".to_owned()
+        }
+    };
     // The multiple said is the limit's own (the threshold may have been clamped).
     let said = |grade: &str, limit: f64| {
         format!(
@@ -265,7 +276,7 @@ fn model_step(
                     to.label().to_lowercase(),
                     action.label().to_lowercase()
                 ),
-                format!("Your recent data look like the days that came before an injury or illness far more often {usual}."),
+                looks("far more often "),
             )
         });
         (to, note)
@@ -283,7 +294,7 @@ fn model_step(
                     to.label().to_lowercase(),
                     action.label().to_lowercase()
                 ),
-                format!("Your recent data look like the days that came before an injury or illness more often {usual}."),
+                looks("more often "),
             )
         });
         (to, note)

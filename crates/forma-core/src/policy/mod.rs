@@ -105,6 +105,7 @@ mod words;
 pub use input::{PlannedLoad, PolicyData, PolicyInput};
 pub use options::PolicyOptions;
 pub use overrides::override_warnings;
+pub use recommendation::{model_caveat, model_caveat_for_athlete, model_caveat_short};
 pub use recommendation::{
     Action, Adjustment, Branch, Check, ConfidenceBasis, DayFigures, Direction, Factor,
     FallbackReason, Fired, MeasuredBy, Reason, Recommendation, RiskReading, Sentence, Stage,
@@ -280,6 +281,7 @@ pub fn recommend(input: &PolicyInput<'_>, options: &PolicyOptions) -> Recommenda
         what_would_change,
         policy_version: POLICY_VERSION.to_owned(),
         model_version: input.model.map(|m: &ModelArtifact| m.version_id.clone()),
+        model_beats_baselines: risk.and(ctx.scoring.skilled()),
         fallback,
         coach_summary: String::new(),
         athlete_summary: String::new(),
@@ -521,6 +523,10 @@ fn coach_summary(rec: &Recommendation, options: &PolicyOptions) -> String {
     if let Some(f) = rec.fired.iter().find(|f| f.stage == Stage::Fallback) {
         s.push(' ');
         s.push_str(&f.coach);
+    }
+    if let Some(caveat) = model_caveat(rec.model_beats_baselines) {
+        s.push(' ');
+        s.push_str(caveat);
     }
     s
 }

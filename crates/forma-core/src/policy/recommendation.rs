@@ -363,6 +363,28 @@ pub enum ConfidenceBasis {
     Withheld,
 }
 
+/// The few words for staff beside a confidence or risk from a model that does
+/// not beat its simple baselines (`beats` is
+/// [`Recommendation::model_beats_baselines`], or the artifact's verdict where a
+/// page scores in the browser); `None` when there is nothing to warn of.
+pub fn model_caveat(beats: Option<bool>) -> Option<&'static str> {
+    (beats == Some(false)).then_some(
+        "The active model does not beat its simple baselines in its own backtests (see the Model page): read its risk and this confidence as a weak hint.",
+    )
+}
+
+/// [`model_caveat`] for the athlete, addressed to them.
+pub fn model_caveat_for_athlete(beats: Option<bool>) -> Option<&'static str> {
+    (beats == Some(false)).then_some(
+        "Forma's risk model cannot yet predict reliably for your team, so this advice leans on your training load and how you feel.",
+    )
+}
+
+/// [`model_caveat`] in a table cell's few words.
+pub fn model_caveat_short(beats: Option<bool>) -> Option<&'static str> {
+    (beats == Some(false)).then_some("weak model")
+}
+
 /// One athlete's recommendation for one decision day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
@@ -400,6 +422,11 @@ pub struct Recommendation {
     pub policy_version: String,
     /// The artifact's version id, when one was given (scored or not: see `fallback`).
     pub model_version: Option<String>,
+    /// When a model scored: whether it beats its simple baselines in its own
+    /// backtests (its card's verdict). `Some(false)` puts [`model_caveat`] beside
+    /// every confidence and risk shown from it.
+    #[serde(default)]
+    pub model_beats_baselines: Option<bool>,
     /// Why the rule baseline answered instead of the model, if it did.
     pub fallback: Option<FallbackReason>,
     /// One paragraph for the coach.

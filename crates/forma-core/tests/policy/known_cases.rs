@@ -7,7 +7,7 @@ use forma_core::policy::{
 use forma_core::quality::{Check as QualityCheck, Finding, Severity};
 
 use crate::support::{
-    day, id, ratio_artifact, readiness, sessions, shifted_artifact, steady_then_week,
+    day, id, ratio_artifact, readiness, sessions, shifted_artifact, steady_then_week, with_verdict,
 };
 
 fn fired(r: &Recommendation, check: Check) -> bool {
@@ -477,4 +477,67 @@ fn a_recommendation_round_trips_through_json_with_snake_case_names() {
     assert!(json.contains("\"check\":\"ratio_danger\""));
     let back: Recommendation = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
+}
+
+#[test]
+fn a_model_that_does_not_beat_its_baselines_says_so_wherever_its_risk_is_read() {
+    use forma_core::policy::{model_caveat, model_caveat_for_athlete, model_caveat_short};
+    let a = id("light");
+    let data = PolicyData::build(
+        &a,
+        &sessions(&a, &steady_then_week(300.0, 60, 150.0)),
+        &[],
+        &[],
+        day(67),
+    )
+    .unwrap();
+    let options = PolicyOptions::default();
+    let caveat = model_caveat(Some(false)).expect("a caveat for a weak model");
+    let to_athlete = model_caveat_for_athlete(Some(false)).expect("a caveat for a weak model");
+    for beats in [true, false] {
+        // Today's risk is far above the athlete's own level: the model step fires.
+        let artifact = with_verdict(ratio_artifact(-3.0), beats);
+        let r = recommend(
+            &forma_core::policy::PolicyInput {
+                model: Some(&artifact),
+                ..data.input(day(67))
+            },
+            &options,
+        );
+        assert_eq!(r.action, Action::ReduceIntensity, "{r:#?}");
+        assert_eq!(r.model_beats_baselines, Some(beats));
+        assert_eq!(
+            r.coach_summary.contains(caveat),
+            !beats,
+            "{}",
+            r.coach_summary
+        );
+        assert_eq!(
+            r.athlete_summary.contains(to_athlete),
+            !beats,
+            "{}",
+            r.athlete_summary
+        );
+        let told = &r
+            .fired
+            .iter()
+            .find(|f| f.check == Check::RiskVeryHigh)
+            .expect("the model raised the caution")
+            .athlete;
+        assert_eq!(told.contains("far more often than usual"), beats, "{told}");
+        assert_eq!(
+            told.contains("cannot yet tell this reliably"),
+            !beats,
+            "{told}"
+        );
+        assert_eq!(
+            model_caveat_short(r.model_beats_baselines).is_some(),
+            !beats
+        );
+    }
+    // Without a model nothing scored, so there is nothing to warn of.
+    let r = recommend(&data.input(day(67)), &options);
+    assert_eq!(r.model_beats_baselines, None);
+    assert!(!r.coach_summary.contains(caveat));
+    assert!(!r.athlete_summary.contains(to_athlete));
 }

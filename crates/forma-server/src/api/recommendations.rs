@@ -104,6 +104,7 @@ async fn team(
             decided_by: view.decision.as_ref().map(|d| d.author.clone()),
             decision: view.decision.map(|d| d.decision),
             fallback: r.fallback.is_some(),
+            model_beats_baselines: r.model_beats_baselines,
         });
     }
     Ok(Json(out))
