@@ -11,3 +11,4 @@ pub mod components;
 pub mod drafts;
 pub mod outbox;
 pub mod pages;
+pub mod typed;

@@ -5,15 +5,7 @@
 use forma_core::plan::{copy_day, move_session, Plan, PlanError, PlannedSession, SessionField};
 use leptos::prelude::*;
 
-/// A number as typed, with a comma or a point for decimals; empty is none.
-pub fn parse_number(text: &str) -> Option<f64> {
-    let text = text.trim().replace(',', ".");
-    if text.is_empty() {
-        None
-    } else {
-        text.parse().ok()
-    }
-}
+use crate::typed::parse_number;
 
 #[component]
 pub fn DayCard(

@@ -4,8 +4,8 @@
 use forma_core::plan::PerformanceTest;
 use leptos::prelude::*;
 
-use super::grid::parse_number;
 use crate::api;
+use crate::typed::parse_number;
 
 /// The athlete's performance tests and a form to record one (coaches).
 #[component]

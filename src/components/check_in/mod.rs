@@ -13,47 +13,16 @@ use forma_core::api::{NewSession, NewWellness, SessionRecord, WellnessRecord};
 use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId, Date, WellnessEntry};
 use forma_core::wellness::{self, WellnessField};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
 use crate::drafts::{self, DraftKey};
 use crate::outbox::{new_label_id, use_label_outbox, Delivery};
+use crate::typed::{parse_number as number, shown};
 
-/// The form as typed, kept in this browser until it is handed to the outbox (a
-/// session that expires or a reload loses nothing).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct CheckInForm {
-    sleep_h: String,
-    sleep_quality: Option<f64>,
-    fatigue: Option<f64>,
-    soreness: Option<f64>,
-    stress: Option<f64>,
-    mood: Option<f64>,
-    minutes: String,
-    rpe: String,
-}
+mod fields;
 
-fn number(text: &str) -> Option<f64> {
-    let text = text.trim().replace(',', ".");
-    (!text.is_empty()).then(|| text.parse().ok()).flatten()
-}
-
-fn shown(value: Option<f64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The sports offered for yesterday's session; the athlete's own sport first.
-const SPORTS: [&str; 8] = [
-    "football",
-    "running",
-    "cycling",
-    "strength",
-    "swimming",
-    "skiing",
-    "team training",
-    "other",
-];
+use fields::{CheckInForm, FiledValues, Scale, YesterdaySession, SPORTS};
 
 /// The messages the card gives after a save, word for word as the tests read them.
 pub mod says {
@@ -92,69 +61,6 @@ async fn load(athlete: String, today: Date) -> Result<Today, ApiFailure> {
             .collect(),
         usual_sport,
     })
-}
-
-/// One 1-to-5 item as a row of buttons (big enough to tap); tapping the chosen
-/// answer again takes it back.
-#[component]
-fn Scale(
-    label: &'static str,
-    low: &'static str,
-    high: &'static str,
-    value: RwSignal<Option<f64>>,
-    testid: &'static str,
-) -> impl IntoView {
-    view! {
-        <fieldset class="scale" data-testid=testid>
-            <legend>{label}</legend>
-            <div class="scale-buttons">
-                {(1..=5)
-                    .map(|n| {
-                        let v = f64::from(n);
-                        view! {
-                            <button
-                                type="button"
-                                class="segment"
-                                aria-pressed=move || (value.get() == Some(v)).to_string()
-                                on:click=move |_| {
-                                    value.update(|now| *now = if *now == Some(v) { None } else { Some(v) })
-                                }
-                            >
-                                {n}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            <div class="scale-ends"><span>{low}</span><span>{high}</span></div>
-        </fieldset>
-    }
-}
-
-/// The day's stored values as a list, each with its source.
-#[component]
-fn FiledValues(record: WellnessRecord) -> impl IntoView {
-    let rows: Vec<_> = WellnessField::ALL
-        .into_iter()
-        .filter_map(|field| {
-            let value = field.get(&record.entry)?;
-            let source = record.sources.get(&field).map(|s| s.as_str());
-            let from = match source {
-                Some("athlete") => "you".to_owned(),
-                Some(source) => wellness::source_words(source),
-                None => "an earlier import".to_owned(),
-            };
-            Some(view! {
-                <li data-testid=format!("filed-{}", field.as_str())>
-                    <span class="filed-item">{field.words()}</span>
-                    " "
-                    <strong>{wellness::value_words(field, value)}</strong>
-                    <span class="filed-source">{format!(" · from {from}")}</span>
-                </li>
-            })
-        })
-        .collect();
-    view! { <ul class="filed-values">{rows}</ul> }
 }
 
 #[component]
@@ -459,56 +365,17 @@ fn CheckInCard(
                     <Scale label="Soreness" low="none" high="very sore" value=soreness testid="check-in-soreness"/>
                     <Scale label="Stress" low="relaxed" high="very stressed" value=stress testid="check-in-stress"/>
                     <Scale label="Mood" low="low" high="great" value=mood testid="check-in-mood"/>
-                    {
-                        let legend = if logged_yesterday {
+                    <YesterdaySession
+                        legend=if logged_yesterday {
                             format!("Another session yesterday ({})", yesterday.strftime("%a %-d %b"))
                         } else {
                             format!("Yesterday's session ({})", yesterday.strftime("%a %-d %b"))
-                        };
-                        let options = sport_options.clone();
-                        view! {
-                            <fieldset class="yesterday">
-                                <legend>{legend}</legend>
-                                <label>
-                                    "Sport"
-                                    <select
-                                        data-testid="check-in-sport"
-                                        prop:value=sport
-                                        on:change=move |ev| sport.set(event_target_value(&ev))
-                                    >
-                                        {options
-                                            .into_iter()
-                                            .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
-                                            .collect_view()}
-                                    </select>
-                                </label>
-                                <label>
-                                    "Minutes"
-                                    <input
-                                        type="number"
-                                        inputmode="numeric"
-                                        min="0"
-                                        max="1440"
-                                        data-testid="check-in-minutes"
-                                        prop:value=minutes
-                                        on:input=move |ev| minutes.set(event_target_value(&ev))
-                                    />
-                                </label>
-                                <label>
-                                    "How hard (RPE 0 to 10)"
-                                    <input
-                                        type="number"
-                                        inputmode="numeric"
-                                        min="0"
-                                        max="10"
-                                        data-testid="check-in-rpe"
-                                        prop:value=rpe
-                                        on:input=move |ev| rpe.set(event_target_value(&ev))
-                                    />
-                                </label>
-                            </fieldset>
                         }
-                    }
+                        options=sport_options.clone()
+                        sport
+                        minutes
+                        rpe
+                    />
                     <button type="submit" class="button" data-testid="check-in-save" disabled=move || send.pending().get()>
                         {move || if send.pending().get() { "Saving…" } else { "Save check-in" }}
                     </button>
@@ -559,11 +426,5 @@ mod tests {
         let id = check_in_session_id("p01", day);
         assert_eq!(id, check_in_session_id("p01", day));
         assert!(forma_core::api::check_client_id(&id).is_ok());
-    }
-
-    #[test]
-    fn the_shown_value_is_empty_for_nothing() {
-        assert_eq!(shown(None), "");
-        assert_eq!(shown(Some(7.5)), "7.5");
     }
 }
