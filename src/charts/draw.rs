@@ -442,11 +442,7 @@ pub fn draw_pmc(
 ) -> Result<Drawn, String> {
     let Canvas { scale, root } = prepare(canvas, 260.0)?;
     let n = range.len().max(1);
-    let pmc = series
-        .pmc
-        .iter()
-        .find(|p| p.variant == variant.key())
-        .ok_or("no fitness figures")?;
+    let pmc = variant.series(series).ok_or("no fitness figures")?;
     let wrap = |c: &[f64]| {
         c[range.clone()]
             .iter()

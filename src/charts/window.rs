@@ -1,7 +1,7 @@
 //! The part of an athlete's series a chart shows, and the words that describe it.
 //! Plain types with no browser in sight, so they are tested natively.
 
-use forma_core::api::SeriesResponse;
+use forma_core::api::{PmcColumns, SeriesResponse};
 
 /// The date ranges a coach can pick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +117,11 @@ impl PmcVariantChoice {
         }
     }
 
+    /// This variant's columns in a series answer, if it has them.
+    pub fn series(self, series: &SeriesResponse) -> Option<&PmcColumns> {
+        series.pmc.iter().find(|p| p.variant == self.key())
+    }
+
     /// The key of this variant in [`SeriesResponse::pmc`].
     pub fn key(self) -> &'static str {
         match self {
@@ -199,7 +204,7 @@ pub fn pmc_summary(
     range: std::ops::Range<usize>,
     variant: PmcVariantChoice,
 ) -> String {
-    let Some(pmc) = series.pmc.iter().find(|pmc| pmc.variant == variant.key()) else {
+    let Some(pmc) = variant.series(series) else {
         return "No fitness and fatigue figures.".to_owned();
     };
     if range.is_empty() {

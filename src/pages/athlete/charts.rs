@@ -159,7 +159,7 @@ pub fn PmcPanel(
         let s = series.get_value();
         let range = window.get();
         let i = window::day_index(range, day);
-        match s.pmc.iter().find(|p| p.variant == variant.get().key()) {
+        match variant.get().series(&s) {
             Some(pmc) => format!(
                 "{}: fitness {:.1}, fatigue {:.1}, form {:.1}",
                 s.dates[i], pmc.ctl[i], pmc.atl[i], pmc.tsb[i]
@@ -182,12 +182,7 @@ pub fn PmcPanel(
     let table = move || {
         let s = series.get_value();
         let range = window.get();
-        let pmc = s
-            .pmc
-            .iter()
-            .find(|p| p.variant == variant.get().key())
-            .cloned()
-            .unwrap_or_default();
+        let pmc = variant.get().series(&s).cloned().unwrap_or_default();
         view! {
             <table class="data-table" data-testid="table-pmc">
                 <thead>
