@@ -209,7 +209,10 @@ pub fn QueueView(queue: LabelQueue, athlete: Option<String>) -> impl IntoView {
     };
     let waiting = move || {
         let n = outbox.waiting.get();
-        if n == 0 {
+        if n == 0 && outbox.refused.with(Option::is_some) {
+            // Beside a refusal, "every label is saved" would not be true.
+            "Nothing is waiting to be sent; the label above was not saved.".to_owned()
+        } else if n == 0 {
             "Every label is saved on the server.".to_owned()
         } else {
             format!(

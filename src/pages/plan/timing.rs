@@ -154,8 +154,18 @@ impl EditTiming {
 #[component]
 pub fn EditTimes(timing: EditTiming, children: Children) -> impl IntoView {
     let EditTiming { edit, page } = timing;
+    // Before the first edit there is nothing to report; the figures' elements
+    // stay in the page (hidden) for the tests and the bench that read them.
+    let none_yet = move || {
+        edit.last.track();
+        edit.times.with_value(Vec::is_empty)
+    };
     view! {
         <p class="note timing">
+            <span hidden=move || !none_yet()>
+                "Each edit is timed here, from the keystroke to the summary, explanation and chart shown and to the whole page painted."
+            </span>
+            <span hidden=none_yet>
             "Last edit: summary, explanation and chart in "
             <span data-testid="update-ms">{edit.shown(|c| c.last)}</span>
             " ms (95th percentile "
@@ -167,6 +177,7 @@ pub fn EditTimes(timing: EditTiming, children: Children) -> impl IntoView {
             " ms) over "
             <span data-testid="update-count">{edit.count()}</span>
             " edits"
+            </span>
             <span hidden data-testid="page-count">{page.count()}</span>
             {children()}
         </p>
