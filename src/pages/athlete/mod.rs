@@ -35,14 +35,17 @@ struct AthleteData {
 }
 
 async fn load(id: String) -> Result<AthleteData, ApiFailure> {
-    let profile = api::athlete(&id).await?;
-    let series = Arc::new(api::series(&id).await?);
-    let quality = api::quality(&id).await?;
-    let sessions = api::sessions(&id).await?;
-    let wellness = api::wellness(&id).await?;
+    // At once: the page waits for the slowest read, not for their sum.
+    let (profile, series, quality, sessions, wellness) = futures::try_join!(
+        api::athlete(&id),
+        api::series(&id),
+        api::quality(&id),
+        api::sessions(&id),
+        api::wellness(&id),
+    )?;
     Ok(AthleteData {
         profile,
-        series,
+        series: Arc::new(series),
         quality,
         sessions,
         wellness,

@@ -34,16 +34,19 @@ pub struct PlanData {
 }
 
 /// Reads the athlete, their records, saved plan and tests, and their team's
-/// active model.
+/// active model: the athlete's reads at once, the model once the profile names
+/// the team.
 pub async fn load(id: String) -> Result<PlanData, ApiFailure> {
-    let profile = api::athlete(&id).await?;
-    let sessions = api::sessions(&id).await?;
-    let wellness = api::wellness(&id).await?;
-    let events = api::events(&id).await?;
-    let labels = api::labels(&id).await?;
-    let plan = api::athlete_plan(&id).await?;
+    let (profile, sessions, wellness, events, labels, plan, tests) = futures::try_join!(
+        api::athlete(&id),
+        api::sessions(&id),
+        api::wellness(&id),
+        api::events(&id),
+        api::labels(&id),
+        api::athlete_plan(&id),
+        api::performance_tests(&id),
+    )?;
     let model = api::active_model(Some(&profile.team_id)).await?;
-    let tests = api::performance_tests(&id).await?;
     Ok(PlanData {
         tests,
         profile,
