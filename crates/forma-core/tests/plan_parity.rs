@@ -238,11 +238,14 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
     );
 
     let print = fingerprint(&projection);
+    let golden = serde_json::to_string_pretty(&projection).expect("a projection serialises") + "\n";
     let model_file = fixtures().join("plan-model.json");
     let print_file = fixtures().join("plan-projection.txt");
+    let golden_file = fixtures().join("plan-projection.json");
     if std::env::var_os("FORMA_UPDATE_FIXTURES").is_some() {
         std::fs::write(&model_file, &json).expect("write the model fixture");
         std::fs::write(&print_file, format!("{print}\n")).expect("write the fingerprint");
+        std::fs::write(&golden_file, &golden).expect("write the projection");
     }
     let stored_model = std::fs::read_to_string(&model_file).expect("the model fixture exists");
     assert!(
@@ -250,10 +253,49 @@ fn the_plan_projection_fixture_matches_what_this_build_computes() {
         "{} is stale: training changed; run FORMA_UPDATE_FIXTURES=1 cargo test -p forma-core --test plan_parity",
         model_file.display()
     );
+    // The whole projection, so a change shows where it is, not only that there is one.
+    let stored_golden =
+        std::fs::read_to_string(&golden_file).expect("the projection fixture exists");
+    let changed = changed_lines(&stored_golden, &golden);
+    assert!(
+        changed.is_empty(),
+        "the projection changed ({} lines differ; the first are below); if on purpose, run FORMA_UPDATE_FIXTURES=1 cargo test -p forma-core --test plan_parity\n{}",
+        changed.len(),
+        changed.iter().take(12).cloned().collect::<Vec<_>>().join("\n")
+    );
     let stored = std::fs::read_to_string(&print_file).expect("the fingerprint fixture exists");
     assert_eq!(
         stored.trim(),
         print,
         "the projection changed; run FORMA_UPDATE_FIXTURES=1 cargo test -p forma-core --test plan_parity"
     );
+}
+
+/// The lines where `now` differs from `stored`, each as "line N: was … now …"
+/// (a line only one of them has is shown against nothing).
+fn changed_lines(stored: &str, now: &str) -> Vec<String> {
+    let (a, b): (Vec<&str>, Vec<&str>) = (stored.lines().collect(), now.lines().collect());
+    (0..a.len().max(b.len()))
+        .filter_map(|i| {
+            let (was, is) = (a.get(i).copied(), b.get(i).copied());
+            (was != is).then(|| {
+                format!(
+                    "line {}: was {} now {}",
+                    i + 1,
+                    was.unwrap_or("(nothing)").trim(),
+                    is.unwrap_or("(nothing)").trim()
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_changed_projection_names_its_changed_lines() {
+    assert!(changed_lines("a\nb\n", "a\nb\n").is_empty());
+    assert_eq!(
+        changed_lines("{\n  \"load\": 1.0\n}", "{\n  \"load\": 2.0\n}"),
+        ["line 2: was \"load\": 1.0 now \"load\": 2.0"]
+    );
+    assert_eq!(changed_lines("a", "a\nb"), ["line 2: was (nothing) now b"]);
 }
