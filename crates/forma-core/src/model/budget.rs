@@ -8,8 +8,9 @@
 //! evaluation of the logistic regression's loss (one pass over the rows), and
 //! between the backtests' metrics; so a stop takes effect at the end of the
 //! step under way and the training returns [`ModelError::Cancelled`] or
-//! [`ModelError::OutOfTime`] without a model. The longest step is the forest's
-//! fit, one smartcore call for all its trees (fitting them one by one would
+//! [`ModelError::OutOfTime`] without a model. The longest step without a check
+//! is, by the code, the forest's fit: one smartcore call for all its trees
+//! (fitting them one by one would
 //! change the trees' random draws, and so every artifact): on 100,000 rows on a
 //! busy two-core machine `benches/training_cancel.rs` saw up to 3.6 s between
 //! two checks, and a stop 5 s after the cancel at worst.
