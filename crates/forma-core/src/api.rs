@@ -615,8 +615,61 @@ pub struct ModelRegistry {
     /// Whether the server is training a model right now.
     pub training: bool,
     /// Why the last training failed, when it did (such as "no injury or illness
-    /// reports to learn from").
+    /// reports to learn from"), or ran out of its time budget; not after a
+    /// training someone cancelled.
     pub last_training_error: Option<String>,
+    /// The team's training that runs now, else its last one since the server
+    /// started (`None` when there was none, or it learnt from teams the caller
+    /// does not manage too).
+    #[serde(default)]
+    pub training_run: Option<TrainingRun>,
+}
+
+/// Where one training stands (`GET /api/models`, `training_run`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingRun {
+    /// The teams it learns from.
+    pub teams: Vec<String>,
+    pub state: TrainingState,
+    /// When it started and, once over, ended (RFC 3339 UTC).
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    /// Its time budget in seconds (`None`: no limit).
+    pub budget_seconds: Option<u64>,
+    /// Who asked to stop it, when someone did (an account's display name, or
+    /// `the server's shutdown`).
+    pub cancelled_by: Option<String>,
+    /// The version it stored, once done.
+    pub version_id: Option<String>,
+    /// Where it stands, in a sentence for people.
+    pub message: String,
+}
+
+/// The state of a [`TrainingRun`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrainingState {
+    /// Learning; it may be cancelled.
+    Running,
+    /// Asked to stop; it stops at its next check (well under a second).
+    Cancelling,
+    /// Done learning, storing the new version; too late to cancel.
+    Storing,
+    /// Stored a version.
+    Done,
+    /// Stopped by an error; nothing stored.
+    Failed,
+    /// Stopped by a cancel; nothing stored.
+    Cancelled,
+    /// Stopped by its time budget; nothing stored.
+    OutOfTime,
+}
+
+impl TrainingState {
+    /// Whether the training is still going (running, cancelling or storing).
+    pub fn is_running(self) -> bool {
+        matches!(self, Self::Running | Self::Cancelling | Self::Storing)
+    }
 }
 
 /// `PUT /api/athletes/{id}/plan`: a coach saves a plan.

@@ -44,7 +44,7 @@ pub struct AppState {
     pub team_cache: Arc<crate::team_cache::TeamCache>,
     /// Computed series answers, by athlete, data version and window.
     pub series_cache: Arc<crate::series_cache::SeriesCache>,
-    /// One model training at a time.
+    /// One model training at a time, each within the configured time budget.
     pub training: crate::training::TrainingGate,
     /// The active model, parsed once per version.
     pub models: Arc<crate::recommend::ModelCache>,
@@ -65,7 +65,7 @@ impl AppState {
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             series_cache: Arc::default(),
             team_cache: Arc::default(),
-            training: crate::training::TrainingGate::default(),
+            training: crate::training::TrainingGate::new(config.training_budget),
             models: Arc::default(),
         })
     }

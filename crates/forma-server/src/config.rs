@@ -30,6 +30,9 @@ pub struct ServeConfig {
     pub trusted_proxies: TrustedProxies,
     /// Connections at once and the timeouts of each ([`crate::connections`]).
     pub limits: crate::connections::Limits,
+    /// How long one model training may run before it is stopped (`None`: no
+    /// limit); see [`crate::training::DEFAULT_TRAINING_BUDGET`].
+    pub training_budget: Option<std::time::Duration>,
 }
 
 impl Default for ServeConfig {
@@ -44,6 +47,7 @@ impl Default for ServeConfig {
             train_first_model: true,
             trusted_proxies: TrustedProxies::default(),
             limits: crate::connections::Limits::default(),
+            training_budget: Some(crate::training::DEFAULT_TRAINING_BUDGET),
         }
     }
 }

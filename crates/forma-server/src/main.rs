@@ -134,6 +134,10 @@ struct TrainArgs {
     /// day; nothing dated later is read.
     #[arg(long)]
     until: Option<jiff::civil::Date>,
+    /// Stop each training after this many minutes (storing nothing); without
+    /// it, no limit. Ctrl-C stops it too.
+    #[arg(long, value_name = "MINUTES", value_parser = minutes)]
+    budget: Option<Budget>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -150,6 +154,9 @@ struct BacktestArgs {
     /// Read only what was known by the end of this day, as `forma train --until`.
     #[arg(long)]
     until: Option<jiff::civil::Date>,
+    /// Stop after this many minutes; without it, no limit. Ctrl-C stops it too.
+    #[arg(long, value_name = "MINUTES", value_parser = minutes)]
+    budget: Option<Budget>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -262,6 +269,28 @@ struct ServeArgs {
     /// more wait in the system's queue.
     #[arg(long, env = "FORMA_MAX_CONNECTIONS", default_value_t = forma_server::connections::Limits::default().max_connections)]
     max_connections: usize,
+    /// Minutes one model training may take before it is stopped (storing
+    /// nothing), or `none` for no limit.
+    #[arg(long, env = "FORMA_TRAINING_BUDGET", value_name = "MINUTES", default_value = "15", value_parser = minutes)]
+    training_budget: Budget,
+}
+
+/// A time budget given in minutes (`15`, `0.5`) or `none`.
+#[derive(Debug, Clone, Copy)]
+struct Budget(Option<std::time::Duration>);
+
+fn minutes(text: &str) -> Result<Budget, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(Budget(None));
+    }
+    match text.parse::<f64>() {
+        Ok(m) if m > 0.0 && m <= 10_080.0 => {
+            Ok(Budget(Some(std::time::Duration::from_secs_f64(m * 60.0))))
+        }
+        _ => Err(format!(
+            "`{text}` is not a number of minutes above 0 and at most a week (10080), nor `none`"
+        )),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -345,12 +374,24 @@ async fn main() -> std::process::ExitCode {
         Command::User(UserCommand::Add(args)) => user_add(args).await,
         Command::User(UserCommand::List(args)) => user_list(args).await,
         Command::Train(args) => {
-            commands::models::train(&args.store.data_dir, &args.teams, args.activate, args.until)
-                .await
+            commands::models::train(
+                &args.store.data_dir,
+                &args.teams,
+                args.activate,
+                args.until,
+                args.budget.and_then(|b| b.0),
+            )
+            .await
         }
         Command::Backtest(args) => {
-            commands::models::backtest(&args.store.data_dir, &args.teams, args.json, args.until)
-                .await
+            commands::models::backtest(
+                &args.store.data_dir,
+                &args.teams,
+                args.json,
+                args.until,
+                args.budget.and_then(|b| b.0),
+            )
+            .await
         }
         Command::Score(args) => {
             commands::models::score(
@@ -409,6 +450,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             max_connections: args.max_connections,
             ..forma_server::connections::Limits::default()
         },
+        training_budget: args.training_budget.0,
     };
     let app = Application::build(&config).await?;
     let address = app.local_addr()?;
@@ -419,11 +461,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Tools (and people) read this line to find the server.
     println!("Forma is serving on http://{address}");
     let training = app.training();
+    // At the signal, the training in progress is cancelled (it stops at its next
+    // check, well under a second) and no other starts; one storing its version
+    // finishes that. Both before the connections drain and the database closes.
+    let shutdown: ShutdownSignal = {
+        let training = training.clone();
+        Box::pin(async move {
+            shutdown.await;
+            training.shut_down("the server's shutdown");
+            if !training.wait_for_end(None, TRAINING_STOP_WAIT).await {
+                tracing::warn!("the training in progress has not stopped yet");
+            }
+        })
+    };
     app.run_until(shutdown).await?;
     if training.running() {
-        // A training runs on a blocking thread the runtime would wait for (minutes
-        // on a large store). It writes nothing until it is done, and the database
-        // is closed now, so ending the process loses nothing.
+        // Still on its blocking thread, which the runtime would wait for. It
+        // writes nothing until its last check, and the database is closed now,
+        // so ending the process loses nothing.
         tracing::info!("stopped cleanly; the training in progress was stopped and stored nothing");
         std::process::exit(0);
     }
@@ -590,6 +645,9 @@ async fn user_list(args: StoreArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// How long a shutdown waits for a training in progress to stop.
+const TRAINING_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
 fn shutdown_signal() -> ShutdownSignal {

@@ -640,3 +640,83 @@ fn score_and_export_features_write_what_a_data_scientist_reads() {
     assert_eq!(training, card.data.rows, "the training rows");
     assert_eq!(positives, card.data.positive_rows);
 }
+
+#[test]
+fn sigterm_or_a_budget_stops_forma_train_and_nothing_is_stored() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data_dir = dir.path().to_str().expect("utf-8");
+    let pmdata = shared_data().join("pmdata");
+    let imported = forma(&[
+        "import",
+        "pmdata",
+        pmdata.to_str().expect("utf-8"),
+        "--team",
+        "demo",
+        "--data-dir",
+        data_dir,
+    ]);
+    assert!(imported.status.success(), "{}", text(&imported.stderr));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_forma"))
+        .args(["train", "--data-dir", data_dir])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("forma train starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        let started = line.contains("Training on team demo; Ctrl-C stops it");
+        seen.push(line);
+        if started {
+            break;
+        }
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    seen.extend(lines.map(|line| line.expect("utf-8")));
+    let exit = child.wait().expect("reaped");
+    let stderr = seen.join("\n");
+    assert_eq!(exit.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .contains("forma: training on demo stopped: cancelled by SIGTERM; nothing was stored"),
+        "{stderr}"
+    );
+    let list = text(&forma(&["models", "list", "--data-dir", data_dir]).stdout);
+    assert!(list.contains("No model is stored yet"), "{list}");
+
+    // A budget of 6 ms: stopped by it, and saying so.
+    let short = forma(&["train", "--budget", "0.0001", "--data-dir", data_dir]);
+    assert!(!short.status.success());
+    assert!(
+        text(&short.stderr).contains(
+            "training on demo stopped: the training took longer than its time budget of 6 milliseconds and was stopped; nothing was stored"
+        ),
+        "{}",
+        text(&short.stderr)
+    );
+    let card = forma(&["backtest", "--budget", "0.0001", "--data-dir", data_dir]);
+    assert!(!card.status.success());
+    assert!(
+        text(&card.stderr)
+            .contains("the backtest stopped: the training took longer than its time budget"),
+        "{}",
+        text(&card.stderr)
+    );
+    let list = text(&forma(&["models", "list", "--data-dir", data_dir]).stdout);
+    assert!(list.contains("No model is stored yet"), "{list}");
+    let bad = forma(&["train", "--budget", "0", "--data-dir", data_dir]);
+    assert!(
+        text(&bad.stderr).contains("is not a number of minutes above 0"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

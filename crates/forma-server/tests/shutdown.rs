@@ -43,8 +43,8 @@ fn sigterm_during_a_training_run_exits_within_seconds() {
         took < Duration::from_secs(5),
         "exited {took:?} after SIGTERM: {rest:?}"
     );
-    // Stopped while it gathered the data (the database closes under it) or while
-    // it computed (the process ends without waiting for it): either way cleanly.
+    // Stopped while it gathered the data or while it computed: either way
+    // cleanly, and before the database closed.
     assert!(
         rest.iter().any(|l| l.contains("stopped cleanly")),
         "{rest:?}"
@@ -52,5 +52,16 @@ fn sigterm_during_a_training_run_exits_within_seconds() {
     assert!(
         !rest.iter().any(|l| l.contains("trained the risk model")),
         "the training ran to its end instead: {rest:?}"
+    );
+    // The shutdown cancelled the training, which stopped at its next check and
+    // said so, rather than the process ending under it.
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("cancelled by the server's shutdown; nothing was stored")),
+        "{rest:?}"
+    );
+    assert!(
+        !rest.iter().any(|l| l.contains("has not stopped yet")),
+        "{rest:?}"
     );
 }

@@ -39,7 +39,7 @@ use super::card::ModelCard;
 use super::evaluation::SplitMix64;
 use super::forest::{CompactForest, ForestOptions};
 use super::logistic::{LogisticFit, LogisticModel, Standardiser};
-use super::{Dataset, ModelError, Probability};
+use super::{Budget, Dataset, ModelError, Probability};
 use crate::features::{value_index, AthleteFeatures, FeatureSchema, Fnv1a, VALUE_FEATURE_COUNT};
 use crate::types::date_from_epoch_day;
 
@@ -316,12 +316,15 @@ impl Ranking {
     }
 }
 
-/// Fits the models that rank on `fit` (indices into `data.rows`).
+/// Fits the models that rank on `fit` (indices into `data.rows`), checking
+/// `budget` before each model and inside the long ones.
 fn fit_ranking(
     data: &Dataset,
     fit: &[usize],
     options: &TrainOptions,
+    budget: &Budget,
 ) -> Result<Ranking, ModelError> {
+    budget.check()?;
     let events = fit.iter().filter(|i| data.rows[**i].label).count();
     if events == 0 || events == fit.len() {
         return Err(ModelError::NotEnoughData(format!(
@@ -354,8 +357,15 @@ fn fit_ranking(
         ..LogisticFit::default()
     };
     let all_columns: Vec<usize> = (0..data.schema.len()).collect();
-    let logistic =
-        LogisticModel::fit_counted(&fit_rows, &fit_y, &counts, all_columns, &standardiser, &how)?;
+    let logistic = LogisticModel::fit_counted(
+        &fit_rows,
+        &fit_y,
+        &counts,
+        all_columns,
+        &standardiser,
+        &how,
+        budget,
+    )?;
     let acute = value_index("acute_load").unwrap_or(0);
     let acute_only = LogisticModel::fit_counted(
         &fit_rows,
@@ -364,7 +374,9 @@ fn fit_ranking(
         vec![acute, VALUE_FEATURE_COUNT + acute],
         &standardiser,
         &how,
+        budget,
     )?;
+    budget.check()?;
     // The forest takes no counts: positives are repeated, on at most
     // `max_negatives` negatives (see `forest_sample`).
     let (keep, negatives) = forest_sample(data, fit, options);
@@ -384,6 +396,7 @@ fn fit_ranking(
         }
     }
     let forest = CompactForest::fit(&balanced, &y, &standardiser, &options.forest)?;
+    budget.check()?;
     // Boosting reads every row once: it needs no balance for a ranking, and
     // Platt scaling sets the level.
     let keys: Vec<u64> = fit
@@ -393,7 +406,14 @@ fn fit_ranking(
             ((r.athlete as u64) << 32) ^ u64::from(r.day as u32)
         })
         .collect();
-    let boosted = BoostedTrees::fit(&fit_rows, &fit_y, &keys, &standardiser, &options.boost)?;
+    let boosted = BoostedTrees::fit(
+        &fit_rows,
+        &fit_y,
+        &keys,
+        &standardiser,
+        &options.boost,
+        budget,
+    )?;
     Ok(Ranking {
         standardiser,
         logistic,
@@ -428,13 +448,27 @@ pub fn fit_models(
     rows: &[usize],
     options: &TrainOptions,
 ) -> Result<FittedModels, ModelError> {
+    fit_models_within(data, rows, options, &Budget::unlimited())
+}
+
+/// [`fit_models`], checking `budget` between and inside the fits.
+///
+/// # Errors
+/// As [`fit_models`]; [`ModelError::Cancelled`] or [`ModelError::OutOfTime`]
+/// when the budget stops it.
+pub fn fit_models_within(
+    data: &Dataset,
+    rows: &[usize],
+    options: &TrainOptions,
+    budget: &Budget,
+) -> Result<FittedModels, ModelError> {
     let (Some(first), Some(last)) = (
         rows.iter().map(|i| data.rows[*i].day).min(),
         rows.iter().map(|i| data.rows[*i].day).max(),
     ) else {
         return Err(ModelError::NotEnoughData("no training rows".into()));
     };
-    let ranking = fit_ranking(data, rows, options)?;
+    let ranking = fit_ranking(data, rows, options, budget)?;
 
     // Out-of-athlete scores for the calibration.
     let folds = options.calibration_folds.max(2);
@@ -448,8 +482,10 @@ pub fn fit_models(
             continue;
         }
         // A group whose others hold no event (or only events) cannot be scored.
-        let Ok(model) = fit_ranking(data, &others, options) else {
-            continue;
+        let model = match fit_ranking(data, &others, options, budget) {
+            Ok(model) => model,
+            Err(stop @ (ModelError::Cancelled | ModelError::OutOfTime { .. })) => return Err(stop),
+            Err(_) => continue,
         };
         for i in &held {
             let r = &data.rows[*i];
@@ -638,9 +674,25 @@ pub fn train(
     options: &TrainOptions,
     created_at: Timestamp,
 ) -> Result<ModelArtifact, ModelError> {
+    train_within(data, options, created_at, &Budget::unlimited())
+}
+
+/// [`train`] within `budget`, checked between and inside the fits, between
+/// folds and between the backtests' metrics ([`super::budget`]); a budget that
+/// does not run out gives the same artifact as [`train`].
+///
+/// # Errors
+/// As [`train`]; [`ModelError::Cancelled`] or [`ModelError::OutOfTime`] when
+/// the budget stops it, with nothing half-made returned.
+pub fn train_within(
+    data: &Dataset,
+    options: &TrainOptions,
+    created_at: Timestamp,
+    budget: &Budget,
+) -> Result<ModelArtifact, ModelError> {
     let all: Vec<usize> = (0..data.rows.len()).collect();
-    let models = fit_models(data, &all, options)?;
-    let backtests = backtest::run(data, options);
+    let models = fit_models_within(data, &all, options, budget)?;
+    let backtests = backtest::run(data, options, budget)?;
     let choice = choose_primary(&backtests, options.primary);
     let primary = choice.model;
     let card = ModelCard::new(data, &backtests, choice, &models.window);

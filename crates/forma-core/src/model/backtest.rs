@@ -21,12 +21,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::{fit_models, TrainOptions};
+use super::artifact::{fit_models_within, TrainOptions};
 use super::evaluation::{
     average_precision, brier, calibration_table, roc_auc, within_athlete_auc, AthleteResamples,
     CalibrationBin, Interval, Scored, SplitMix64,
 };
-use super::Dataset;
+use super::{Budget, Dataset, ModelError};
 use crate::types::date_from_epoch_day;
 
 /// Every model and baseline the backtests compare.
@@ -222,12 +222,21 @@ pub struct Backtests {
     pub athletes_held_out: SchemeResult,
 }
 
-/// Runs both schemes on `data`.
-pub fn run(data: &Dataset, options: &TrainOptions) -> Backtests {
-    Backtests {
-        forward_in_time: run_scheme(data, options, Scheme::ForwardInTime),
-        athletes_held_out: run_scheme(data, options, Scheme::AthletesHeldOut),
-    }
+/// Runs both schemes on `data` within `budget`, checked inside each fold's
+/// fits and between the metrics.
+///
+/// # Errors
+/// [`ModelError::Cancelled`] or [`ModelError::OutOfTime`] when the budget
+/// stops it.
+pub fn run(
+    data: &Dataset,
+    options: &TrainOptions,
+    budget: &Budget,
+) -> Result<Backtests, ModelError> {
+    Ok(Backtests {
+        forward_in_time: run_scheme(data, options, Scheme::ForwardInTime, budget)?,
+        athletes_held_out: run_scheme(data, options, Scheme::AthletesHeldOut, budget)?,
+    })
 }
 
 /// The (train, test) row indices of each fold.
@@ -293,7 +302,12 @@ pub fn folds(
     }
 }
 
-fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeResult {
+fn run_scheme(
+    data: &Dataset,
+    options: &TrainOptions,
+    scheme: Scheme,
+    budget: &Budget,
+) -> Result<SchemeResult, ModelError> {
     // Per scorer: (raw score, probability) rows pooled over folds; every scorer
     // scores the same rows, whose indices are kept once.
     let mut pooled: Vec<Vec<(Scored, f64)>> = vec![Vec::new(); Scorer::ALL.len()];
@@ -317,7 +331,7 @@ fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeR
             logistic_platt_slope: None,
             skipped: None,
         };
-        match fit_models(data, &train, options) {
+        match fit_models_within(data, &train, options, budget) {
             Ok(models) => {
                 summary.logistic_platt_slope = Some(models.logistic_platt.a);
                 pooled_rows.extend_from_slice(&test);
@@ -333,24 +347,32 @@ fn run_scheme(data: &Dataset, options: &TrainOptions, scheme: Scheme) -> SchemeR
                     }
                 }
             }
+            Err(stop @ (ModelError::Cancelled | ModelError::OutOfTime { .. })) => return Err(stop),
             Err(e) => summary.skipped = Some(e.to_string()),
         }
         summaries.push(summary);
     }
+    // The bootstrap intervals walk every pooled row hundreds of times: on a
+    // large data set each scorer's metrics take seconds.
     let scorers = Scorer::ALL
         .iter()
         .zip(&pooled)
-        .map(|(scorer, rows)| ScorerResult {
-            scorer: *scorer,
-            overall: metrics(rows, options, true),
-            cohorts: cohorts(data, rows, &pooled_rows, options),
+        .map(|(scorer, rows)| {
+            budget.check()?;
+            let overall = metrics(rows, options, true);
+            budget.check()?;
+            Ok(ScorerResult {
+                scorer: *scorer,
+                overall,
+                cohorts: cohorts(data, rows, &pooled_rows, options),
+            })
         })
-        .collect();
-    SchemeResult {
+        .collect::<Result<_, ModelError>>()?;
+    Ok(SchemeResult {
         scheme,
         folds: summaries,
         scorers,
-    }
+    })
 }
 
 /// The age band of a birth year on a decision day (`unknown` without one).

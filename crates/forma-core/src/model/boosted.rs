@@ -32,7 +32,7 @@ use super::calibration::sigmoid;
 use super::evaluation::SplitMix64;
 use super::forest::CompactTree;
 use super::logistic::Standardiser;
-use super::ModelError;
+use super::{Budget, ModelError};
 
 /// Boosting settings; the defaults are the textbook ones (100 trees of depth
 /// 3, shrinkage 0.1, half the rows per tree), not tuned to any data set.
@@ -117,16 +117,19 @@ struct FitRow {
 impl BoostedTrees {
     /// Fits on `rows` (full feature vectors) with outcomes `y`; `keys` name each
     /// row for the per-tree draws (the same row always has the same key).
+    /// `budget` is checked before each tree.
     ///
     /// # Errors
     /// [`ModelError::Fit`] when the rows hold one class only, no column
-    /// varies, or smartcore fails or changes its serde layout.
+    /// varies, or smartcore fails or changes its serde layout; the budget's
+    /// error when it stops the fit.
     pub fn fit(
         rows: &[&[f64]],
         y: &[bool],
         keys: &[u64],
         standardiser: &Standardiser,
         options: &BoostOptions,
+        budget: &Budget,
     ) -> Result<Self, ModelError> {
         use smartcore::linalg::basic::matrix::DenseMatrix;
         use smartcore::tree::decision_tree_regressor::{
@@ -188,6 +191,7 @@ impl BoostedTrees {
         let (mut values, mut residuals, mut weights, mut members) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for m in 0..options.trees {
+            budget.check()?;
             values.clear();
             residuals.clear();
             weights.clear();
@@ -354,7 +358,15 @@ mod tests {
         let refs: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
         let keys: Vec<u64> = (0..rows.len() as u64).collect();
         let s = Standardiser::fit(&refs, 3);
-        let model = BoostedTrees::fit(&refs, &y, &keys, &s, &BoostOptions::default()).unwrap();
+        let model = BoostedTrees::fit(
+            &refs,
+            &y,
+            &keys,
+            &s,
+            &BoostOptions::default(),
+            &Budget::unlimited(),
+        )
+        .unwrap();
         let p = |a: f64| sigmoid(model.decision(&s, &[a, 0.5, 3.0]));
         // The published rates, within the noise of 2,000 rows each side.
         assert!((p(0.8) - 0.3).abs() < 0.06, "{}", p(0.8));
@@ -366,7 +378,15 @@ mod tests {
             model.decision(&s, &[mean, 0.5, 3.0]).to_bits()
         );
         // The same rows give the same trees, bit for bit.
-        let again = BoostedTrees::fit(&refs, &y, &keys, &s, &BoostOptions::default()).unwrap();
+        let again = BoostedTrees::fit(
+            &refs,
+            &y,
+            &keys,
+            &s,
+            &BoostOptions::default(),
+            &Budget::unlimited(),
+        )
+        .unwrap();
         assert_eq!(
             serde_json::to_string(&model).unwrap(),
             serde_json::to_string(&again).unwrap()
@@ -384,6 +404,7 @@ mod tests {
             &[0, 1],
             &s,
             &BoostOptions::default(),
+            &Budget::unlimited(),
         );
         assert!(matches!(err, Err(ModelError::Fit(_))));
     }

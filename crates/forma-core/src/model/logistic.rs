@@ -30,7 +30,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ModelError;
+use super::{Budget, ModelError};
 
 /// Training means and standard deviations of every feature column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,6 +171,10 @@ struct Objective {
     penalty: f64,
     /// Recently evaluated points.
     seen: std::cell::RefCell<Vec<Evaluated>>,
+    /// Checked before each pass over the rows.
+    budget: Budget,
+    /// Why the fit stopped early, once its budget said so.
+    stopped: std::cell::RefCell<Option<ModelError>>,
 }
 
 /// The loss and its gradient at a point.
@@ -215,6 +219,20 @@ impl Objective {
     }
 
     fn at(&self, w: &[f64]) -> (f64, Vec<f64>) {
+        // smartcore's optimiser cannot be interrupted. Once the budget says stop,
+        // every point scores a loss of minus infinity with a zero gradient: its
+        // backtracking line search accepts the first step (nothing is above
+        // minus infinity; a finite loss it would try to lower for 1,000 steps and
+        // then panic), and the zero gradient passes the convergence test, so the
+        // optimiser returns within microseconds and the caller discards it.
+        let stopped = || (f64::NEG_INFINITY, vec![0.0; w.len()]);
+        if self.stopped.borrow().is_some() {
+            return stopped();
+        }
+        if let Err(why) = self.budget.check() {
+            *self.stopped.borrow_mut() = Some(why);
+            return stopped();
+        }
         let same = |e: &&Evaluated| {
             e.point
                 .iter()
@@ -275,15 +293,25 @@ impl LogisticModel {
             alpha,
             ..LogisticFit::default()
         };
-        Self::fit_counted(rows, y, &counts, columns, standardiser, &how)
+        Self::fit_counted(
+            rows,
+            y,
+            &counts,
+            columns,
+            standardiser,
+            &how,
+            &Budget::unlimited(),
+        )
     }
 
     /// Fits as [`LogisticModel::fit`], row i counting `counts[i]` times (the
-    /// same fit as repeating it).
+    /// same fit as repeating it), checking `budget` at every evaluation of the
+    /// loss.
     ///
     /// # Errors
     /// [`ModelError::Fit`] when the counted rows hold only one class, `counts`
-    /// is not one per row, or `columns` is empty.
+    /// is not one per row, or `columns` is empty; the budget's error when it
+    /// stops the fit.
     pub fn fit_counted(
         rows: &[&[f64]],
         y: &[bool],
@@ -291,6 +319,7 @@ impl LogisticModel {
         columns: Vec<usize>,
         standardiser: &Standardiser,
         how: &LogisticFit,
+        budget: &Budget,
     ) -> Result<Self, ModelError> {
         use smartcore::optimization::first_order::lbfgs::LBFGS;
         use smartcore::optimization::first_order::FirstOrderOptimizer;
@@ -336,6 +365,8 @@ impl LogisticModel {
             y: y.iter().map(|v| f64::from(u8::from(*v))).collect(),
             penalty: how.alpha,
             seen: std::cell::RefCell::new(Vec::new()),
+            budget: budget.clone(),
+            stopped: std::cell::RefCell::new(None),
         };
         let f = |w: &Vec<f64>| objective.at(w).0;
         let df = |g: &mut Vec<f64>, w: &Vec<f64>| {
@@ -353,6 +384,9 @@ impl LogisticModel {
             ..Backtracking::default()
         };
         let fitted = optimiser.optimize(&f, &df, &vec![0.0; p + 1], &line_search);
+        if let Some(why) = objective.stopped.take() {
+            return Err(why);
+        }
         let w = fitted.x;
         if w.iter().any(|v| !v.is_finite()) {
             return Err(ModelError::Fit(

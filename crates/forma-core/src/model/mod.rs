@@ -8,6 +8,9 @@
 //! 2. [`artifact::train`]: backtests ([`backtest::run`]), fits the final models on
 //!    all rows, and returns a [`ModelArtifact`] carrying its [`card::ModelCard`].
 //!    Training is native only (smartcore's generator differs on wasm32).
+//!    [`train_within`] (and [`Dataset::build_within`]) take a [`Budget`]: a
+//!    cancel flag and a time limit checked all along, so a training can be
+//!    stopped from outside and cannot run for ever ([`budget`]).
 //! 3. Store `artifact.to_json()`; load it anywhere with
 //!    [`ModelArtifact::from_json`], which checks the version id and schema hash.
 //!
@@ -34,6 +37,7 @@
 pub mod artifact;
 pub mod backtest;
 pub mod boosted;
+pub mod budget;
 pub mod calibration;
 pub mod card;
 pub mod evaluation;
@@ -51,7 +55,8 @@ use crate::targets::{adverse_reports, athlete_targets, episodes, CoachLabel, Lef
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
 use jiff::civil::Date;
 
-pub use artifact::{train, ModelArtifact};
+pub use artifact::{train, train_within, ModelArtifact};
+pub use budget::Budget;
 
 /// A model parameter written as the shortest decimal text that reads back as
 /// the same `f64`, inside a JSON string, and read with Rust's correctly rounded
@@ -107,6 +112,13 @@ pub enum ModelError {
     Fit(String),
     /// An artifact that does not parse or whose content does not match its id or schema.
     Artifact(String),
+    /// The training's [`Budget`] was cancelled.
+    Cancelled,
+    /// The training ran past its [`Budget`]'s time limit.
+    OutOfTime {
+        /// The time limit.
+        budget: std::time::Duration,
+    },
 }
 
 impl fmt::Display for ModelError {
@@ -115,6 +127,12 @@ impl fmt::Display for ModelError {
             Self::NotEnoughData(m) => write!(f, "not enough data to train: {m}"),
             Self::Fit(m) => write!(f, "model fit failed: {m}"),
             Self::Artifact(m) => write!(f, "model artifact is not valid: {m}"),
+            Self::Cancelled => write!(f, "the training was cancelled before it finished"),
+            Self::OutOfTime { budget } => write!(
+                f,
+                "the training took longer than its time budget of {} and was stopped",
+                budget::duration_words(*budget)
+            ),
         }
     }
 }
@@ -258,6 +276,18 @@ pub struct EpisodeCounts {
 
 /// Every athlete's decision days in `data`, sorted by athlete id, and the episodes.
 pub fn athlete_days(data: &TrainingData<'_>) -> (Vec<AthleteDays>, EpisodeCounts) {
+    match days_checked(data, || Ok::<(), std::convert::Infallible>(())) {
+        Ok(days) => days,
+        Err(never) => match never {},
+    }
+}
+
+/// [`athlete_days`], calling `check` before each athlete's features and
+/// stopping at its first error.
+fn days_checked<E>(
+    data: &TrainingData<'_>,
+    mut check: impl FnMut() -> Result<(), E>,
+) -> Result<(Vec<AthleteDays>, EpisodeCounts), E> {
     type Records = (Vec<Session>, Vec<WellnessEntry>);
     let known = |d: Date| data.until.is_none_or(|u| d <= u);
     let mut by_athlete: BTreeMap<&AthleteId, Records> = BTreeMap::new();
@@ -306,6 +336,7 @@ pub fn athlete_days(data: &TrainingData<'_>) -> (Vec<AthleteDays>, EpisodeCounts
             wellness,
             reports: own_reports,
         };
+        check()?;
         if let Some(f) = athlete_features(id, &inputs, end) {
             firsts.push(((*id).clone(), f.start));
             built.push(f);
@@ -343,7 +374,7 @@ pub fn athlete_days(data: &TrainingData<'_>) -> (Vec<AthleteDays>, EpisodeCounts
         episodes: eps.len(),
         brought_in: eps.iter().filter(|e| e.brought_in).count(),
     };
-    (days, counts)
+    Ok((days, counts))
 }
 
 impl Dataset {
@@ -351,6 +382,15 @@ impl Dataset {
     pub fn build(data: &TrainingData<'_>) -> Self {
         let (days, counts) = athlete_days(data);
         Self::of_days(days, counts)
+    }
+
+    /// [`Dataset::build`], checking `budget` between athletes.
+    ///
+    /// # Errors
+    /// [`ModelError::Cancelled`] or [`ModelError::OutOfTime`] from the budget.
+    pub fn build_within(data: &TrainingData<'_>, budget: &Budget) -> Result<Self, ModelError> {
+        let (days, counts) = days_checked(data, || budget.check())?;
+        Ok(Self::of_days(days, counts))
     }
 
     /// The trainable rows of `days`.

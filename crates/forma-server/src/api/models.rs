@@ -21,7 +21,14 @@
 //!   background (`202 Accepted`; `409` while one runs); the new version is
 //!   stored, and made active only for a team without an active model. An admin
 //!   may train several teams together with `?teams=A,B`, which the version
-//!   records.
+//!   records. Each training has the server's time budget
+//!   (`--training-budget`); the registry's `training_run` says where it stands.
+//! - `DELETE /api/models/train?team=T`: cancel the team's running training. It
+//!   stops at its next check (well under a second) and stores nothing; the
+//!   answer waits up to [`CANCEL_WAIT`] for that (`200`, the registry saying
+//!   `cancelled`), else says `cancelling` (`202`). `409` when none of the team
+//!   runs or it is already storing its version; `403` for a coach when an
+//!   admin trains the team together with teams the coach does not manage.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -36,7 +43,7 @@ use crate::auth::policy::{pick_team, ModelScope, Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::store::models::{self, ActivationKind, RegistryError};
-use crate::training::{self, Activate};
+use crate::training::{self, Activate, CancelRefusal, TrainError};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -63,6 +70,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             rollback,
         ),
         Endpoint::new(Method::POST, "/models/train", Policy::ModelManage, train),
+        Endpoint::new(
+            Method::DELETE,
+            "/models/train",
+            Policy::ModelManage,
+            cancel_training,
+        ),
     ]
 }
 
@@ -167,12 +180,13 @@ async fn version(
 /// The registry of the scope's team, with the versions the caller may see.
 async fn registry_of(state: &AppState, scope: ModelScope) -> Result<ModelRegistry, AppError> {
     let team = scope.team()?.to_owned();
+    let may_see = |teams: &[String]| scope.may_see(teams);
     Ok(ModelRegistry {
-        versions: models::versions(&state.pool, &team, |trained_on| scope.may_see(trained_on))
-            .await?,
+        versions: models::versions(&state.pool, &team, may_see).await?,
         activations: models::activations(&state.pool, &team).await?,
         training: state.training.running(),
-        last_training_error: state.training.last_error(),
+        last_training_error: state.training.last_error(&team, may_see),
+        training_run: state.training.status(&team, may_see),
         team,
         teams: scope.managed,
     })
@@ -258,8 +272,13 @@ async fn train(
     Query(query): Query<TeamsQuery>,
 ) -> Result<(StatusCode, Json<ModelRegistry>), AppError> {
     let teams = training_teams(&user, &scope, &query)?;
-    let pass = state.training.enter().map_err(|_| {
-        AppError::Conflict("A model is being trained already; wait for it to finish.".to_owned())
+    let pass = state.training.enter(&teams).map_err(|error| match error {
+        TrainError::ShuttingDown => AppError::Conflict(
+            "The server is shutting down; train again once it is back.".to_owned(),
+        ),
+        _ => AppError::Conflict(
+            "A model is being trained already; wait for it to finish.".to_owned(),
+        ),
     })?;
     let pool = state.pool.clone();
     let actor = user.actor();
@@ -275,4 +294,41 @@ async fn train(
         StatusCode::ACCEPTED,
         Json(registry_of(&state, scope).await?),
     ))
+}
+
+/// How long a cancel waits for the training to stop before it answers. A
+/// training checks its budget many times a second, so it stops well within.
+pub const CANCEL_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Cancels the scope's team's running training and waits for it to stop.
+async fn cancel_training(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    scope: ModelScope,
+) -> Result<(StatusCode, Json<ModelRegistry>), AppError> {
+    let team = scope.team()?.to_owned();
+    let by = user.account.display_name.clone();
+    let run = state
+        .training
+        .cancel(&team, |teams| scope.may_see(teams), &by)
+        .map_err(|refusal| match refusal {
+            CancelRefusal::NotRunning => AppError::Conflict(format!(
+                "No training of team `{team}` is running, so there is nothing to cancel."
+            )),
+            CancelRefusal::NotTheirs => AppError::Forbidden(
+                "cancel a training an admin started on several teams together; an admin can"
+                    .to_owned(),
+            ),
+            CancelRefusal::TooLate => AppError::Conflict(format!(
+                "The training of team `{team}` has finished and its version is being stored; it can no longer be cancelled."
+            )),
+        })?;
+    tracing::info!(team, by, "training cancel asked");
+    let stopped = state.training.wait_for_end(Some(run), CANCEL_WAIT).await;
+    let status = if stopped {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok((status, Json(registry_of(&state, scope).await?)))
 }

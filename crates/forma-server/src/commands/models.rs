@@ -16,7 +16,7 @@ use crate::recommend::PolicyRecords;
 use crate::store::audit::Actor;
 use crate::store::models::{self, ActivationKind};
 use crate::store::{athletes, Pool};
-use crate::training::{self, Activate, TrainingGate};
+use crate::training::{self, Activate, TrainError, TrainingGate};
 
 /// The teams a command is about: those named (each must exist), or every team.
 async fn teams_or_all(pool: &Pool, named: &[String]) -> anyhow::Result<Vec<String>> {
@@ -48,18 +48,47 @@ async fn one_team(pool: &Pool, named: Option<&str>) -> anyhow::Result<String> {
     }
 }
 
+/// Calls `stop` with what was received on Ctrl-C (SIGINT) or SIGTERM, once:
+/// a training stops at its next check and stores nothing. Abort the handle
+/// when the work is done.
+fn stop_on_signal(stop: impl FnOnce(&str) + Send + 'static) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        let what = tokio::select! {
+            Ok(()) = tokio::signal::ctrl_c() => "Ctrl-C",
+            () = terminate => "SIGTERM",
+        };
+        eprintln!("{what} received: stopping the training; nothing will be stored.");
+        stop(what);
+    })
+}
+
 /// `forma train`: trains the named teams' data together (or each team's alone),
 /// stores the version, and makes it active for its teams when asked or for a team
 /// with no active model yet. With `until`, it learns only from decision days
-/// whose 7-day target window ends by then, reading nothing dated later.
+/// whose 7-day target window ends by then, reading nothing dated later. With
+/// `budget`, each training stops after that long; Ctrl-C or SIGTERM stops it
+/// (and the trainings after it).
 ///
 /// # Errors
-/// When the data cannot carry a model or the database fails; nothing is stored then.
+/// When the data cannot carry a model, the database fails, the budget runs
+/// out or a signal stops it; nothing is stored then.
 pub async fn train(
     data_dir: &std::path::Path,
     teams: &[String],
     activate: bool,
     until: Option<Date>,
+    budget: Option<std::time::Duration>,
 ) -> anyhow::Result<()> {
     let pool = crate::db::open(data_dir).await?;
     let groups: Vec<Vec<String>> = if teams.is_empty() {
@@ -74,18 +103,44 @@ pub async fn train(
     if groups.is_empty() {
         anyhow::bail!("there is no team to train on; `forma import` brings one in");
     }
-    let gate = TrainingGate::default();
+    let gate = TrainingGate::new(budget);
     let when = if activate {
         Activate::Yes
     } else {
         Activate::IfNone
     };
+    let listener = {
+        let gate = gate.clone();
+        stop_on_signal(move |what| gate.shut_down(what))
+    };
+    let outcome = train_groups(&pool, &gate, groups, when, until).await;
+    listener.abort();
+    outcome
+}
+
+async fn train_groups(
+    pool: &Pool,
+    gate: &TrainingGate,
+    groups: Vec<Vec<String>>,
+    when: Activate,
+    until: Option<Date>,
+) -> anyhow::Result<()> {
     for teams in groups {
         let started = std::time::Instant::now();
-        let trained =
-            training::train_and_store(&pool, gate.enter()?, &teams, &Actor::cli(), when, until)
-                .await
-                .with_context(|| format!("training on {} failed", teams.join(" and ")))?;
+        let on = teams.join(" and ");
+        let pass = gate
+            .enter(&teams)
+            .with_context(|| format!("training on {on} did not start"))?;
+        eprintln!("Training on team {on}; Ctrl-C stops it without storing anything.");
+        let trained = training::train_and_store(pool, pass, &teams, &Actor::cli(), when, until)
+            .await
+            .map_err(|error| {
+                let what = match error {
+                    TrainError::Cancelled { .. } | TrainError::OutOfTime { .. } => "stopped",
+                    _ => "failed",
+                };
+                anyhow::Error::new(error).context(format!("training on {on} {what}"))
+            })?;
         let a = &trained.artifact;
         println!(
             "Trained {} on team {} in {:.1} s: {} athletes, {} athlete-days, {} followed by an injury or illness within 7 days.",
@@ -119,15 +174,18 @@ pub async fn train(
 
 /// `forma backtest`: backtests a model on the stored data of the team (up to
 /// `until`, as `forma train` reads it) and prints the model card (Markdown, or
-/// JSON with `json`), without storing anything.
+/// JSON with `json`), without storing anything; within `budget` when given,
+/// and until Ctrl-C or SIGTERM.
 ///
 /// # Errors
-/// When the data cannot carry a model or the database fails.
+/// When the data cannot carry a model, the database fails, the budget runs
+/// out or a signal stops it.
 pub async fn backtest(
     data_dir: &std::path::Path,
     teams: &[String],
     json: bool,
     until: Option<Date>,
+    budget: Option<std::time::Duration>,
 ) -> anyhow::Result<()> {
     let pool = crate::db::open(data_dir).await?;
     let teams = if teams.is_empty() {
@@ -135,9 +193,17 @@ pub async fn backtest(
     } else {
         teams_or_all(&pool, teams).await?
     };
-    let artifact = training::train_on_store(&pool, &teams, until)
+    let gate = TrainingGate::new(budget);
+    let pass = gate.enter(&teams)?;
+    let listener = {
+        let gate = gate.clone();
+        stop_on_signal(move |what| gate.shut_down(what))
+    };
+    let outcome = training::train_on_store(&pool, &teams, until, pass.budget())
         .await
-        .context("the backtest failed")?;
+        .map_err(|error| pass.explain(error));
+    listener.abort();
+    let artifact = outcome.context("the backtest stopped")?;
     if json {
         println!("{}", serde_json::to_string_pretty(&artifact.card)?);
     } else {

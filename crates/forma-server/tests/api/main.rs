@@ -18,4 +18,5 @@ mod plans;
 mod recommendations;
 mod sign_in;
 mod static_files;
+mod training;
 mod writes;

@@ -79,6 +79,9 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("POST /models/rollback", [401, 403, 403, 409, 404, 409]),
     // The coach's call starts a training (seconds long); the admin's finds it running.
     ("POST /models/train", [401, 403, 403, 202, 404, 409]),
+    // The coach cancels the training their call started (the answer waits for it
+    // to stop); the admin's call then finds none running.
+    ("DELETE /models/train", [401, 403, 403, 200, 404, 409]),
     // Labels: the athlete reads their own; their team's coach writes and takes back
     // their own (the label the coach's POST made); the export holds the caller's teams.
     ("GET /athletes/{id}/labels", [401, 200, 404, 200, 404, 200]),
@@ -243,6 +246,7 @@ fn call(
             "confirmed": true
         })),
         "DELETE /athletes/{id}/recommendation/decision/{decision}" => Body::Empty,
+        "DELETE /models/train" => Body::Empty,
         "POST /athletes/{id}/performance-tests" => {
             Body::Json(serde_json::json!({"date": "2020-03-20", "value": 250.0}))
         }

@@ -135,9 +135,14 @@ async fn a_fresh_install_trains_its_first_model_and_serves_it_with_caching_heade
 
     // The same stored data trains the same model: the id is the content's.
     let pool = server.pool().await;
-    let retrained = forma_server::training::train_on_store(&pool, &demo(), None)
-        .await
-        .expect("trains");
+    let retrained = forma_server::training::train_on_store(
+        &pool,
+        &demo(),
+        None,
+        &forma_core::model::Budget::unlimited(),
+    )
+    .await
+    .expect("trains");
     assert_eq!(retrained.version_id, id);
     pool.close().await;
     let _ = server.stop().await;
