@@ -6,8 +6,8 @@ use forma_core::api::{DatabaseHealth, Health, HealthStatus};
 
 use crate::api::extract::Json;
 use crate::api::Endpoint;
-use crate::app::AppState;
 use crate::auth::policy::Policy;
+use crate::state::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::new(

@@ -10,13 +10,13 @@ use forma_core::api::{LoginRequest, SignedInUser};
 
 use super::extract::Json;
 use super::Endpoint;
-use crate::app::AppState;
 use crate::auth::limiter::Refusal;
 use crate::auth::policy::Policy;
 use crate::auth::sign_in_log::Outcome;
 use crate::auth::{self, CurrentUser};
 use crate::error::AppError;
 use crate::proxy::ClientAddress;
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, Change};
 use crate::store::{auth_sessions, users};
 

@@ -74,9 +74,9 @@ pub async fn record_alone(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = crate::store::begin_write(pool).await?;
-    record(&mut tx, actor, change).await?;
-    tx.commit().await
+    let mut write = super::AuditedWrite::begin(pool, actor.clone()).await?;
+    write.audit(change).await?;
+    write.commit().await
 }
 
 /// Every entry about one athlete's data, oldest first.

@@ -14,7 +14,7 @@ pub mod records;
 pub mod users;
 pub mod write;
 
-pub use write::{begin_write, WriteTx};
+pub use write::{begin_write, AuditedWrite, WriteTx};
 
 use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};
