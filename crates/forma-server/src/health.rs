@@ -19,7 +19,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 async fn health(State(state): State<AppState>) -> Json<Health> {
-    let schema = crate::db::schema_version(&state.pool).await;
+    let schema = crate::store::schema_version(&state.pool).await;
     if let Err(error) = &schema {
         tracing::warn!(%error, "health check: database does not answer");
     }

@@ -113,6 +113,11 @@ impl AuditedWrite {
         })
     }
 
+    /// Who makes the change.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
     /// Records a change that leaves every athlete's data as it was (a decision, a
     /// sign-in, an account).
     ///
@@ -142,6 +147,14 @@ impl AuditedWrite {
     /// When the database refuses the write.
     pub async fn data_changed(&mut self, athlete: &AthleteId) -> Result<(), sqlx::Error> {
         super::athletes::bump_data_version(&mut self.tx, athlete).await
+    }
+
+    /// Undoes the change and its audit entries.
+    ///
+    /// # Errors
+    /// When the database fails; the changes are undone all the same.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
     }
 
     /// Makes the change and its audit entries durable together.
