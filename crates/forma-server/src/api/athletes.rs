@@ -233,17 +233,7 @@ async fn add_session(
         session,
     };
     write
-        .athlete_changed(
-            &athlete,
-            Change {
-                action: "create",
-                entity: "session",
-                entity_id: &stored.id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&stored),
-            },
-        )
+        .athlete_created(&athlete, "session", &stored.id, audit::snapshot(&stored))
         .await?;
     write.commit().await?;
     Ok((StatusCode::CREATED, Json(stored)))
@@ -324,16 +314,11 @@ async fn add_event(
         event,
     };
     write
-        .athlete_changed(
+        .athlete_created(
             &athlete,
-            Change {
-                action: "create",
-                entity: "event",
-                entity_id: &stored.id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&stored.event),
-            },
+            "event",
+            &stored.id,
+            audit::snapshot(&stored.event),
         )
         .await?;
     write.commit().await?;

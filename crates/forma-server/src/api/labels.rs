@@ -122,17 +122,7 @@ async fn create(
     let added = stored::insert(&mut write, &label, Some(user.id())).await?;
     if added {
         write
-            .athlete_changed(
-                &athlete,
-                Change {
-                    action: "create",
-                    entity: "label",
-                    entity_id: &label.id,
-                    athlete_id: Some(athlete.as_str()),
-                    before: None,
-                    after: audit::snapshot(&label),
-                },
-            )
+            .athlete_created(&athlete, "label", &label.id, audit::snapshot(&label))
             .await?;
     }
     write.commit().await?;

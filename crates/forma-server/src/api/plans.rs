@@ -13,7 +13,7 @@ use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::audit::{self, Change};
+use crate::store::audit;
 use crate::store::{new_id, now, performance, plans, records, AuditedWrite};
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -71,16 +71,11 @@ async fn add_test(
     let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
     let test_id = performance::insert(&mut write, &athlete, &test, user.id()).await?;
     write
-        .athlete_changed(
+        .athlete_created(
             &athlete,
-            Change {
-                action: "create",
-                entity: "performance_test",
-                entity_id: &test_id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&test),
-            },
+            "performance_test",
+            &test_id,
+            audit::snapshot(&test),
         )
         .await?;
     write.commit().await?;
@@ -201,17 +196,7 @@ async fn save(
     .await?;
     // A new plan changes today's recommendation (it scales the planned load).
     write
-        .athlete_changed(
-            &athlete,
-            Change {
-                action: "create",
-                entity: "plan",
-                entity_id: &plan_id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&input),
-            },
-        )
+        .athlete_created(&athlete, "plan", &plan_id, audit::snapshot(&input))
         .await?;
     write.commit().await?;
     let saved = plans::latest(&state.pool, &athlete)

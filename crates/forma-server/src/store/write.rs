@@ -140,6 +140,32 @@ impl AuditedWrite {
         self.audit(change).await
     }
 
+    /// Records that `athlete`'s `entity` `id` was made, as `after`, and marks
+    /// their data as changed.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn athlete_created(
+        &mut self,
+        athlete: &AthleteId,
+        entity: &str,
+        id: &str,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), sqlx::Error> {
+        self.athlete_changed(
+            athlete,
+            Change {
+                action: "create",
+                entity,
+                entity_id: id,
+                athlete_id: Some(athlete.as_str()),
+                before: None,
+                after,
+            },
+        )
+        .await
+    }
+
     /// Marks `athlete`'s data as changed where one entry covers many athletes
     /// (an import's).
     ///
