@@ -20,6 +20,17 @@ const VARIANTS: [(PmcVariant, &str); 3] = [
     (PmcVariant::Intervals, "intervals"),
 ];
 
+/// The day an athlete's figures are computed for: their team's fixed day when it
+/// has one (a team shown as of its last data), else the date `now` in the
+/// athlete's time zone (UTC for a zone this build does not know). Forma's core
+/// reads no clock: the caller passes `now`.
+pub fn today_of(team_day: Option<Date>, time_zone: &str, now: jiff::Timestamp) -> Date {
+    team_day.unwrap_or_else(|| {
+        let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        zone.to_datetime(now).date()
+    })
+}
+
 /// The most days one series answer covers: ten years.
 pub const MAX_SERIES_DAYS: usize = 3653;
 
@@ -306,6 +317,23 @@ pub fn attention(status: &AthleteStatus) -> Attention {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_athletes_today_is_the_teams_fixed_day_or_the_date_in_their_zone() {
+        let now: jiff::Timestamp = "2024-03-10T23:30:00Z".parse().expect("time");
+        let fixed = jiff::civil::date(2020, 3, 31);
+        assert_eq!(today_of(Some(fixed), "Europe/Oslo", now), fixed);
+        assert_eq!(today_of(None, "UTC", now), jiff::civil::date(2024, 3, 10));
+        // Oslo is an hour ahead of UTC in March: already the 11th there.
+        assert_eq!(
+            today_of(None, "Europe/Oslo", now),
+            jiff::civil::date(2024, 3, 11)
+        );
+        assert_eq!(
+            today_of(None, "Nowhere/Atlantis", now),
+            jiff::civil::date(2024, 3, 10)
+        );
+    }
     use crate::types::parse_date;
 
     fn session(day: &str, load: f64) -> Session {

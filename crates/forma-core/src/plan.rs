@@ -42,7 +42,9 @@ use crate::policy::{
 use crate::quality::Finding;
 use crate::series::DailySeries;
 use crate::targets::CoachLabel;
-use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
+use crate::types::{
+    date_from_epoch_day, epoch_day, AthleteId, Event, FieldError, Session, WellnessEntry,
+};
 
 /// Fewest days a plan covers.
 pub const MIN_DAYS: usize = 7;
@@ -201,6 +203,48 @@ impl std::fmt::Display for PlanError {
 impl std::error::Error for PlanError {}
 
 impl Plan {
+    /// Checks a plan sent to be projected or saved: its start within `dates`
+    /// (the window every record keeps to) and [`Plan::validate`], each field
+    /// named under `plan.`.
+    ///
+    /// # Errors
+    /// The first problem.
+    pub fn check(&self, dates: &bounds::DateWindow) -> Result<(), FieldError> {
+        dates.check("plan.start", self.start)?;
+        self.validate()
+            .map_err(|e| FieldError::new(&format!("plan.{}", e.field), format!("plan.{e}")))
+    }
+
+    /// Checks a plan to save with its coach's `note`: [`Plan::check`], a start on
+    /// `first_day` or later (a saved plan is about the days ahead) and a note within
+    /// [`bounds::PLAN_NOTE`]. Gives the note without surrounding white space, `None`
+    /// when there is none.
+    ///
+    /// # Errors
+    /// The first problem, naming its field.
+    pub fn check_to_save<'a>(
+        &self,
+        note: Option<&'a str>,
+        dates: &bounds::DateWindow,
+        first_day: Date,
+    ) -> Result<Option<&'a str>, FieldError> {
+        self.check(dates)?;
+        if self.start < first_day {
+            return Err(FieldError::new(
+                "plan.start",
+                format!(
+                    "plan.start: a plan starts on {first_day} or later, not in the past ({})",
+                    self.start
+                ),
+            ));
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(note) = note {
+            bounds::PLAN_NOTE.check(note)?;
+        }
+        Ok(note)
+    }
+
     /// A plan of `days` rest days from `start`.
     pub fn empty(start: Date, days: usize) -> Self {
         Self {
@@ -608,6 +652,40 @@ pub struct ProjectionInput<'a> {
 pub struct PerformanceTest {
     pub date: Date,
     pub value: f64,
+}
+
+impl PerformanceTest {
+    /// Checks a test to record: a result above 0, on a day before `first_future_day`
+    /// (a test is recorded after it happened).
+    ///
+    /// # Errors
+    /// `value` or `date`, saying what is accepted.
+    pub fn check(&self, first_future_day: Date) -> Result<(), FieldError> {
+        if !self.value.is_finite() || self.value <= 0.0 {
+            return Err(FieldError::new(
+                "value",
+                format!(
+                    "value: {} is not accepted; a test result is a number above 0",
+                    self.value
+                ),
+            ));
+        }
+        if self.date >= first_future_day {
+            return Err(FieldError::new(
+                "date",
+                format!(
+                    "date: {} is in the future; a test is recorded after it happened",
+                    self.date
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The first day a new plan may start on: the day after the athlete's today.
+pub fn first_day(today: Date) -> Date {
+    date_from_epoch_day(epoch_day(today) + 1)
 }
 
 /// Fits Banister's model (Banister et al. 1975, see [`crate::banister`]) to the
@@ -1204,6 +1282,60 @@ mod tests {
                 days
             ],
         }
+    }
+
+    #[test]
+    fn a_plan_to_save_starts_after_today_within_the_record_window_with_a_short_note() {
+        let today = date(2024, 3, 10);
+        let dates = bounds::DateWindow::new(today);
+        let first = first_day(today);
+        assert_eq!(first, date(2024, 3, 11));
+        let plan = steady_plan(first, 7, 300.0);
+        assert_eq!(
+            plan.check_to_save(Some("  easy week "), &dates, first),
+            Ok(Some("easy week"))
+        );
+        assert_eq!(plan.check_to_save(Some("  "), &dates, first), Ok(None));
+        let past = steady_plan(today, 7, 300.0).check_to_save(None, &dates, first);
+        assert_eq!(past.map_err(|e| e.field), Err("plan.start".to_owned()));
+        let long = "n".repeat(2001);
+        let noted = plan.check_to_save(Some(&long), &dates, first);
+        assert_eq!(noted.map_err(|e| e.field), Err("note".to_owned()));
+        let ancient = steady_plan(date(1800, 1, 1), 7, 300.0).check(&dates);
+        assert_eq!(ancient.map_err(|e| e.field), Err("plan.start".to_owned()));
+        let short = steady_plan(first, 3, 300.0)
+            .check(&dates)
+            .expect_err("too short");
+        assert_eq!(short.field, "plan.days");
+        assert!(
+            short.message.starts_with("plan.days: a plan covers 7"),
+            "{}",
+            short.message
+        );
+    }
+
+    #[test]
+    fn a_performance_test_is_above_zero_and_not_in_the_future() {
+        let first_future = date(2024, 3, 11);
+        let test = |d, value| PerformanceTest { date: d, value };
+        assert_eq!(test(date(2024, 3, 10), 250.0).check(first_future), Ok(()));
+        for value in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let refused = test(date(2024, 3, 10), value).check(first_future);
+            assert_eq!(
+                refused.map_err(|e| e.field),
+                Err("value".to_owned()),
+                "{value}"
+            );
+        }
+        let future = test(first_future, 250.0)
+            .check(first_future)
+            .expect_err("future");
+        assert_eq!(future.field, "date");
+        assert!(
+            future.message.contains("2024-03-11 is in the future"),
+            "{}",
+            future.message
+        );
     }
 
     fn input<'a>(sessions: &'a [Session], plan: &'a Plan) -> ProjectionInput<'a> {

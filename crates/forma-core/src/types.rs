@@ -45,6 +45,44 @@ impl fmt::Display for ValueError {
 
 impl std::error::Error for ValueError {}
 
+/// A request field that cannot be accepted, with the whole sentence to show: a
+/// rule of a use-case (an override without its action, a plan that starts in the
+/// past) rather than one value out of its range, which is a [`ValueError`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field at fault, such as `note` or `plan.start`.
+    pub field: String,
+    /// What is wrong and what is accepted, starting with the field's name.
+    pub message: String,
+}
+
+impl FieldError {
+    /// An error of `field` saying `message`.
+    pub fn new(field: &str, message: String) -> Self {
+        Self {
+            field: field.to_owned(),
+            message,
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+impl From<ValueError> for FieldError {
+    fn from(error: ValueError) -> Self {
+        Self {
+            field: error.field.to_owned(),
+            message: error.to_string(),
+        }
+    }
+}
+
 /// An athlete's identifier: 1 to 64 characters from `A-Z a-z 0-9 - _ .`, the
 /// first a letter or digit, so it is safe in a CSV cell (a spreadsheet reads
 /// nothing in it as a formula), a file name and a URL.

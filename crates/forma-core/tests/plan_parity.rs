@@ -10,6 +10,8 @@
 
 #[path = "support/plan_case.rs"]
 mod plan_case;
+#[path = "common/pmdata.rs"]
+mod pmdata_files;
 
 use std::path::PathBuf;
 
@@ -21,45 +23,18 @@ use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 use forma_core::plan::{
     fingerprint, history_findings, project, PlanBase, ProjectionInput, Scenario, WarningOptions,
 };
-use forma_core::pmdata::{convert_participant, norway, ParticipantFiles};
 use forma_core::policy::Action;
 use forma_core::targets::report_days;
-use forma_core::types::AthleteId;
 
 fn fixtures() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
 }
 
-fn read_optional(path: PathBuf) -> Option<String> {
-    std::fs::read_to_string(path).ok()
-}
-
 /// A model trained on PMData with a small bootstrap (the intervals do not
 /// score; the fitted models are the default ones).
 fn pmdata_model() -> ModelArtifact {
-    let root = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/pmdata"
-    ));
     let (mut sessions, mut wellness, mut events) = (Vec::new(), Vec::new(), Vec::new());
-    for n in 1..=16 {
-        let id: AthleteId = format!("p{n:02}").parse().expect("id");
-        let dir = root.join(id.as_str());
-        let srpe = read_optional(dir.join("pmsys/srpe.csv"));
-        let well = read_optional(dir.join("pmsys/wellness.csv"));
-        let injury = read_optional(dir.join("pmsys/injury.csv"));
-        let rhr = read_optional(dir.join("fitbit/resting_heart_rate.json"));
-        let converted = convert_participant(
-            &id,
-            &ParticipantFiles {
-                srpe_csv: srpe.as_deref(),
-                wellness_csv: well.as_deref(),
-                injury_csv: injury.as_deref(),
-                resting_heart_rate_json: rhr.as_deref(),
-            },
-            &norway(),
-        )
-        .expect("PMData converts");
+    for (_, converted) in pmdata_files::participants() {
         sessions.extend(converted.sessions);
         wellness.extend(converted.wellness);
         events.extend(converted.events);

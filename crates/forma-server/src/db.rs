@@ -53,13 +53,3 @@ pub async fn open(data_dir: &Path) -> anyhow::Result<SqlitePool> {
         })?;
     Ok(pool)
 }
-
-/// The newest migration applied to this database.
-///
-/// # Errors
-/// When the database does not answer.
-pub async fn schema_version(pool: &SqlitePool) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(pool)
-        .await
-}

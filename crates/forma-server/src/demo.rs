@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::import::{self, Destination};
 use crate::store::audit::Actor;
 use crate::store::users::{self, NewUser, Role};
-use crate::store::{athletes, Pool};
+use crate::store::{athletes, records, Pool};
 
 pub const TEAM_ID: &str = "demo";
 pub const TEAM_NAME: &str = "Demo team (PMData)";
@@ -61,18 +61,10 @@ pub async fn load_if_empty(pool: &Pool, pmdata: &Path) -> anyhow::Result<bool> {
     };
     let report = import::import_pmdata(pool, pmdata, &destination, &actor).await?;
     let mut tx = crate::store::begin_write(pool).await?;
-    sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
-        .bind(TEAM_NAME)
-        .bind(TEAM_ID)
-        .execute(&mut **tx)
-        .await?;
+    athletes::set_team_name(&mut tx, TEAM_ID, TEAM_NAME).await?;
     // PMData ends on 2020-03-31: the demo team is shown as of its last day of data,
     // not as six years stale.
-    let last: Option<String> = sqlx::query_scalar(
-        "SELECT MAX(d.date) FROM (SELECT date FROM sessions UNION ALL SELECT date FROM wellness) d",
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+    let last = records::last_day(&mut tx).await?;
     athletes::set_team_as_of(&mut tx, TEAM_ID, last.as_deref()).await?;
     for account in &ACCOUNTS {
         users::create(

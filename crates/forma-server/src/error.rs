@@ -92,6 +92,15 @@ impl From<ValueError> for AppError {
     }
 }
 
+impl From<forma_core::types::FieldError> for AppError {
+    fn from(error: forma_core::types::FieldError) -> Self {
+        AppError::Invalid {
+            field: error.field,
+            message: error.message,
+        }
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let internal = "The server could not complete this request. Try again; if it persists, tell the person who runs Forma.";

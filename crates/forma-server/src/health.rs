@@ -6,8 +6,8 @@ use forma_core::api::{DatabaseHealth, Health, HealthStatus};
 
 use crate::api::extract::Json;
 use crate::api::Endpoint;
-use crate::app::AppState;
 use crate::auth::policy::Policy;
+use crate::state::AppState;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::new(
@@ -19,7 +19,7 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 async fn health(State(state): State<AppState>) -> Json<Health> {
-    let schema = crate::db::schema_version(&state.pool).await;
+    let schema = crate::store::schema_version(&state.pool).await;
     if let Err(error) = &schema {
         tracing::warn!(%error, "health check: database does not answer");
     }

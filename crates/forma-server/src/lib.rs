@@ -17,6 +17,7 @@ pub mod import;
 pub mod proxy;
 pub mod recommend;
 pub mod series_cache;
+pub mod state;
 pub mod store;
 pub mod team_cache;
 pub mod training;

@@ -14,7 +14,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// One trusted proxy: an address, or a range in CIDR form (`10.0.0.0/8`, `fd00::/8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,11 +13,10 @@ use forma_core::model::ModelArtifact;
 use forma_core::policy::{
     recommend, PolicyData, PolicyInput, PolicyOptions, Recommendation, POLICY_VERSION,
 };
-use forma_core::series::DailySeries;
 use forma_core::types::Date;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::recommendations::{self as store, Key};
 use crate::store::{athletes, models, new_id, plans, records};
 
@@ -64,15 +63,17 @@ impl ModelCache {
     }
 }
 
-/// The athlete's today (the team's fixed day, or today in their time zone).
+/// The athlete's today ([`forma_core::overview::today_of`]: the team's fixed day,
+/// or today in their time zone).
 ///
 /// # Errors
 /// When the database fails.
 pub async fn today_of(state: &AppState, profile: &AthleteProfile) -> Result<Date, AppError> {
     let team = athletes::team(&state.pool, &profile.team_id).await?;
-    Ok(crate::api::as_of(
+    Ok(forma_core::overview::today_of(
         team.and_then(|t| t.as_of),
         &profile.time_zone,
+        jiff::Timestamp::now(),
     ))
 }
 
@@ -176,9 +177,8 @@ impl PolicyRecords {
         forma_core::targets::report_days(athlete, &self.events, &self.labels)
     }
 
-    /// The series and features the policy reads up to `date`, or a one-day empty
-    /// record when there is no data at all (which the history guardrail sends to
-    /// manual review).
+    /// The series and features the policy reads up to `date`
+    /// ([`PolicyData::build_or_empty`]: one empty day when there is no data).
     pub fn policy_data(&self, athlete: &forma_core::types::AthleteId, date: Date) -> PolicyData {
         let reports = self.report_days(athlete);
         let inputs = forma_core::features::FeatureInputs {
@@ -186,10 +186,7 @@ impl PolicyRecords {
             wellness: &self.wellness,
             reports: &reports,
         };
-        PolicyData::build_with_history(athlete, &inputs, &[], date).unwrap_or_else(|| PolicyData {
-            series: DailySeries::from_loads(athlete.clone(), date, vec![0.0]),
-            features: None,
-        })
+        PolicyData::build_or_empty(athlete, &inputs, date)
     }
 }
 

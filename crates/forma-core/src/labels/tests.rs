@@ -316,6 +316,36 @@ fn device_issues_mark_their_days_unreliable() {
     assert_eq!(unreliable_days(&[issue], &days), [false, true, true, false]);
 }
 
+#[test]
+fn a_series_is_marked_only_where_a_standing_device_issue_covers_its_days() {
+    let issue = stored(
+        NewLabel {
+            end_date: Some("2020-01-03".into()),
+            ..new_label("label-0001", "2020-01-02", "device_or_data_issue")
+        },
+        "p01",
+    );
+    let mut series = crate::api::SeriesResponse {
+        dates: (1..=4).map(|d| date(2020, 1, d)).collect(),
+        ..crate::api::SeriesResponse::default()
+    };
+    mark_unreliable(&mut series, std::slice::from_ref(&issue));
+    assert_eq!(series.unreliable, [false, true, true, false]);
+    let travel = stored(new_label("label-0002", "2020-01-02", "travel"), "p01");
+    mark_unreliable(&mut series, &[travel]);
+    assert!(series.unreliable.is_empty());
+    let mut taken_back = issue.clone();
+    taken_back.deleted_at = Some("2020-01-05T00:00:00Z".into());
+    mark_unreliable(&mut series, &[taken_back]);
+    assert!(series.unreliable.is_empty());
+    let mut later = crate::api::SeriesResponse {
+        dates: vec![date(2020, 2, 1)],
+        ..crate::api::SeriesResponse::default()
+    };
+    mark_unreliable(&mut later, &[issue]);
+    assert!(later.unreliable.is_empty());
+}
+
 fn session(id: &str, day: Date, load: f64, rpe: Option<f64>, hr: Option<f64>) -> SessionRecord {
     SessionRecord {
         id: id.to_owned(),

@@ -213,6 +213,19 @@ pub struct SchemeResult {
     pub scorers: Vec<ScorerResult>,
 }
 
+impl SchemeResult {
+    /// The baseline that ranks risky days best, by ROC AUC, with that AUC: the
+    /// bar a model must clear ([`crate::model::ModelCard::verdict`]) and the one
+    /// the model registry lists beside each version.
+    pub fn best_baseline(&self) -> Option<(f64, Scorer)> {
+        self.scorers
+            .iter()
+            .filter(|s| s.scorer.is_baseline())
+            .filter_map(|s| s.overall.roc_auc.map(|auc| (auc, s.scorer)))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+    }
+}
+
 /// Both schemes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Backtests {
@@ -511,5 +524,54 @@ fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metric
         } else {
             Vec::new()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scored(scorer: Scorer, roc_auc: Option<f64>) -> ScorerResult {
+        ScorerResult {
+            scorer,
+            overall: Metrics {
+                rows: 100,
+                events: 10,
+                athletes: 5,
+                base_rate: Some(0.1),
+                roc_auc,
+                roc_auc_ci: None,
+                pr_auc: None,
+                pr_auc_ci: None,
+                brier: None,
+                brier_ci: None,
+                within_athlete_auc: None,
+                within_athlete_auc_ci: None,
+                athletes_with_both: 0,
+                within_athlete_events: 0,
+                calibration: Vec::new(),
+            },
+            cohorts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_best_baseline_is_the_baseline_with_the_highest_roc_auc_never_a_model() {
+        let scheme = SchemeResult {
+            scheme: Scheme::ForwardInTime,
+            folds: Vec::new(),
+            scorers: vec![
+                scored(Scorer::Forest, Some(0.9)),
+                scored(Scorer::BaseRate, Some(0.5)),
+                scored(Scorer::RatioRule, Some(0.61)),
+                scored(Scorer::AcuteLoad, None),
+            ],
+        };
+        assert_eq!(scheme.best_baseline(), Some((0.61, Scorer::RatioRule)));
+        let models_only = SchemeResult {
+            scorers: vec![scored(Scorer::Logistic, Some(0.7))],
+            ..scheme
+        };
+        assert_eq!(models_only.best_baseline(), None);
     }
 }

@@ -333,12 +333,7 @@ fn verdict_check(s: &SchemeResult, scorer: Scorer) -> VerdictCheck {
             sentence: format!("{name}: too few events to judge the {}.", scorer.label()),
         };
     };
-    let best = s
-        .scorers
-        .iter()
-        .filter(|r| r.scorer.is_baseline())
-        .filter_map(|r| r.overall.roc_auc.map(|auc| (auc, r.scorer)))
-        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let best = s.best_baseline();
     let base_brier = scorer_of(s, Scorer::BaseRate).and_then(|m| m.brier);
     let mut passed = true;
     let mut sentence = match (model.roc_auc, best) {

@@ -108,6 +108,17 @@ impl PolicyData {
         Some(Self { series, features })
     }
 
+    /// As [`PolicyData::build_with_history`] with no device-only days, or, when
+    /// the athlete has no data on or before `date` at all, a one-day record of no
+    /// load, which the history guardrail sends to manual review: every athlete
+    /// gets a recommendation, the new one included.
+    pub fn build_or_empty(athlete: &AthleteId, inputs: &FeatureInputs<'_>, date: Date) -> Self {
+        Self::build_with_history(athlete, inputs, &[], date).unwrap_or_else(|| Self {
+            series: DailySeries::from_loads(athlete.clone(), date, vec![0.0]),
+            features: None,
+        })
+    }
+
     /// The last day with any data on or before `date`.
     pub fn last_data(&self, date: Date) -> Option<Date> {
         let end = epoch_day(date) - epoch_day(self.series.start);
@@ -134,5 +145,28 @@ impl PolicyData {
             model: None,
             risks: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{recommend, Action, PolicyOptions};
+
+    #[test]
+    fn an_athlete_without_data_gets_one_empty_day_that_goes_to_manual_review() {
+        let id: AthleteId = "new".parse().expect("id");
+        let day = jiff::civil::date(2024, 5, 1);
+        let inputs = FeatureInputs {
+            sessions: &[],
+            wellness: &[],
+            reports: &[],
+        };
+        let data = PolicyData::build_or_empty(&id, &inputs, day);
+        assert_eq!(data.series.start, day);
+        assert_eq!(data.series.load, vec![0.0]);
+        assert!(data.features.is_none());
+        let rec = recommend(&data.input(day), &PolicyOptions::default());
+        assert_eq!(rec.action, Action::ManualReview);
     }
 }

@@ -104,7 +104,7 @@ mod words;
 
 pub use input::{PlannedLoad, PolicyData, PolicyInput};
 pub use options::PolicyOptions;
-pub use overrides::override_warnings;
+pub use overrides::{check_decision, override_warnings, CheckedDecision, DecisionRequest};
 pub use recommendation::{model_caveat, model_caveat_for_athlete, model_caveat_short};
 pub use recommendation::{
     Action, Adjustment, Branch, Check, ConfidenceBasis, DayFigures, Direction, Factor,

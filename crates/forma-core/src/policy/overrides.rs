@@ -2,10 +2,107 @@
 //! override that asks for more load than a caution the data raised, or whose
 //! reason says the opposite of its action ("increase volume" for "fatigue"), is
 //! asked to be confirmed with the reason in words. The app asks, and the server
-//! refuses an unconfirmed one, from this one function.
+//! refuses an unconfirmed one, from this one function. [`check_decision`] is the
+//! whole rule of a coach's decision (accept, or override with an action, a reason
+//! and a note) that the server stores.
 
 use super::{Action, Branch, Check, Recommendation, Stage};
 use crate::labels::LabelCode;
+use crate::types::FieldError;
+
+/// A coach's decision on a recommendation, as the request carries it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecisionRequest<'a> {
+    /// `accept` or `override`.
+    pub decision: &'a str,
+    /// The action that stands instead (an override's).
+    pub action: Option<Action>,
+    /// Why (an override's): a code of the label vocabulary.
+    pub reason_code: Option<&'a str>,
+    pub note: Option<&'a str>,
+    /// The coach has read the [`override_warnings`] and overrides anyway.
+    pub confirmed: bool,
+}
+
+/// A decision that may be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckedDecision<'a> {
+    /// `accept` or `override`.
+    pub decision: &'static str,
+    /// The action that stands: the recommended one when accepted.
+    pub action: Action,
+    /// An override's reason.
+    pub reason_code: Option<LabelCode>,
+    /// The note without surrounding white space; `None` when there is none.
+    pub note: Option<&'a str>,
+}
+
+/// Checks a coach's decision on `rec`: a note within
+/// [`crate::bounds::DECISION_NOTE`]; an override names its action and a reason
+/// code, a note where the code needs one, and is confirmed when
+/// [`override_warnings`] has any.
+///
+/// # Errors
+/// The first rule the request breaks, naming its field.
+pub fn check_decision<'a>(
+    rec: &Recommendation,
+    request: DecisionRequest<'a>,
+) -> Result<CheckedDecision<'a>, FieldError> {
+    let note = request.note.map(str::trim).filter(|n| !n.is_empty());
+    if let Some(note) = note {
+        crate::bounds::DECISION_NOTE.check(note)?;
+    }
+    match request.decision {
+        "accept" => Ok(CheckedDecision {
+            decision: "accept",
+            action: rec.action,
+            reason_code: None,
+            note,
+        }),
+        "override" => {
+            let action = request.action.ok_or_else(|| {
+                FieldError::new(
+                    "action",
+                    "action: an override names the action that stands instead".to_owned(),
+                )
+            })?;
+            let code: LabelCode = request
+                .reason_code
+                .unwrap_or_default()
+                .parse()
+                .map_err(|error| FieldError::new("reason_code", format!("reason_code: {error}")))?;
+            if code.needs_note() && note.is_none() {
+                return Err(FieldError::new(
+                    "note",
+                    format!(
+                        "note: the reason `{}` needs a note saying what happened",
+                        code.as_str()
+                    ),
+                ));
+            }
+            let warnings = override_warnings(rec, action, Some(code));
+            if !warnings.is_empty() && !request.confirmed {
+                return Err(FieldError::new(
+                    "confirmed",
+                    format!(
+                        "Confirm this override: {} Send it again with confirmed: true to keep it.",
+                        warnings.join(" ")
+                    ),
+                ));
+            }
+            Ok(CheckedDecision {
+                decision: "override",
+                action,
+                reason_code: Some(code),
+                note,
+            })
+        }
+        other => Err(FieldError::new(
+            "decision",
+            format!("decision: `{other}` is not accepted; use accept or override"),
+        )),
+    }
+}
 
 /// How much load an action asks for, least first (manual review has none).
 fn load_rank(action: Action) -> Option<u8> {
@@ -140,6 +237,104 @@ mod tests {
             .collect();
         let data = PolicyData::build(&id, &sessions, &[], &[], day(35)).expect("data");
         recommend(&data.input(day(35)), &PolicyOptions::default())
+    }
+
+    fn request(decision: &str) -> DecisionRequest<'_> {
+        DecisionRequest {
+            decision,
+            action: None,
+            reason_code: None,
+            note: None,
+            confirmed: false,
+        }
+    }
+
+    #[test]
+    fn an_accepted_decision_keeps_the_recommended_action_and_a_trimmed_note() {
+        let rec = recommendation(750.0);
+        let decision = check_decision(
+            &rec,
+            DecisionRequest {
+                note: Some("  spoke to her  "),
+                ..request("accept")
+            },
+        )
+        .expect("accepted");
+        assert_eq!(decision.action, Action::ReduceIntensity);
+        assert_eq!(decision.reason_code, None);
+        assert_eq!(decision.note, Some("spoke to her"));
+        let blank = check_decision(
+            &rec,
+            DecisionRequest {
+                note: Some("   "),
+                ..request("accept")
+            },
+        )
+        .expect("accepted");
+        assert_eq!(blank.note, None);
+    }
+
+    #[test]
+    fn each_broken_rule_of_a_decision_names_its_field() {
+        let rec = recommendation(750.0);
+        let field =
+            |r: DecisionRequest<'_>| check_decision(&rec, r).map(|_| ()).map_err(|e| e.field);
+        assert_eq!(field(request("maybe")), Err("decision".to_owned()));
+        assert_eq!(field(request("override")), Err("action".to_owned()));
+        let with_action = DecisionRequest {
+            action: Some(Action::ExtendRecovery),
+            ..request("override")
+        };
+        assert_eq!(field(with_action), Err("reason_code".to_owned()));
+        let unknown = DecisionRequest {
+            reason_code: Some("bored"),
+            ..with_action
+        };
+        assert_eq!(field(unknown), Err("reason_code".to_owned()));
+        let other = DecisionRequest {
+            reason_code: Some("other"),
+            ..with_action
+        };
+        assert_eq!(field(other), Err("note".to_owned()));
+        let long = "x".repeat(1001);
+        let too_long = DecisionRequest {
+            note: Some(&long),
+            ..request("accept")
+        };
+        assert_eq!(field(too_long), Err("note".to_owned()));
+        let fatigue = DecisionRequest {
+            reason_code: Some("fatigue"),
+            ..with_action
+        };
+        assert_eq!(
+            check_decision(&rec, fatigue).map(|d| d.reason_code),
+            Ok(Some(LabelCode::Fatigue))
+        );
+    }
+
+    #[test]
+    fn an_override_with_warnings_is_stored_only_once_confirmed() {
+        let rec = recommendation(750.0);
+        let unconfirmed = DecisionRequest {
+            action: Some(Action::IncreaseVolume),
+            reason_code: Some("fatigue"),
+            ..request("override")
+        };
+        let refused = check_decision(&rec, unconfirmed).expect_err("needs confirming");
+        assert_eq!(refused.field, "confirmed");
+        assert!(refused
+            .message
+            .starts_with("Confirm this override: Increase volume"));
+        let confirmed = check_decision(
+            &rec,
+            DecisionRequest {
+                confirmed: true,
+                ..unconfirmed
+            },
+        )
+        .expect("confirmed");
+        assert_eq!(confirmed.action, Action::IncreaseVolume);
+        assert_eq!(confirmed.decision, "override");
     }
 
     #[test]

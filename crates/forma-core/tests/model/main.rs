@@ -13,4 +13,6 @@ mod model_parity;
 #[path = "../common/parity.rs"]
 mod parity;
 mod pmdata_card;
+#[path = "../common/pmdata.rs"]
+mod pmdata_files;
 mod synthetic;

@@ -3,47 +3,17 @@
 //! every figure, baselines on the same rows, determinism), and the card printed
 //! (`cargo test -p forma-core --test model -- --nocapture`).
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use forma_core::model::artifact::{fit_models, ModelKind, TrainOptions};
 use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
 use forma_core::model::{train, Dataset, TrainingData};
-use forma_core::pmdata::{convert_participant, norway, Converted, ParticipantFiles};
-use forma_core::types::AthleteId;
-
-/// `<workspace root>/../shared/data`, as in `tests/real_data`.
-fn data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-}
-
-fn read_optional(path: PathBuf) -> Option<String> {
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => panic!("cannot read {}: {e}", path.display()),
-    }
-}
+use forma_core::pmdata::Converted;
 
 fn pmdata() -> Vec<Converted> {
-    let root = data_dir().join("pmdata");
-    assert!(root.is_dir(), "PMData not found at {}", root.display());
-    (1..=16)
-        .map(|n| {
-            let id: AthleteId = format!("p{n:02}").parse().expect("a valid id");
-            let dir = root.join(id.as_str());
-            let srpe = read_optional(dir.join("pmsys/srpe.csv"));
-            let wellness = read_optional(dir.join("pmsys/wellness.csv"));
-            let injury = read_optional(dir.join("pmsys/injury.csv"));
-            let rhr = read_optional(dir.join("fitbit/resting_heart_rate.json"));
-            let files = ParticipantFiles {
-                srpe_csv: srpe.as_deref(),
-                wellness_csv: wellness.as_deref(),
-                injury_csv: injury.as_deref(),
-                resting_heart_rate_json: rhr.as_deref(),
-            };
-            convert_participant(&id, &files, &norway()).unwrap_or_else(|e| panic!("{id}: {e}"))
-        })
+    crate::pmdata_files::participants()
+        .into_iter()
+        .map(|(_, converted)| converted)
         .collect()
 }
 

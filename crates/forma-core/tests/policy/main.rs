@@ -8,5 +8,7 @@ mod explanations;
 mod fallback;
 mod known_cases;
 mod one_number;
+#[path = "../common/pmdata.rs"]
+mod pmdata_files;
 mod properties;
 mod support;

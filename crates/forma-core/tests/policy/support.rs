@@ -1,13 +1,11 @@
 //! Athletes built by hand, a synthetic team with a known load-injury link, the
 //! PMData demo, and artifacts trained on them once per test binary.
 
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use forma_core::model::artifact::TrainOptions;
 use forma_core::model::evaluation::SplitMix64;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
-use forma_core::pmdata::{convert_participant, norway, ParticipantFiles};
 use forma_core::types::{
     date_from_epoch_day, epoch_day, AthleteId, Event, EventKind, Session, WellnessEntry,
 };
@@ -206,42 +204,17 @@ pub struct Pmdata {
     pub events: Vec<Event>,
 }
 
-fn read_optional(path: PathBuf) -> Option<String> {
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => panic!("cannot read {}: {e}", path.display()),
-    }
-}
-
 /// PMData from `<workspace>/../shared/data`, as `tests/model` reads it.
 pub fn pmdata() -> &'static Pmdata {
     static DATA: OnceLock<Pmdata> = OnceLock::new();
     DATA.get_or_init(|| {
-        let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data"))
-            .join("pmdata");
-        assert!(root.is_dir(), "PMData not found at {}", root.display());
         let mut out = Pmdata {
             ids: Vec::new(),
             sessions: Vec::new(),
             wellness: Vec::new(),
             events: Vec::new(),
         };
-        for n in 1..=16 {
-            let athlete = id(&format!("p{n:02}"));
-            let dir = root.join(athlete.as_str());
-            let srpe = read_optional(dir.join("pmsys/srpe.csv"));
-            let wellness = read_optional(dir.join("pmsys/wellness.csv"));
-            let injury = read_optional(dir.join("pmsys/injury.csv"));
-            let rhr = read_optional(dir.join("fitbit/resting_heart_rate.json"));
-            let files = ParticipantFiles {
-                srpe_csv: srpe.as_deref(),
-                wellness_csv: wellness.as_deref(),
-                injury_csv: injury.as_deref(),
-                resting_heart_rate_json: rhr.as_deref(),
-            };
-            let c = convert_participant(&athlete, &files, &norway())
-                .unwrap_or_else(|e| panic!("{athlete}: {e}"));
+        for (athlete, c) in crate::pmdata_files::participants() {
             out.sessions.extend(c.sessions);
             out.wellness.extend(c.wellness);
             out.events.extend(c.events);

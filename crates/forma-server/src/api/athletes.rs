@@ -6,22 +6,21 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, WellnessRecord};
-use forma_core::labels::LabelCode;
 use forma_core::overview;
 use forma_core::quality::QualityReport;
 use forma_core::types::{epoch_day, Event};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
-use super::{athlete_profile as profile, Endpoint};
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source, Write};
+use super::Endpoint;
+use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::series_cache::SeriesKey;
+use crate::state::AppState;
 use crate::store::audit::{self, Change};
 use crate::store::records::{self, EventRecord, SessionRecord};
-use crate::store::{athletes, new_id};
+use crate::store::{new_id, AuditedWrite};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const READ: Policy = Policy::AthleteRead {
@@ -66,11 +65,8 @@ pub struct Range {
     as_of: Option<String>,
 }
 
-async fn details(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<AthleteProfile>, AppError> {
-    Ok(Json(profile(&state, &id).await?.1))
+async fn details(Athlete(profile): Athlete) -> Result<Json<AthleteProfile>, AppError> {
+    Ok(Json(profile))
 }
 
 /// `GET /api/athletes/{id}/series?from=&to=`: every metric per day. `to` defaults to
@@ -78,10 +74,10 @@ async fn details(
 /// at most ten years (`overview::MAX_SERIES_DAYS`), by default the last ten.
 async fn series(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(range): Query<Range>,
 ) -> Result<Response, AppError> {
-    let (athlete, profile) = profile(&state, &id).await?;
+    let athlete = profile.id.clone();
     let from = super::query_date("from", range.from.as_deref())?;
     let to = match super::query_date("to", range.to.as_deref())? {
         Some(to) => to,
@@ -125,12 +121,7 @@ async fn series(
                 .collect();
             let mut series = overview::series(&athlete, &sessions, &data.wellness, from, Some(to));
             let labels = crate::store::labels::of_athlete(&state.pool, &athlete).await?;
-            if labels
-                .iter()
-                .any(|l| l.code == LabelCode::DeviceOrDataIssue)
-            {
-                series.unreliable = forma_core::labels::unreliable_days(&labels, &series.dates);
-            }
+            forma_core::labels::mark_unreliable(&mut series, &labels);
             let answer = Bytes::from(serde_json::to_vec(&series).map_err(anyhow::Error::from)?);
             state.series_cache.put(key, answer.clone());
             answer
@@ -141,10 +132,10 @@ async fn series(
 
 async fn quality(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(range): Query<Range>,
 ) -> Result<Json<Option<QualityReport>>, AppError> {
-    let (athlete, profile) = profile(&state, &id).await?;
+    let athlete = profile.id.clone();
     let as_of = match super::query_date("as_of", range.as_of.as_deref())? {
         Some(day) => day,
         None => crate::recommend::today_of(&state, &profile).await?,
@@ -165,10 +156,10 @@ async fn quality(
 
 async fn sessions(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(range): Query<Range>,
 ) -> Result<Json<Vec<SessionRecord>>, AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
+    let athlete = profile.id;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
     Ok(Json(
@@ -182,10 +173,10 @@ async fn sessions(
 /// source of every value.
 async fn wellness(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(range): Query<Range>,
 ) -> Result<Json<Vec<WellnessRecord>>, AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
+    let athlete = profile.id;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
     Ok(Json(
@@ -195,10 +186,10 @@ async fn wellness(
 
 async fn events(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(range): Query<Range>,
 ) -> Result<Json<Vec<Event>>, AppError> {
-    let (athlete, _) = profile(&state, &id).await?;
+    let athlete = profile.id;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
     Ok(Json(
@@ -222,40 +213,29 @@ fn id_taken(what: &str, id: &str) -> AppError {
 async fn add_session(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(input): Json<NewSession>,
 ) -> Result<(StatusCode, Json<SessionRecord>), AppError> {
-    let (athlete, profile) = profile(&state, &id).await?;
+    let athlete = profile.id.clone();
     let session_id = input.id.clone().unwrap_or_else(new_id);
     let dates = crate::record_dates().born_in(profile.birth_year);
     let session = input.into_session(athlete.clone(), dates)?;
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    if let Some(existing) = records::session_by_id(&mut tx, &session_id).await? {
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    if let Some(existing) = records::session_by_id(&mut write, &session_id).await? {
         if existing.session.athlete_id != athlete {
             return Err(id_taken("session", &session_id));
         }
         return Ok((StatusCode::OK, Json(existing)));
     }
-    records::insert_session(&mut tx, &session_id, &session, None).await?;
+    records::insert_session(&mut write, &session_id, &session, None).await?;
     let stored = SessionRecord {
         id: session_id,
         session,
     };
-    athletes::bump_data_version(&mut tx, &athlete).await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        Change {
-            action: "create",
-            entity: "session",
-            entity_id: &stored.id,
-            athlete_id: Some(athlete.as_str()),
-            before: None,
-            after: audit::snapshot(&stored),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    write
+        .athlete_created(&athlete, "session", &stored.id, audit::snapshot(&stored))
+        .await?;
+    write.commit().await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -266,36 +246,36 @@ async fn add_session(
 async fn put_wellness(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, date)): Path<(String, String)>,
+    Athlete(profile): Athlete,
+    Path((_, date)): Path<(String, String)>,
     Json(input): Json<NewWellness>,
 ) -> Result<Json<WellnessRecord>, AppError> {
-    let (athlete, profile) = profile(&state, &id).await?;
+    let athlete = profile.id.clone();
     let date = crate::record_dates()
         .born_in(profile.birth_year)
         .parse("date", &date)?;
     let update = input.into_update(athlete.clone(), date)?;
     let source = user.account.role.as_str();
-    let mut tx = crate::store::begin_write(&state.pool).await?;
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
     let (outcome, before, merged) =
-        records::write_wellness(&mut tx, &update, source.into()).await?;
+        records::write_wellness(&mut write, &update, source.into()).await?;
     if outcome != records::WellnessWrite::Unchanged {
-        athletes::bump_data_version(&mut tx, &athlete).await?;
         let (changed_before, changed_after) = merged.audit_before_after();
-        audit::record(
-            &mut tx,
-            &user.actor(),
-            Change {
-                action: if before.is_some() { "update" } else { "create" },
-                entity: "wellness",
-                entity_id: &format!("{athlete}/{date}"),
-                athlete_id: Some(athlete.as_str()),
-                before: Some(changed_before),
-                after: Some(changed_after),
-            },
-        )
-        .await?;
+        write
+            .athlete_changed(
+                &athlete,
+                Change {
+                    action: if before.is_some() { "update" } else { "create" },
+                    entity: "wellness",
+                    entity_id: &format!("{athlete}/{date}"),
+                    athlete_id: Some(athlete.as_str()),
+                    before: Some(changed_before),
+                    after: Some(changed_after),
+                },
+            )
+            .await?;
     }
-    tx.commit().await?;
+    write.commit().await?;
     let stored = records::wellness_records(&state.pool, &athlete, Some(date), Some(date))
         .await?
         .into_iter()
@@ -314,39 +294,33 @@ async fn put_wellness(
 async fn add_event(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(input): Json<NewEvent>,
 ) -> Result<(StatusCode, Json<EventRecord>), AppError> {
-    let (athlete, profile) = profile(&state, &id).await?;
+    let athlete = profile.id.clone();
     let dates = crate::record_dates().born_in(profile.birth_year);
     let event_id = input.id.clone().unwrap_or_else(new_id);
     let event = input.into_event(athlete.clone(), dates)?;
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    if let Some(existing) = records::event_by_id(&mut tx, &event_id).await? {
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    if let Some(existing) = records::event_by_id(&mut write, &event_id).await? {
         if existing.event.athlete_id != athlete {
             return Err(id_taken("event", &event_id));
         }
         return Ok((StatusCode::OK, Json(existing)));
     }
-    records::insert_event(&mut tx, &event_id, &event, None).await?;
-    athletes::bump_data_version(&mut tx, &athlete).await?;
+    records::insert_event(&mut write, &event_id, &event, None).await?;
     let stored = EventRecord {
         id: event_id,
         event,
     };
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        Change {
-            action: "create",
-            entity: "event",
-            entity_id: &stored.id,
-            athlete_id: Some(athlete.as_str()),
-            before: None,
-            after: audit::snapshot(&stored.event),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    write
+        .athlete_created(
+            &athlete,
+            "event",
+            &stored.id,
+            audit::snapshot(&stored.event),
+        )
+        .await?;
+    write.commit().await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }

@@ -4,14 +4,13 @@
 use axum::extract::State;
 use axum::http::Method;
 use forma_core::api::AuditEntry;
-use serde::Deserialize;
 
-use super::extract::{Json, Query};
+use super::extract::Json;
 use super::Endpoint;
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source};
+use crate::auth::policy::{Athlete, Policy, Source};
 use crate::error::AppError;
-use crate::store::{athletes, audit};
+use crate::state::AppState;
+use crate::store::audit;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![Endpoint::new(
@@ -24,22 +23,11 @@ pub fn endpoints() -> Vec<Endpoint> {
     )]
 }
 
-#[derive(Debug, Deserialize)]
-struct AuditQuery {
-    athlete: String,
-}
-
 async fn entries(
     State(state): State<AppState>,
-    Query(query): Query<AuditQuery>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    if athletes::athlete(&state.pool, &query.athlete)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound(format!("athlete `{}`", query.athlete)));
-    }
     Ok(Json(
-        audit::entries_of_athlete(&state.pool, &query.athlete).await?,
+        audit::entries_of_athlete(&state.pool, profile.id.as_str()).await?,
     ))
 }

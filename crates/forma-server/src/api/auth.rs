@@ -10,15 +10,15 @@ use forma_core::api::{LoginRequest, SignedInUser};
 
 use super::extract::Json;
 use super::Endpoint;
-use crate::app::AppState;
 use crate::auth::limiter::Refusal;
 use crate::auth::policy::Policy;
 use crate::auth::sign_in_log::Outcome;
 use crate::auth::{self, CurrentUser};
 use crate::error::AppError;
 use crate::proxy::ClientAddress;
+use crate::state::AppState;
 use crate::store::audit::{self, Actor, Change};
-use crate::store::{auth_sessions, users};
+use crate::store::{auth_sessions, users, AuditedWrite};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -95,9 +95,9 @@ async fn login(
     attempt.succeeded();
     let token = auth::new_token();
     let csrf_token = auth::new_token();
-    let mut tx = crate::store::begin_write(&state.pool).await?;
+    let mut write = AuditedWrite::begin(&state.pool, Actor::user(&account.id)).await?;
     auth_sessions::insert(
-        &mut tx,
+        &mut write,
         &auth::token_hash(&token),
         &account.id,
         &csrf_token,
@@ -105,11 +105,10 @@ async fn login(
     )
     .await?;
     let ended =
-        auth_sessions::keep_most_recent(&mut tx, &account.id, auth::MAX_SESSIONS_PER_USER).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&account.id),
-        Change {
+        auth_sessions::keep_most_recent(&mut write, &account.id, auth::MAX_SESSIONS_PER_USER)
+            .await?;
+    write
+        .audit(Change {
             action: "sign_in",
             entity: "user",
             entity_id: &account.id,
@@ -119,10 +118,9 @@ async fn login(
                 "ip": ip.map(|ip| ip.to_string()),
                 "sessions_ended": ended,
             })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        })
+        .await?;
+    write.commit().await?;
     let cookie = auth::session_cookie(&token, auth::came_over_https(&state, &client, &headers));
     Ok((
         [(header::SET_COOKIE, cookie)],
@@ -165,4 +163,25 @@ async fn me(user: CurrentUser) -> Json<SignedInUser> {
         user: user.account,
         csrf_token: user.csrf_token,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The algorithm, version and cost parameters of a PHC hash string
+    /// (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`): what sets the work of
+    /// verifying a password against it.
+    fn cost(hash: &str) -> Vec<&str> {
+        hash.split('$').take(4).collect()
+    }
+
+    #[test]
+    fn an_unknown_email_is_checked_against_a_hash_as_costly_as_an_accounts() {
+        let account = users::hash_password("the coach's password").expect("hash");
+        let dummy = dummy_hash();
+        assert_eq!(cost(dummy), cost(&account));
+        assert!(cost(dummy)[1].starts_with("argon2"), "{dummy}");
+        assert_ne!(dummy, account);
+    }
 }

@@ -9,12 +9,12 @@ use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
 use super::Endpoint;
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::import::activity::ActivityFile;
 use crate::import::{self, CanonicalKind, Destination, MAX_FILE_BYTES};
+use crate::state::AppState;
 use crate::store::athletes::DEFAULT_TIME_ZONE;
 
 /// Room for the multipart framing around one file at the limit.
@@ -51,7 +51,6 @@ struct ImportQuery {
     #[serde(default)]
     skip_bad: bool,
     time_zone: Option<String>,
-    athlete: Option<String>,
 }
 
 fn too_large() -> AppError {
@@ -120,23 +119,14 @@ async fn upload(
 async fn upload_activities(
     State(state): State<AppState>,
     user: CurrentUser,
+    Athlete(profile): Athlete,
     Query(query): Query<ImportQuery>,
     multipart: Multipart,
 ) -> Result<Json<Vec<ImportReport>>, AppError> {
-    let athlete = query.athlete.ok_or_else(|| AppError::Invalid {
-        field: "athlete".to_owned(),
-        message: "athlete: say whose activities these are, as ?athlete=ID".to_owned(),
-    })?;
-    if crate::store::athletes::athlete(&state.pool, &athlete)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::NotFound(format!("athlete `{athlete}`")));
-    }
     let files = read_files(multipart).await?;
     let report = import::activity::import_activities(
         &state.pool,
-        &athlete,
+        profile.id.as_str(),
         &files,
         query.skip_bad,
         &user.actor(),

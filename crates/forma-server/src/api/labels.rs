@@ -14,17 +14,16 @@ use forma_core::labels::{
     self, athlete_queue, rank, Label, LabelFormat, LabelQueue, NewLabel, QueueInput,
     VOCABULARY_VERSION,
 };
-use forma_core::types::AthleteId;
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
 use super::Endpoint;
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::audit::{self, Change};
-use crate::store::{athletes, labels as stored, now, records};
+use crate::store::{athletes, labels as stored, now, records, AuditedWrite};
 
 /// The header that names the vocabulary version of an export.
 pub const VOCABULARY_HEADER: &str = "x-forma-vocabulary-version";
@@ -69,17 +68,12 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-async fn athlete_id(state: &AppState, id: &str) -> Result<AthleteId, AppError> {
-    Ok(super::athlete_profile(state, id).await?.0)
-}
-
 /// `GET /api/athletes/{id}/labels`: the labels that count, by day and time.
 async fn list(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<Vec<Label>>, AppError> {
-    let athlete = athlete_id(&state, &id).await?;
-    Ok(Json(stored::of_athlete(&state.pool, &athlete).await?))
+    Ok(Json(stored::of_athlete(&state.pool, &profile.id).await?))
 }
 
 /// `POST /api/athletes/{id}/labels`: stores a label (201). A label with the same id
@@ -88,10 +82,10 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(input): Json<NewLabel>,
 ) -> Result<(StatusCode, Json<Label>), AppError> {
-    let (athlete, profile) = super::athlete_profile(&state, &id).await?;
+    let athlete = profile.id;
     let label = input.into_label(
         athlete.clone(),
         &user.account.email,
@@ -103,8 +97,8 @@ async fn create(
     if let Some(end) = label.end_date {
         dates.check("end_date", end)?;
     }
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    if let Some(existing) = stored::by_id(&mut tx, &label.id).await? {
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    if let Some(existing) = stored::by_id(&mut write, &label.id).await? {
         if existing.athlete_id != athlete {
             return Err(AppError::Conflict(format!(
                 "The label id `{}` is taken by another label; make a new id for this one.",
@@ -114,7 +108,7 @@ async fn create(
         return Ok((StatusCode::OK, Json(existing)));
     }
     if let Some(session) = &label.session_id {
-        let day = stored::session_day(&mut tx, &athlete, session).await?;
+        let day = stored::session_day(&mut write, &athlete, session).await?;
         if day.as_deref() != Some(label.date.to_string().as_str()) {
             return Err(AppError::Invalid {
                 field: "session_id".to_owned(),
@@ -125,24 +119,13 @@ async fn create(
             });
         }
     }
-    let added = stored::insert(&mut tx, &label, Some(user.id())).await?;
+    let added = stored::insert(&mut write, &label, Some(user.id())).await?;
     if added {
-        athletes::bump_data_version(&mut tx, &athlete).await?;
-        audit::record(
-            &mut tx,
-            &user.actor(),
-            Change {
-                action: "create",
-                entity: "label",
-                entity_id: &label.id,
-                athlete_id: Some(athlete.as_str()),
-                before: None,
-                after: audit::snapshot(&label),
-            },
-        )
-        .await?;
+        write
+            .athlete_created(&athlete, "label", &label.id, audit::snapshot(&label))
+            .await?;
     }
-    tx.commit().await?;
+    write.commit().await?;
     Ok((
         if added {
             StatusCode::CREATED
@@ -159,14 +142,15 @@ async fn create(
 async fn take_back(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, label_id)): Path<(String, String)>,
+    Athlete(profile): Athlete,
+    Path((_, label_id)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    let athlete = athlete_id(&state, &id).await?;
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    let label = stored::by_id(&mut tx, &label_id)
+    let athlete = profile.id;
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    let label = stored::by_id(&mut write, &label_id)
         .await?
         .filter(|label| label.athlete_id == athlete)
-        .ok_or_else(|| AppError::NotFound(format!("label `{label_id}` of athlete `{id}`")))?;
+        .ok_or_else(|| AppError::NotFound(format!("label `{label_id}` of athlete `{athlete}`")))?;
     // An imported label keeps its author as the file wrote it.
     if crate::store::users::normalize_email(&label.author) != user.account.email {
         return Err(AppError::Forbidden(format!(
@@ -175,27 +159,26 @@ async fn take_back(
         )));
     }
     let at = now();
-    if stored::mark_deleted(&mut tx, &label.id, user.id(), &at).await? {
-        athletes::bump_data_version(&mut tx, &athlete).await?;
+    if stored::mark_deleted(&mut write, &label.id, user.id(), &at).await? {
         let after = Label {
             deleted_at: Some(at),
             ..label.clone()
         };
-        audit::record(
-            &mut tx,
-            &user.actor(),
-            Change {
-                action: "delete",
-                entity: "label",
-                entity_id: &label.id,
-                athlete_id: Some(athlete.as_str()),
-                before: audit::snapshot(&label),
-                after: audit::snapshot(&after),
-            },
-        )
-        .await?;
+        write
+            .athlete_changed(
+                &athlete,
+                Change {
+                    action: "delete",
+                    entity: "label",
+                    entity_id: &label.id,
+                    athlete_id: Some(athlete.as_str()),
+                    before: audit::snapshot(&label),
+                    after: audit::snapshot(&after),
+                },
+            )
+            .await?;
     }
-    tx.commit().await?;
+    write.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -231,11 +214,12 @@ async fn queue(
         }
     }
     let mut items = Vec::new();
+    let now = jiff::Timestamp::now();
     for profile in roster
         .iter()
         .filter(|p| athlete_filter.as_deref().is_none_or(|a| p.id.as_str() == a))
     {
-        let as_of = super::as_of(team.as_of, &profile.time_zone);
+        let as_of = forma_core::overview::today_of(team.as_of, &profile.time_zone, now);
         let data = records::athlete_data(&state.pool, &profile.id, None, Some(as_of)).await?;
         let labels = stored::of_athlete(&state.pool, &profile.id).await?;
         let planned = stored::planned_days(&state.pool, &profile.id).await?;

@@ -22,12 +22,11 @@ use axum::http::Method;
 use axum::middleware;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
-use forma_core::types::parse_date;
-use jiff::civil::Date;
+use forma_core::types::{parse_date, Date};
 
-use crate::app::AppState;
 use crate::auth::policy::{authorize, Guard, Policy};
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// One route of the API: method, path (under `/api`), who may call it, and handler.
 pub struct Endpoint {
@@ -135,35 +134,6 @@ pub fn query_date(field: &str, value: Option<&str>) -> Result<Option<Date>, AppE
                 })
         })
         .transpose()
-}
-
-/// The athlete `id` names, with their profile; 404 when there is none (the
-/// authorization layer has already refused athletes the user may not see).
-pub(crate) async fn athlete_profile(
-    state: &crate::app::AppState,
-    id: &str,
-) -> Result<
-    (
-        forma_core::types::AthleteId,
-        forma_core::api::AthleteProfile,
-    ),
-    AppError,
-> {
-    let not_found = || AppError::NotFound(format!("athlete `{id}`"));
-    let athlete_id: forma_core::types::AthleteId = id.parse().map_err(|_| not_found())?;
-    let profile = crate::store::athletes::athlete(&state.pool, id)
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((athlete_id, profile))
-}
-
-/// The day figures are computed for: the team's fixed day when it has one, else
-/// today in the athlete's time zone.
-pub fn as_of(team_as_of: Option<Date>, time_zone: &str) -> Date {
-    team_as_of.unwrap_or_else(|| {
-        let zone = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-        zone.to_datetime(jiff::Timestamp::now()).date()
-    })
 }
 
 #[cfg(test)]

@@ -38,10 +38,10 @@ use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
 use super::Endpoint;
-use crate::app::AppState;
 use crate::auth::policy::{pick_team, ModelScope, Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::models::{self, ActivationKind, RegistryError};
 use crate::training::{self, Activate, CancelRefusal, TrainError};
 

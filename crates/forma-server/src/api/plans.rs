@@ -4,18 +4,17 @@
 
 use axum::extract::State;
 use axum::http::Method;
-use forma_core::api::{AthletePlan, NewPlan, PlanProjection, SavedPlan};
+use forma_core::api::{AthletePlan, AthleteProfile, NewPlan, PlanProjection, SavedPlan};
 use forma_core::plan::{self, PerformanceTest, Plan, ProjectionInput, WarningOptions};
-use forma_core::types::{date_from_epoch_day, epoch_day, AthleteId};
 
-use super::extract::{Json, Path, Query};
+use super::extract::{Json, Query};
 use super::Endpoint;
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
-use crate::store::audit::{self, Change};
-use crate::store::{athletes, new_id, now, performance, plans, records};
+use crate::state::AppState;
+use crate::store::audit;
+use crate::store::{new_id, now, performance, plans, records, AuditedWrite};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const READ: Policy = Policy::AthleteRead {
@@ -53,100 +52,69 @@ pub fn endpoints() -> Vec<Endpoint> {
 
 async fn tests(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<Vec<PerformanceTest>>, AppError> {
-    let (athlete, _) = athlete(&state, &id).await?;
-    Ok(Json(performance::of_athlete(&state.pool, &athlete).await?))
+    Ok(Json(
+        performance::of_athlete(&state.pool, &profile.id).await?,
+    ))
 }
 
 /// `POST /api/athletes/{id}/performance-tests`: a coach records a test result.
 async fn add_test(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(test): Json<PerformanceTest>,
 ) -> Result<(axum::http::StatusCode, Json<PerformanceTest>), AppError> {
-    let (athlete, next_day) = athlete(&state, &id).await?;
-    if !test.value.is_finite() || test.value <= 0.0 {
-        return Err(AppError::Invalid {
-            field: "value".to_owned(),
-            message: format!(
-                "value: {} is not accepted; a test result is a number above 0",
-                test.value
-            ),
-        });
-    }
-    if test.date >= next_day {
-        return Err(AppError::Invalid {
-            field: "date".to_owned(),
-            message: format!(
-                "date: {} is in the future; a test is recorded after it happened",
-                test.date
-            ),
-        });
-    }
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    let test_id = performance::insert(&mut tx, &athlete, &test, user.id()).await?;
-    athletes::bump_data_version(&mut tx, &athlete).await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        Change {
-            action: "create",
-            entity: "performance_test",
-            entity_id: &test_id,
-            athlete_id: Some(athlete.as_str()),
-            before: None,
-            after: audit::snapshot(&test),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    let athlete = profile.id.clone();
+    test.check(first_day(&state, &profile).await?)?;
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    let test_id = performance::insert(&mut write, &athlete, &test, user.id()).await?;
+    write
+        .athlete_created(
+            &athlete,
+            "performance_test",
+            &test_id,
+            audit::snapshot(&test),
+        )
+        .await?;
+    write.commit().await?;
     Ok((axum::http::StatusCode::CREATED, Json(test)))
 }
 
-/// The athlete and the first day a new plan starts on (the day after their today).
-async fn athlete(state: &AppState, id: &str) -> Result<(AthleteId, jiff::civil::Date), AppError> {
-    let (athlete_id, profile) = super::athlete_profile(state, id).await?;
-    let today = crate::recommend::today_of(state, &profile).await?;
-    Ok((athlete_id, date_from_epoch_day(epoch_day(today) + 1)))
+/// The first day a new plan starts on, and after which no test has happened yet:
+/// the day after the athlete's today ([`plan::first_day`]).
+async fn first_day(
+    state: &AppState,
+    profile: &AthleteProfile,
+) -> Result<jiff::civil::Date, AppError> {
+    Ok(plan::first_day(
+        crate::recommend::today_of(state, profile).await?,
+    ))
 }
 
 async fn saved(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<AthletePlan>, AppError> {
-    let (athlete, next_day) = athlete(&state, &id).await?;
     Ok(Json(AthletePlan {
-        saved: plans::latest(&state.pool, &athlete).await?,
-        next_day,
+        saved: plans::latest(&state.pool, &profile.id).await?,
+        next_day: first_day(&state, &profile).await?,
     }))
-}
-
-fn valid(plan: &Plan) -> Result<(), AppError> {
-    crate::record_dates().check("plan.start", plan.start)?;
-    plan.validate().map_err(|e| AppError::Invalid {
-        field: format!("plan.{}", e.field),
-        message: format!("plan.{e}"),
-    })
 }
 
 /// The projection of `plan` on the athlete's stored records with the active model
 /// of the athlete's team, with the whole recommendation on `detail_day`.
 async fn project(
     state: &AppState,
-    athlete: &AthleteId,
+    profile: &AthleteProfile,
     plan: &Plan,
     detail_day: Option<jiff::civil::Date>,
 ) -> Result<plan::Projection, AppError> {
-    let data = crate::recommend::PolicyRecords::read(&state.pool, athlete, None).await?;
-    let team = athletes::athlete(&state.pool, athlete.as_str())
-        .await?
-        .map(|profile| profile.team_id)
-        .ok_or_else(|| AppError::NotFound(format!("athlete `{athlete}`")))?;
-    let model = state.models.active(&state.pool, &team).await?;
-    let tests = performance::of_athlete(&state.pool, athlete).await?;
-    let athlete = athlete.clone();
+    let athlete = profile.id.clone();
+    let data = crate::recommend::PolicyRecords::read(&state.pool, &athlete, None).await?;
+    let model = state.models.active(&state.pool, &profile.team_id).await?;
+    let tests = performance::of_athlete(&state.pool, &athlete).await?;
     let plan = plan.clone();
     let projected = tokio::task::spawn_blocking(move || {
         let fit = plan::fit_performance(&athlete, &data.sessions, &tests);
@@ -178,14 +146,13 @@ struct ProjectionQuery {
 
 async fn projection(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Query(query): Query<ProjectionQuery>,
     Json(plan): Json<Plan>,
 ) -> Result<Json<PlanProjection>, AppError> {
-    let (athlete, _) = athlete(&state, &id).await?;
-    valid(&plan)?;
+    plan.check(&crate::record_dates())?;
     let detail = super::query_date("detail", query.detail.as_deref())?.unwrap_or(plan.start);
-    let projection = project(&state, &athlete, &plan, Some(detail)).await?;
+    let projection = project(&state, &profile, &plan, Some(detail)).await?;
     Ok(Json(PlanProjection {
         fingerprint: plan::fingerprint(&projection),
         projection,
@@ -195,29 +162,16 @@ async fn projection(
 async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(input): Json<NewPlan>,
 ) -> Result<Json<SavedPlan>, AppError> {
-    let (athlete, next_day) = athlete(&state, &id).await?;
-    valid(&input.plan)?;
-    if input.plan.start < next_day {
-        return Err(AppError::Invalid {
-            field: "plan.start".to_owned(),
-            message: format!(
-                "plan.start: a plan starts on {next_day} or later, not in the past ({})",
-                input.plan.start
-            ),
-        });
-    }
-    let note = input
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    if let Some(note) = note {
-        forma_core::bounds::PLAN_NOTE.check(note)?;
-    }
-    let projection = project(&state, &athlete, &input.plan, None).await?;
+    let athlete = profile.id.clone();
+    let note = input.plan.check_to_save(
+        input.note.as_deref(),
+        &crate::record_dates(),
+        first_day(&state, &profile).await?,
+    )?;
+    let projection = project(&state, &profile, &input.plan, None).await?;
     let history = records::athlete_data(&state.pool, &athlete, None, None)
         .await?
         .sessions
@@ -226,9 +180,9 @@ async fn save(
         .collect::<Vec<_>>();
     let explanation = plan::explain(&input.plan, &projection, &history);
     let plan_id = new_id();
-    let mut tx = crate::store::begin_write(&state.pool).await?;
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
     plans::insert(
-        &mut tx,
+        &mut write,
         &plans::NewPlanRow {
             id: &plan_id,
             athlete: &athlete,
@@ -241,21 +195,10 @@ async fn save(
     )
     .await?;
     // A new plan changes today's recommendation (it scales the planned load).
-    athletes::bump_data_version(&mut tx, &athlete).await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        Change {
-            action: "create",
-            entity: "plan",
-            entity_id: &plan_id,
-            athlete_id: Some(athlete.as_str()),
-            before: None,
-            after: audit::snapshot(&input),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    write
+        .athlete_created(&athlete, "plan", &plan_id, audit::snapshot(&input))
+        .await?;
+    write.commit().await?;
     let saved = plans::latest(&state.pool, &athlete)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the saved plan is not there")))?;

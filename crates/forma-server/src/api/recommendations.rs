@@ -7,19 +7,18 @@ use axum::http::{Method, StatusCode};
 use forma_core::api::{
     DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
-use forma_core::labels::LabelCode;
-use forma_core::policy::override_warnings;
+use forma_core::policy::{check_decision, DecisionRequest};
 
 use super::extract::{Json, Path};
 use super::Endpoint;
-use crate::app::AppState;
-use crate::auth::policy::{Policy, Source, Write};
+use crate::auth::policy::{Athlete, Policy, Source, Write};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::recommend;
+use crate::state::AppState;
 use crate::store::audit::{self, Change};
 use crate::store::recommendations::{self as store, NewDecisionRow};
-use crate::store::{athletes, new_id};
+use crate::store::{athletes, new_id, AuditedWrite};
 
 pub fn endpoints() -> Vec<Endpoint> {
     const READ: Policy = Policy::AthleteRead {
@@ -57,16 +56,11 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-async fn profile(state: &AppState, id: &str) -> Result<forma_core::api::AthleteProfile, AppError> {
-    Ok(super::athlete_profile(state, id).await?.1)
-}
-
 async fn today(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<RecommendationView>, AppError> {
-    let profile = profile(&state, &id).await?;
     Ok(Json(
         recommend::today(&state, &profile, Some(user.id())).await?,
     ))
@@ -74,9 +68,8 @@ async fn today(
 
 async fn history(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
 ) -> Result<Json<Vec<RecommendationHistoryItem>>, AppError> {
-    let profile = profile(&state, &id).await?;
     Ok(Json(store::history(&state.pool, &profile.id, 200).await?))
 }
 
@@ -110,23 +103,16 @@ async fn team(
     Ok(Json(out))
 }
 
-fn invalid(field: &str, message: String) -> AppError {
-    AppError::Invalid {
-        field: field.to_owned(),
-        message,
-    }
-}
-
 async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    Athlete(profile): Athlete,
     Json(input): Json<NewDecision>,
 ) -> Result<(StatusCode, Json<DecisionRecord>), AppError> {
-    let profile = profile(&state, &id).await?;
+    let id = &profile.id;
     let (owner, recommendation) = store::by_id(&state.pool, &input.recommendation_id)
         .await?
-        .filter(|(owner, _)| *owner == id)
+        .filter(|(owner, _)| owner == id.as_str())
         .ok_or_else(|| {
             AppError::NotFound(format!(
                 "recommendation `{}` for athlete `{id}`",
@@ -134,68 +120,27 @@ async fn decide(
             ))
         })?;
     let recommended = recommendation.action;
-    let note = input
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty());
-    if let Some(note) = note {
-        forma_core::bounds::DECISION_NOTE.check(note)?;
-    }
-    let (action, reason_code) = match input.decision.as_str() {
-        "accept" => (recommended, None),
-        "override" => {
-            let action = input.action.ok_or_else(|| {
-                invalid(
-                    "action",
-                    "action: an override names the action that stands instead".to_owned(),
-                )
-            })?;
-            let code: LabelCode = input
-                .reason_code
-                .as_deref()
-                .unwrap_or_default()
-                .parse()
-                .map_err(|error: forma_core::types::ValueError| {
-                    invalid("reason_code", format!("reason_code: {error}"))
-                })?;
-            if code.needs_note() && note.is_none() {
-                return Err(invalid(
-                    "note",
-                    format!(
-                        "note: the reason `{}` needs a note saying what happened",
-                        code.as_str()
-                    ),
-                ));
-            }
-            let warnings = override_warnings(&recommendation, action, Some(code));
-            if !warnings.is_empty() && !input.confirmed {
-                return Err(invalid(
-                    "confirmed",
-                    format!(
-                        "Confirm this override: {} Send it again with confirmed: true to keep it.",
-                        warnings.join(" ")
-                    ),
-                ));
-            }
-            (action, Some(code.as_str()))
-        }
-        other => {
-            return Err(invalid(
-                "decision",
-                format!("decision: `{other}` is not accepted; use accept or override"),
-            ))
-        }
-    };
+    let decision = check_decision(
+        &recommendation,
+        DecisionRequest {
+            decision: &input.decision,
+            action: input.action,
+            reason_code: input.reason_code.as_deref(),
+            note: input.note.as_deref(),
+            confirmed: input.confirmed,
+        },
+    )?;
+    let (action, note) = (decision.action, decision.note);
+    let reason_code = decision.reason_code.map(|code| code.as_str());
     let decision_id = new_id();
-    let mut tx = crate::store::begin_write(&state.pool).await?;
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
     store::insert_decision(
-        &mut tx,
+        &mut write,
         &NewDecisionRow {
             id: &decision_id,
             recommendation_id: &input.recommendation_id,
             athlete: &owner,
-            decision: &input.decision,
+            decision: decision.decision,
             action,
             reason_code,
             note,
@@ -203,10 +148,8 @@ async fn decide(
         },
     )
     .await?;
-    audit::record(
-        &mut tx,
-        &user.actor(),
-        Change {
+    write
+        .audit(Change {
             action: "create",
             entity: "decision",
             entity_id: &decision_id,
@@ -219,10 +162,9 @@ async fn decide(
                 "reason_code": reason_code,
                 "note": note,
             })),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        })
+        .await?;
+    write.commit().await?;
     let stored = store::decision(&state.pool, &owner, &decision_id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the decision is not there")))?;
@@ -242,11 +184,12 @@ async fn decide(
 async fn undo(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, decision_id)): Path<(String, String)>,
+    Athlete(profile): Athlete,
+    Path((_, decision_id)): Path<(String, String)>,
 ) -> Result<StatusCode, AppError> {
-    let profile = profile(&state, &id).await?;
+    let id = profile.id.as_str();
     let not_found = || AppError::NotFound(format!("decision `{decision_id}` for athlete `{id}`"));
-    let stored = store::decision(&state.pool, &id, &decision_id)
+    let stored = store::decision(&state.pool, id, &decision_id)
         .await?
         .ok_or_else(not_found)?;
     if stored.author_id != user.id() {
@@ -266,22 +209,19 @@ async fn undo(
             store::UNDO_WINDOW.as_mins()
         )));
     }
-    let mut tx = crate::store::begin_write(&state.pool).await?;
-    if store::withdraw(&mut tx, &decision_id, user.id()).await? {
-        audit::record(
-            &mut tx,
-            &user.actor(),
-            Change {
+    let mut write = AuditedWrite::begin(&state.pool, user.actor()).await?;
+    if store::withdraw(&mut write, &decision_id, user.id()).await? {
+        write
+            .audit(Change {
                 action: "undo",
                 entity: "decision",
                 entity_id: &decision_id,
                 athlete_id: Some(profile.id.as_str()),
                 before: audit::snapshot(&stored.record),
                 after: None,
-            },
-        )
-        .await?;
+            })
+            .await?;
     }
-    tx.commit().await?;
+    write.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

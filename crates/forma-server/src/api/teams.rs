@@ -13,10 +13,10 @@ use forma_core::types::Date;
 
 use super::extract::{Json, Path};
 use super::Endpoint;
-use crate::app::AppState;
 use crate::auth::policy::{Policy, Source};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::{athletes, labels, records};
 use crate::team_cache::TeamKey;
 
@@ -57,9 +57,10 @@ async fn team_athletes(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("team `{team}`")))?;
     let roster = athletes::athletes_of_team(&state.pool, &team).await?;
+    let now = jiff::Timestamp::now();
     let days: Vec<Date> = roster
         .iter()
-        .map(|profile| super::as_of(summary.as_of, &profile.time_zone))
+        .map(|profile| overview::today_of(summary.as_of, &profile.time_zone, now))
         .collect();
     let key = TeamKey {
         team: team.clone(),

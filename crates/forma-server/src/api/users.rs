@@ -6,10 +6,10 @@ use forma_core::api::{NewAccount, UserAccount};
 
 use super::extract::Json;
 use super::Endpoint;
-use crate::app::AppState;
 use crate::auth::policy::Policy;
 use crate::auth::{accounts, CurrentUser};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::users;
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -121,15 +121,15 @@ pub async fn create(
     let hash = tokio::task::spawn_blocking(move || users::hash_password(&password))
         .await
         .map_err(|error| anyhow::anyhow!("password hashing stopped: {error}"))??;
-    let mut tx = crate::store::begin_write(pool).await?;
-    if users::email_taken(&mut tx, &email).await? {
+    let mut write = crate::store::AuditedWrite::begin(pool, actor.clone()).await?;
+    if users::email_taken(&mut write, &email).await? {
         return Err(invalid(
             "email",
             format!("email: an account with {email} already exists"),
         ));
     }
     let id = users::insert(
-        &mut tx,
+        &mut write,
         &NewUser {
             email: &email,
             display_name: &display_name,
@@ -149,19 +149,16 @@ pub async fn create(
         athlete_id: input.athlete_id.clone(),
         teams: input.teams.clone(),
     };
-    audit::record(
-        &mut tx,
-        actor,
-        Change {
+    write
+        .audit(Change {
             action: "create",
             entity: "user",
             entity_id: &account.id,
             athlete_id: account.athlete_id.as_deref(),
             before: None,
             after: audit::snapshot(&account),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+        })
+        .await?;
+    write.commit().await?;
     Ok(account)
 }

@@ -16,8 +16,8 @@ use forma_core::api::{Role, UserAccount};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::audit::Actor;
 use crate::store::{athletes, auth_sessions, users};
 

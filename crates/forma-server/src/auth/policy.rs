@@ -2,7 +2,8 @@
 //! (`api::endpoints`) together with its [`Policy`]; [`authorize`] wraps each route's
 //! handler with that policy, so a route cannot exist without one. It signs the
 //! caller in from the session cookie, checks the CSRF token on writes, applies the
-//! policy and hands the handler a [`CurrentUser`].
+//! policy and hands the handler a [`CurrentUser`], and what the policy loaded: the
+//! [`Athlete`] of an athlete route, the [`ModelScope`] of a model route.
 //!
 //! Answers: 401 when not signed in; 404 for a team or athlete the caller may not see
 //! (exactly like a missing one, so existence does not leak); 403 when the caller may
@@ -16,10 +17,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::{authenticate, same_secret, CurrentUser, CSRF_HEADER};
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::athletes;
-use forma_core::api::Role;
+use forma_core::api::{AthleteProfile, Role};
 
 /// Where a policy finds the team or athlete a request is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,13 +205,16 @@ async fn check(
         }
         Policy::AthleteRead { athlete } => {
             let athlete = value(athlete, parts).await?;
-            visible_athlete(state, user, &athlete).await.map(|_| ())
+            let profile = visible_athlete(state, user, &athlete).await?;
+            parts.extensions.insert(Athlete(profile));
+            Ok(())
         }
         Policy::AthleteWrite { athlete, what } => {
             let athlete = value(athlete, parts).await?;
-            let team = visible_athlete(state, user, &athlete).await?;
-            let coach = team.as_deref().is_some_and(|team| user.coaches(team));
+            let profile = visible_athlete(state, user, &athlete).await?;
+            let coach = user.coaches(&profile.team_id);
             if coach || (user.is_athlete(&athlete) && what.athlete_may()) {
+                parts.extensions.insert(Athlete(profile));
                 Ok(())
             } else {
                 Err(AppError::Forbidden(what.describe().to_owned()))
@@ -218,8 +222,9 @@ async fn check(
         }
         Policy::AuditRead { athlete } => {
             let athlete = value(athlete, parts).await?;
-            let team = visible_athlete(state, user, &athlete).await?;
-            if user.is_admin() || team.as_deref().is_some_and(|team| user.coaches(team)) {
+            let profile = visible_athlete(state, user, &athlete).await?;
+            if user.is_admin() || user.coaches(&profile.team_id) {
+                parts.extensions.insert(Athlete(profile));
                 Ok(())
             } else {
                 Err(AppError::Forbidden(
@@ -227,6 +232,24 @@ async fn check(
                 ))
             }
         }
+    }
+}
+
+/// The athlete of an athlete route (`Policy::AthleteRead`, `AthleteWrite`,
+/// `AuditRead`), as the policy layer loaded and admitted them: the handler
+/// takes this instead of loading the athlete again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Athlete(pub AthleteProfile);
+
+impl<S: Send + Sync> FromRequestParts<S> for Athlete {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parts.extensions.get::<Athlete>().cloned().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "an athlete route without its athlete policy"
+            ))
+        })
     }
 }
 
@@ -348,23 +371,21 @@ async fn model_scope(
     })
 }
 
-/// The athlete's team when the user may see the athlete; a 404 exactly like a
-/// missing athlete's otherwise. Admins see every athlete (a missing one is the
-/// handler's 404).
+/// The athlete when the user may see them; a 404 exactly like a missing
+/// athlete's otherwise. Admins see every athlete.
 async fn visible_athlete(
     state: &AppState,
     user: &CurrentUser,
     athlete: &str,
-) -> Result<Option<String>, AppError> {
-    let team = athletes::athlete(&state.pool, athlete)
+) -> Result<AthleteProfile, AppError> {
+    let not_found = || AppError::NotFound(format!("athlete `{athlete}`"));
+    let profile = athletes::athlete(&state.pool, athlete)
         .await?
-        .map(|profile| profile.team_id);
-    let coach = team.as_deref().is_some_and(|team| user.coaches(team));
-    let own = team.is_some() && user.is_athlete(athlete);
-    if user.is_admin() || coach || own {
-        Ok(team)
+        .ok_or_else(not_found)?;
+    if user.is_admin() || user.coaches(&profile.team_id) || user.is_athlete(athlete) {
+        Ok(profile)
     } else {
-        Err(AppError::NotFound(format!("athlete `{athlete}`")))
+        Err(not_found())
     }
 }
 

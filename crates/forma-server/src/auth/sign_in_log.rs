@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::store::audit::{self, Actor, Change};
+use crate::store::audit::{Actor, Change};
 use crate::store::{now, Pool};
 
 /// How often counted attempts are written.
@@ -119,13 +119,10 @@ impl SignInLog {
 }
 
 async fn write(pool: &Pool, entries: &[(Key, Counted)]) -> Result<(), sqlx::Error> {
-    let actor = Actor::system("sign-in");
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut write = crate::store::AuditedWrite::begin(pool, Actor::system("sign-in")).await?;
     for ((outcome, email, ip), counted) in entries {
-        audit::record(
-            &mut tx,
-            &actor,
-            Change {
+        write
+            .audit(Change {
                 action: outcome.action(),
                 entity: "user",
                 entity_id: email,
@@ -138,9 +135,8 @@ async fn write(pool: &Pool, entries: &[(Key, Counted)]) -> Result<(), sqlx::Erro
                     "last_at": counted.last_at,
                     "retry_after": counted.retry_after,
                 })),
-            },
-        )
-        .await?;
+            })
+            .await?;
     }
-    tx.commit().await
+    write.commit().await
 }

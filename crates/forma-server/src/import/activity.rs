@@ -16,8 +16,9 @@ use forma_core::types::{LoadUnit, Session};
 
 use crate::store::athletes;
 use crate::store::audit::{self, Actor, Change};
+use crate::store::imports::{self, NewImport};
 use crate::store::records;
-use crate::store::{content_id, new_id, now, Pool};
+use crate::store::{content_id, new_id, AuditedWrite, Pool};
 
 /// One uploaded or named file.
 pub struct ActivityFile {
@@ -174,18 +175,18 @@ pub async fn import_activities(
     if !report.rejected.is_empty() && !skip_bad {
         return Ok(report);
     }
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut tx = AuditedWrite::begin(pool, actor.clone()).await?;
     let import_id = new_id();
-    sqlx::query(
-        "INSERT INTO imports (id, kind, file_name, team_id, added, unchanged, actor, created_at)
-         VALUES ($1, 'activity', $2, $3, 0, 0, $4, $5)",
+    imports::insert(
+        &mut tx,
+        &NewImport {
+            id: &import_id,
+            kind: "activity",
+            file_name: &report.file,
+            team_id: &athlete.team_id,
+            actor,
+        },
     )
-    .bind(&import_id)
-    .bind(&report.file)
-    .bind(&athlete.team_id)
-    .bind(&actor.0)
-    .bind(now())
-    .execute(&mut **tx)
     .await?;
     for (session, start) in &sessions {
         // One recorded activity per athlete and start time, whatever file it came in.
@@ -196,28 +197,19 @@ pub async fn import_activities(
             report.unchanged += 1;
         }
     }
-    sqlx::query("UPDATE imports SET added = $1, unchanged = $2 WHERE id = $3")
-        .bind(i64::try_from(report.added).unwrap_or(i64::MAX))
-        .bind(i64::try_from(report.unchanged).unwrap_or(i64::MAX))
-        .bind(&import_id)
-        .execute(&mut **tx)
-        .await?;
+    imports::set_counts(&mut tx, &import_id, report.added, report.unchanged).await?;
     if report.added > 0 {
-        athletes::bump_data_version(&mut tx, &athlete.id).await?;
+        tx.data_changed(&athlete.id).await?;
     }
     report.stored = true;
-    audit::record(
-        &mut tx,
-        actor,
-        Change {
-            action: "import",
-            entity: "import",
-            entity_id: &import_id,
-            athlete_id: Some(athlete.id.as_str()),
-            before: None,
-            after: audit::snapshot(&report),
-        },
-    )
+    tx.audit(Change {
+        action: "import",
+        entity: "import",
+        entity_id: &import_id,
+        athlete_id: Some(athlete.id.as_str()),
+        before: None,
+        after: audit::snapshot(&report),
+    })
     .await?;
     tx.commit().await?;
     Ok(report)

@@ -62,7 +62,7 @@ pub async fn import_labels(
             ))
         }
     };
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut tx = crate::store::AuditedWrite::begin(pool, actor.clone()).await?;
     let mut problems = Vec::new();
     let mut added = 0;
     let mut unchanged = 0;
@@ -102,18 +102,14 @@ pub async fn import_labels(
         if labels::insert(&mut tx, label, author_id.as_deref()).await? {
             added += 1;
             touched.insert(label.athlete_id.clone());
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "import",
-                    entity: "label",
-                    entity_id: &label.id,
-                    athlete_id: Some(label.athlete_id.as_str()),
-                    before: None,
-                    after: audit::snapshot(label),
-                },
-            )
+            tx.audit(Change {
+                action: "import",
+                entity: "label",
+                entity_id: &label.id,
+                athlete_id: Some(label.athlete_id.as_str()),
+                before: None,
+                after: audit::snapshot(label),
+            })
             .await?;
         } else {
             unchanged += 1;
@@ -124,7 +120,7 @@ pub async fn import_labels(
         return Ok(refused(file, problems));
     }
     for athlete in &touched {
-        athletes::bump_data_version(&mut tx, athlete).await?;
+        tx.data_changed(athlete).await?;
     }
     tx.commit().await?;
     Ok(ImportReport {

@@ -15,8 +15,9 @@ use forma_core::wellness::{WellnessUpdate, WriteSource};
 
 use crate::store::athletes::{self, NewAthlete};
 use crate::store::audit::{self, Actor, Change};
+use crate::store::imports::{self, NewImport};
 use crate::store::records::{self, WellnessWrite};
-use crate::store::{new_id, now, Pool, Tx};
+use crate::store::{new_id, AuditedWrite, Pool, Tx};
 
 /// The largest file an import accepts, in bytes.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
@@ -273,7 +274,7 @@ pub async fn store_records(
     rejected: Vec<RejectedRow>,
     names: &HashMap<AthleteId, String>,
 ) -> Result<ImportReport, sqlx::Error> {
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut tx = AuditedWrite::begin(pool, actor.clone()).await?;
     if destination.create_team {
         athletes::ensure_team(&mut tx, &destination.team, &destination.team).await?;
     } else if athletes::team(pool, &destination.team).await?.is_none() {
@@ -330,17 +331,16 @@ pub async fn store_records(
     }
 
     let import_id = new_id();
-    sqlx::query(
-        "INSERT INTO imports (id, kind, file_name, team_id, added, unchanged, actor, created_at)
-         VALUES ($1, $2, $3, $4, 0, 0, $5, $6)",
+    imports::insert(
+        &mut tx,
+        &NewImport {
+            id: &import_id,
+            kind,
+            file_name: file,
+            team_id: &destination.team,
+            actor,
+        },
     )
-    .bind(&import_id)
-    .bind(kind)
-    .bind(file)
-    .bind(&destination.team)
-    .bind(&actor.0)
-    .bind(now())
-    .execute(&mut **tx)
     .await?;
 
     let file_source = format!("file:{file}");
@@ -350,15 +350,13 @@ pub async fn store_records(
         WriteSource::Same(&file_source)
     };
     let counts = write_records(&mut tx, records, Some(&import_id), source).await?;
-    sqlx::query("UPDATE imports SET added = $1, unchanged = $2 WHERE id = $3")
-        .bind(i64::try_from(counts.added + counts.updated).unwrap_or(i64::MAX))
-        .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
-        .bind(&import_id)
-        .execute(&mut **tx)
-        .await?;
-    for athlete in &counts.changed_athletes {
-        athletes::bump_data_version(&mut tx, athlete).await?;
-    }
+    imports::set_counts(
+        &mut tx,
+        &import_id,
+        counts.added + counts.updated,
+        counts.unchanged,
+    )
+    .await?;
     let report = ImportReport {
         stored: true,
         file: file.to_owned(),
@@ -368,25 +366,20 @@ pub async fn store_records(
         new_athletes,
         rejected,
     };
-    audit::record(
-        &mut tx,
-        actor,
-        Change {
-            action: "import",
-            entity: "import",
-            entity_id: &import_id,
-            athlete_id: None,
-            before: None,
-            after: audit::snapshot(&report),
-        },
-    )
+    tx.audit(Change {
+        action: "import",
+        entity: "import",
+        entity_id: &import_id,
+        athlete_id: None,
+        before: None,
+        after: audit::snapshot(&report),
+    })
     .await?;
     // Each athlete's own log names the import that changed their data (the whole
     // report stays in the entry above, which no athlete's log shows).
     for athlete in &counts.changed_athletes {
-        audit::record(
-            &mut tx,
-            actor,
+        tx.athlete_changed(
+            athlete,
             Change {
                 action: "import",
                 entity: "import",

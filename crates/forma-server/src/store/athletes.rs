@@ -2,7 +2,6 @@
 
 use forma_core::api::{AthleteProfile, Sex, TeamSummary};
 use forma_core::types::{parse_date, AthleteId};
-use sqlx::Row;
 
 use super::{now, Pool, Tx};
 
@@ -23,6 +22,19 @@ pub async fn ensure_team(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<bool, 
     .execute(&mut **tx)
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Renames a team.
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_team_name(tx: &mut Tx<'_>, id: &str, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE teams SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Fixes the day a team's figures are computed for (archived and demo teams).
@@ -47,14 +59,14 @@ pub async fn set_team_as_of(
 /// # Errors
 /// When the database fails.
 pub async fn teams(pool: &Pool) -> Result<Vec<TeamSummary>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, TeamRow>(
         "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
          FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
          GROUP BY t.id, t.name, t.as_of ORDER BY t.name",
     )
     .fetch_all(pool)
     .await?;
-    rows.iter().map(team_from_row).collect()
+    rows.into_iter().map(TeamSummary::try_from).collect()
 }
 
 /// One team.
@@ -62,7 +74,7 @@ pub async fn teams(pool: &Pool) -> Result<Vec<TeamSummary>, sqlx::Error> {
 /// # Errors
 /// When the database fails.
 pub async fn team(pool: &Pool, id: &str) -> Result<Option<TeamSummary>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, TeamRow>(
         "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
          FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
          WHERE t.id = $1 GROUP BY t.id, t.name, t.as_of",
@@ -70,21 +82,34 @@ pub async fn team(pool: &Pool, id: &str) -> Result<Option<TeamSummary>, sqlx::Er
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(team_from_row).transpose()
+    row.map(TeamSummary::try_from).transpose()
 }
 
-fn team_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<TeamSummary, sqlx::Error> {
-    let as_of: Option<String> = row.try_get("as_of")?;
-    Ok(TeamSummary {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        athletes: usize::try_from(row.try_get::<i64, _>("athletes")?).unwrap_or(0),
-        as_of: as_of
-            .as_deref()
-            .map(parse_date)
-            .transpose()
-            .map_err(decode_error)?,
-    })
+/// A team as stored, with its number of athletes.
+#[derive(sqlx::FromRow)]
+struct TeamRow {
+    id: String,
+    name: String,
+    as_of: Option<String>,
+    athletes: i64,
+}
+
+impl TryFrom<TeamRow> for TeamSummary {
+    type Error = sqlx::Error;
+
+    fn try_from(row: TeamRow) -> Result<Self, sqlx::Error> {
+        Ok(TeamSummary {
+            id: row.id,
+            name: row.name,
+            athletes: usize::try_from(row.athletes).unwrap_or(0),
+            as_of: row
+                .as_of
+                .as_deref()
+                .map(parse_date)
+                .transpose()
+                .map_err(decode_error)?,
+        })
+    }
 }
 
 const ATHLETE_COLUMNS: &str =
@@ -95,13 +120,13 @@ const ATHLETE_COLUMNS: &str =
 /// # Errors
 /// When the database fails.
 pub async fn athlete(pool: &Pool, id: &str) -> Result<Option<AthleteProfile>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, AthleteRow>(&format!(
         "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE id = $1"
     ))
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(athlete_from_row).transpose()
+    row.map(AthleteProfile::try_from).transpose()
 }
 
 /// The athletes of a team, by name.
@@ -109,36 +134,51 @@ pub async fn athlete(pool: &Pool, id: &str) -> Result<Option<AthleteProfile>, sq
 /// # Errors
 /// When the database fails.
 pub async fn athletes_of_team(pool: &Pool, team: &str) -> Result<Vec<AthleteProfile>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, AthleteRow>(&format!(
         "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE team_id = $1 ORDER BY name, id"
     ))
     .bind(team)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(athlete_from_row).collect()
+    rows.into_iter().map(AthleteProfile::try_from).collect()
 }
 
-fn athlete_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<AthleteProfile, sqlx::Error> {
-    let id: String = row.try_get("id")?;
-    let sex: Option<String> = row.try_get("sex")?;
-    Ok(AthleteProfile {
-        id: id.parse::<AthleteId>().map_err(decode_error)?,
-        team_id: row.try_get("team_id")?,
-        name: row.try_get("name")?,
-        time_zone: row.try_get("time_zone")?,
-        sex: match sex.as_deref() {
-            Some("female") => Some(Sex::Female),
-            Some("male") => Some(Sex::Male),
-            _ => None,
-        },
-        birth_year: row
-            .try_get::<Option<i64>, _>("birth_year")?
-            .and_then(|y| i32::try_from(y).ok()),
-        sport: row.try_get("sport")?,
-        hr_max: row.try_get("hr_max")?,
-        hr_rest: row.try_get("hr_rest")?,
-        data_version: row.try_get("data_version")?,
-    })
+/// An athlete as stored ([`ATHLETE_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct AthleteRow {
+    id: String,
+    team_id: String,
+    name: String,
+    time_zone: String,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    sport: Option<String>,
+    hr_max: Option<f64>,
+    hr_rest: Option<f64>,
+    data_version: i64,
+}
+
+impl TryFrom<AthleteRow> for AthleteProfile {
+    type Error = sqlx::Error;
+
+    fn try_from(row: AthleteRow) -> Result<Self, sqlx::Error> {
+        Ok(AthleteProfile {
+            id: row.id.parse::<AthleteId>().map_err(decode_error)?,
+            team_id: row.team_id,
+            name: row.name,
+            time_zone: row.time_zone,
+            sex: match row.sex.as_deref() {
+                Some("female") => Some(Sex::Female),
+                Some("male") => Some(Sex::Male),
+                _ => None,
+            },
+            birth_year: row.birth_year.and_then(|y| i32::try_from(y).ok()),
+            sport: row.sport,
+            hr_max: row.hr_max,
+            hr_rest: row.hr_rest,
+            data_version: row.data_version,
+        })
+    }
 }
 
 /// A new athlete's record.

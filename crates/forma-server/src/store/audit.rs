@@ -2,7 +2,6 @@
 
 use forma_core::api::AuditEntry;
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{new_id, now, Pool, Tx};
 
@@ -74,9 +73,9 @@ pub async fn record_alone(
     actor: &Actor,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = crate::store::begin_write(pool).await?;
-    record(&mut tx, actor, change).await?;
-    tx.commit().await
+    let mut write = super::AuditedWrite::begin(pool, actor.clone()).await?;
+    write.audit(change).await?;
+    write.commit().await
 }
 
 /// Every entry about one athlete's data, oldest first.
@@ -87,30 +86,48 @@ pub async fn entries_of_athlete(
     pool: &Pool,
     athlete: &str,
 ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, AuditRow>(
         "SELECT id, at, actor, action, entity, entity_id, athlete_id, before_json, after_json
          FROM audit_log WHERE athlete_id = $1 ORDER BY at, id",
     )
     .bind(athlete)
     .fetch_all(pool)
     .await?;
-    let json = |text: Option<String>| -> Result<Option<serde_json::Value>, sqlx::Error> {
-        text.map(|text| serde_json::from_str(&text).map_err(super::athletes::decode_error))
-            .transpose()
-    };
-    rows.iter()
-        .map(|row| {
-            Ok(AuditEntry {
-                id: row.try_get("id")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                action: row.try_get("action")?,
-                entity: row.try_get("entity")?,
-                entity_id: row.try_get("entity_id")?,
-                athlete_id: row.try_get("athlete_id")?,
-                before: json(row.try_get("before_json")?)?,
-                after: json(row.try_get("after_json")?)?,
-            })
+    rows.into_iter().map(AuditEntry::try_from).collect()
+}
+
+/// An audit entry as stored, before and after as JSON text.
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: String,
+    at: String,
+    actor: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    athlete_id: Option<String>,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl TryFrom<AuditRow> for AuditEntry {
+    type Error = sqlx::Error;
+
+    fn try_from(row: AuditRow) -> Result<Self, sqlx::Error> {
+        let json = |text: Option<String>| -> Result<Option<serde_json::Value>, sqlx::Error> {
+            text.map(|text| serde_json::from_str(&text).map_err(super::athletes::decode_error))
+                .transpose()
+        };
+        Ok(AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor: row.actor,
+            action: row.action,
+            entity: row.entity,
+            entity_id: row.entity_id,
+            athlete_id: row.athlete_id,
+            before: json(row.before_json)?,
+            after: json(row.after_json)?,
         })
-        .collect()
+    }
 }

@@ -5,6 +5,7 @@
 pub mod athletes;
 pub mod audit;
 pub mod auth_sessions;
+pub mod imports;
 pub mod labels;
 pub mod models;
 pub mod performance;
@@ -14,7 +15,7 @@ pub mod records;
 pub mod users;
 pub mod write;
 
-pub use write::{begin_write, WriteTx};
+pub use write::{begin_write, AuditedWrite, WriteTx};
 
 use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -24,6 +25,16 @@ pub type Tx<'a> = Transaction<'a, Sqlite>;
 
 /// The connection pool; cheap to clone.
 pub type Pool = SqlitePool;
+
+/// The newest migration applied to this database.
+///
+/// # Errors
+/// When the database does not answer.
+pub async fn schema_version(pool: &Pool) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await
+}
 
 /// Now, as RFC 3339 UTC text, the form every time is stored in.
 pub fn now() -> String {

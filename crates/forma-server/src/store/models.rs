@@ -10,8 +10,8 @@ use forma_core::model::card::ModelCard;
 use forma_core::model::ModelArtifact;
 use sqlx::Row;
 
-use super::audit::{self, Actor, Change};
-use super::{new_id, now, Pool, Tx};
+use super::audit::{Actor, Change};
+use super::{new_id, now, AuditedWrite, Pool, Tx};
 
 /// Why an activation was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub async fn insert(
     teams.sort();
     teams.dedup();
     let teams_json = serde_json::to_string(&teams).map_err(unreadable)?;
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut write = AuditedWrite::begin(pool, actor.clone()).await?;
     let inserted = sqlx::query(
         "INSERT INTO model_versions (id, created_at, feature_schema_hash, artifact, card, teams)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
@@ -82,15 +82,13 @@ pub async fn insert(
     .bind(json)
     .bind(&card)
     .bind(&teams_json)
-    .execute(&mut **tx)
+    .execute(&mut **write)
     .await?
     .rows_affected()
         == 1;
     if inserted {
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
+        write
+            .audit(Change {
                 action: "train",
                 entity: "model",
                 entity_id: &artifact.version_id,
@@ -102,11 +100,10 @@ pub async fn insert(
                     "schema": artifact.schema.version,
                     "teams": teams,
                 })),
-            },
-        )
-        .await?;
+            })
+            .await?;
     }
-    tx.commit().await?;
+    write.commit().await?;
     Ok(inserted)
 }
 
@@ -192,14 +189,7 @@ fn summary(
             .find(|s| s.scorer == which)
             .and_then(|s| s.overall.roc_auc)
     };
-    let best_baseline = |scheme: &SchemeResult| {
-        scheme
-            .scorers
-            .iter()
-            .filter(|s| s.scorer.is_baseline())
-            .filter_map(|s| s.overall.roc_auc)
-            .max_by(f64::total_cmp)
-    };
+    let best_baseline = |scheme: &SchemeResult| scheme.best_baseline().map(|(auc, _)| auc);
     let backtests = &card.backtests;
     ModelVersion {
         id,
@@ -295,9 +285,9 @@ pub async fn activate(
     actor: &Actor,
     kind: ActivationKind,
 ) -> Result<(), RegistryError> {
-    let mut tx = crate::store::begin_write(pool).await?;
-    switch(&mut tx, team, id, actor, kind).await?;
-    tx.commit().await?;
+    let mut write = AuditedWrite::begin(pool, actor.clone()).await?;
+    switch(&mut write, team, id, kind).await?;
+    write.commit().await?;
     Ok(())
 }
 
@@ -308,11 +298,11 @@ pub async fn activate(
 /// # Errors
 /// [`RegistryError::NothingToRollBackTo`] when the team never had another model.
 pub async fn rollback(pool: &Pool, team: &str, actor: &Actor) -> Result<String, RegistryError> {
-    let mut tx = crate::store::begin_write(pool).await?;
+    let mut write = AuditedWrite::begin(pool, actor.clone()).await?;
     let current: Option<String> =
         sqlx::query_scalar("SELECT model_id FROM team_models WHERE team_id = $1")
             .bind(team)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut **write)
             .await?;
     let previous: Option<String> = sqlx::query_scalar(
         "SELECT model_id FROM team_model_activations
@@ -320,23 +310,24 @@ pub async fn rollback(pool: &Pool, team: &str, actor: &Actor) -> Result<String, 
     )
     .bind(team)
     .bind(current.as_deref().unwrap_or(""))
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut **write)
     .await?;
     let Some(previous) = previous else {
         return Err(RegistryError::NothingToRollBackTo(team.to_owned()));
     };
-    switch(&mut tx, team, &previous, actor, ActivationKind::Rollback).await?;
-    tx.commit().await?;
+    switch(&mut write, team, &previous, ActivationKind::Rollback).await?;
+    write.commit().await?;
     Ok(previous)
 }
 
 async fn switch(
-    tx: &mut Tx<'_>,
+    write: &mut AuditedWrite,
     team: &str,
     id: &str,
-    actor: &Actor,
     kind: ActivationKind,
 ) -> Result<(), RegistryError> {
+    let actor = write.actor().clone();
+    let tx: &mut Tx<'static> = write;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM model_versions WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
@@ -380,19 +371,16 @@ async fn switch(
     .bind(kind.as_str())
     .execute(&mut **tx)
     .await?;
-    audit::record(
-        tx,
-        actor,
-        Change {
+    write
+        .audit(Change {
             action: kind.as_str(),
             entity: "model",
             entity_id: id,
             athlete_id: None,
             before: before.map(|b| serde_json::json!({ "team": team, "active": b })),
             after: Some(serde_json::json!({ "team": team, "active": id })),
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(())
 }
 

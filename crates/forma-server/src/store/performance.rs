@@ -2,7 +2,6 @@
 
 use forma_core::plan::PerformanceTest;
 use forma_core::types::{parse_date, AthleteId};
-use sqlx::Row;
 
 use super::{new_id, now, Pool, Tx};
 
@@ -40,18 +39,17 @@ pub async fn of_athlete(
     pool: &Pool,
     athlete: &AthleteId,
 ) -> Result<Vec<PerformanceTest>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (String, f64)>(
         "SELECT date, value FROM performance_tests WHERE athlete_id = $1 ORDER BY date, id",
     )
     .bind(athlete.as_str())
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let date: String = row.try_get("date")?;
+    rows.into_iter()
+        .map(|(date, value)| {
             Ok(PerformanceTest {
                 date: parse_date(&date).map_err(|e| sqlx::Error::Decode(e.to_string().into()))?,
-                value: row.try_get("value")?,
+                value,
             })
         })
         .collect()

@@ -4,7 +4,6 @@
 use forma_core::api::SavedPlan;
 use forma_core::plan::Plan;
 use forma_core::types::{parse_date, AthleteId};
-use sqlx::Row;
 
 use super::{Pool, Tx};
 
@@ -58,7 +57,7 @@ pub async fn insert(tx: &mut Tx<'_>, row: &NewPlanRow<'_>) -> Result<(), sqlx::E
 /// # Errors
 /// When the database fails or holds a plan Forma cannot read.
 pub async fn latest(pool: &Pool, athlete: &AthleteId) -> Result<Option<SavedPlan>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, PlanRow>(
         "SELECT p.id, p.start_date, p.days, p.explanation, p.created_at,
                 COALESCE(u.display_name, p.author_id) AS author
          FROM plans p LEFT JOIN users u ON u.id = p.author_id
@@ -71,25 +70,35 @@ pub async fn latest(pool: &Pool, athlete: &AthleteId) -> Result<Option<SavedPlan
         return Ok(None);
     };
     let decode = |e: &dyn std::fmt::Display| sqlx::Error::Decode(e.to_string().into());
-    let start: String = row.try_get("start_date")?;
-    let days: String = row.try_get("days")?;
-    let words: Option<String> = row.try_get("explanation")?;
-    let words: serde_json::Value = words
+    let words: serde_json::Value = row
+        .explanation
         .as_deref()
         .map(serde_json::from_str)
         .transpose()
         .map_err(|e| decode(&e))?
         .unwrap_or_default();
     Ok(Some(SavedPlan {
-        id: row.try_get("id")?,
+        id: row.id,
         athlete_id: athlete.clone(),
         plan: Plan {
-            start: parse_date(&start).map_err(|e| decode(&e))?,
-            days: serde_json::from_str(&days).map_err(|e| decode(&e))?,
+            start: parse_date(&row.start_date).map_err(|e| decode(&e))?,
+            days: serde_json::from_str(&row.days).map_err(|e| decode(&e))?,
         },
         note: words["note"].as_str().map(str::to_owned),
         explanation: words["explanation"].as_str().unwrap_or_default().to_owned(),
-        author: row.try_get("author")?,
-        created_at: row.try_get("created_at")?,
+        author: row.author,
+        created_at: row.created_at,
     }))
+}
+
+/// A saved plan as stored: the days as JSON, the note and explanation as one
+/// JSON object, the author's display name joined in.
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: String,
+    start_date: String,
+    days: String,
+    explanation: Option<String>,
+    created_at: String,
+    author: String,
 }

@@ -456,3 +456,15 @@ pub async fn last_data_days(pool: &Pool, team: &str) -> Result<Vec<(String, Stri
     .fetch_all(pool)
     .await
 }
+
+/// The last day any session or wellness of any athlete is on (`YYYY-MM-DD`).
+///
+/// # Errors
+/// When the database fails.
+pub async fn last_day(tx: &mut Tx<'_>) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT MAX(d.date) FROM (SELECT date FROM sessions UNION ALL SELECT date FROM wellness) d",
+    )
+    .fetch_one(&mut **tx)
+    .await
+}

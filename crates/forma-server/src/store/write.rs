@@ -27,6 +27,9 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use forma_core::types::AthleteId;
+
+use super::audit::{self, Actor, Change};
 use super::{Pool, Tx};
 
 /// How long a writer waits for the writers before it in this process.
@@ -70,6 +73,122 @@ impl WriteTx {
     /// When the database fails; the changes are undone all the same.
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
         self.tx.rollback().await
+    }
+}
+
+/// A write transaction that says what it changed: it begins as the writer
+/// ([`begin_write`]), writes an audit entry by its actor for each change, marks
+/// an athlete whose data changed (their `data_version`, which the caches, the
+/// team list and today's recommendation are keyed by), and commits all of it at
+/// once or none of it. Statements of the change itself take `&mut write` as a
+/// [`Tx`]; dropping it rolls back.
+pub struct AuditedWrite {
+    tx: WriteTx,
+    actor: Actor,
+}
+
+impl Deref for AuditedWrite {
+    type Target = Tx<'static>;
+
+    fn deref(&self) -> &Tx<'static> {
+        &self.tx
+    }
+}
+
+impl DerefMut for AuditedWrite {
+    fn deref_mut(&mut self) -> &mut Tx<'static> {
+        &mut self.tx
+    }
+}
+
+impl AuditedWrite {
+    /// Begins a write by `actor` (see [`begin_write`]).
+    ///
+    /// # Errors
+    /// As [`begin_write`].
+    pub async fn begin(pool: &Pool, actor: Actor) -> Result<AuditedWrite, sqlx::Error> {
+        Ok(AuditedWrite {
+            tx: begin_write(pool).await?,
+            actor,
+        })
+    }
+
+    /// Who makes the change.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Records a change that leaves every athlete's data as it was (a decision, a
+    /// sign-in, an account).
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn audit(&mut self, change: Change<'_>) -> Result<(), sqlx::Error> {
+        audit::record(&mut self.tx, &self.actor, change).await
+    }
+
+    /// Records a change of `athlete`'s data and marks their data as changed.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn athlete_changed(
+        &mut self,
+        athlete: &AthleteId,
+        change: Change<'_>,
+    ) -> Result<(), sqlx::Error> {
+        self.data_changed(athlete).await?;
+        self.audit(change).await
+    }
+
+    /// Records that `athlete`'s `entity` `id` was made, as `after`, and marks
+    /// their data as changed.
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn athlete_created(
+        &mut self,
+        athlete: &AthleteId,
+        entity: &str,
+        id: &str,
+        after: Option<serde_json::Value>,
+    ) -> Result<(), sqlx::Error> {
+        self.athlete_changed(
+            athlete,
+            Change {
+                action: "create",
+                entity,
+                entity_id: id,
+                athlete_id: Some(athlete.as_str()),
+                before: None,
+                after,
+            },
+        )
+        .await
+    }
+
+    /// Marks `athlete`'s data as changed where one entry covers many athletes
+    /// (an import's).
+    ///
+    /// # Errors
+    /// When the database refuses the write.
+    pub async fn data_changed(&mut self, athlete: &AthleteId) -> Result<(), sqlx::Error> {
+        super::athletes::bump_data_version(&mut self.tx, athlete).await
+    }
+
+    /// Undoes the change and its audit entries.
+    ///
+    /// # Errors
+    /// When the database fails; the changes are undone all the same.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+
+    /// Makes the change and its audit entries durable together.
+    ///
+    /// # Errors
+    /// When the database refuses the commit; then nothing of it is stored.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
     }
 }
 

@@ -4,16 +4,15 @@ use forma_core::api::{ApiError, Role, SignedInUser};
 
 use crate::helpers::{session_cookie_token, set_cookie, signed_in_client, TestServer, DEMO_COACH};
 
+/// That both also take the same work is a unit test of `api::auth` (the unknown
+/// email is checked against a hash with a real account's parameters), not a
+/// comparison of times on a shared machine.
 #[tokio::test]
-async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_in_similar_time() {
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let server = TestServer::start_with_demo().await;
 
-    let started = Instant::now();
     let wrong = server.login(DEMO_COACH.0, "not-the-password").await;
-    let wrong_time = started.elapsed();
-    let started = Instant::now();
     let unknown = server.login("nobody@demo.forma", "not-the-password").await;
-    let unknown_time = started.elapsed();
 
     assert_eq!(
         (wrong.status().as_u16(), unknown.status().as_u16()),
@@ -24,11 +23,6 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer_in_similar_ti
     let unknown: ApiError = unknown.json().await.expect("error body");
     assert_eq!(wrong, unknown);
     assert_eq!(wrong.code, "invalid_credentials");
-    // Both verify a password hash; generous bounds, as the machine is shared.
-    assert!(
-        unknown_time * 4 >= wrong_time && wrong_time * 4 >= unknown_time,
-        "wrong password {wrong_time:?}, unknown email {unknown_time:?}"
-    );
     let _ = server.stop().await;
 }
 
