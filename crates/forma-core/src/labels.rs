@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{check_client_id, SessionRecord};
 use crate::canonical::CsvError;
 use crate::csv_text::{duplicate_column, records, unescape_cell, write_cell};
+use crate::stats::{self, Ddof};
 use crate::targets::{episodes, CoachLabel};
 use crate::types::{date_from_epoch_day, epoch_day, parse_date, AthleteId, Event, ValueError};
 
@@ -1119,14 +1120,12 @@ pub const MISMATCH_SD: f64 = 2.0;
 /// Sessions with both RPE and heart rate an athlete needs before they are compared.
 pub const MISMATCH_MIN_SESSIONS: usize = 8;
 
+/// Mean and sample standard deviation; (the value, 0) for one value, (0, 0) for none.
 fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    if values.len() < 2 {
-        return (values.first().copied().unwrap_or(0.0), 0.0);
+    match stats::mean_sd(values.iter().copied(), Ddof::One) {
+        Some((mean, sd, _)) => (mean, sd),
+        None => (values.first().copied().unwrap_or(0.0), 0.0),
     }
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, var.sqrt())
 }
 
 /// Points taken off per week of age, at most [`MAX_AGE_PENALTY`]: recent days matter

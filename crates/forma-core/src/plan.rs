@@ -41,6 +41,7 @@ use crate::policy::{
 };
 use crate::quality::Finding;
 use crate::series::DailySeries;
+use crate::stats;
 use crate::targets::CoachLabel;
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event, Session, WellnessEntry};
 
@@ -514,11 +515,7 @@ pub struct Summary {
 
 /// The mean of the defined, finite values.
 fn mean_of(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let (sum, n) = values
-        .flatten()
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
+    stats::mean(values.flatten().filter(|v| v.is_finite()))
 }
 
 impl Projection {
@@ -652,17 +649,6 @@ pub fn history_findings(
         .collect()
 }
 
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    // Linear interpolation between closest ranks (numpy's default).
-    let pos = q * (sorted.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-}
-
 /// The risk of a feature vector with its band.
 pub fn risk_band(model: &ModelArtifact, x: &[f64]) -> RiskBand {
     let p = model.score(x).value();
@@ -674,8 +660,8 @@ pub fn risk_band(model: &ModelArtifact, x: &[f64]) -> RiskBand {
     }
     RiskBand {
         p,
-        low: percentile(&trees, 0.1).min(p),
-        high: percentile(&trees, 0.9).max(p),
+        low: stats::sorted_quantile(&trees, 0.1).min(p),
+        high: stats::sorted_quantile(&trees, 0.9).max(p),
     }
 }
 
@@ -1659,14 +1645,6 @@ mod tests {
             "{:?}",
             actions(&p)
         );
-    }
-
-    #[test]
-    fn percentiles_interpolate_like_numpy() {
-        let xs = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(percentile(&xs, 0.1), 1.4);
-        assert_eq!(percentile(&xs, 0.9), 4.6);
-        assert_eq!(percentile(&xs, 0.5), 3.0);
     }
 
     #[test]
