@@ -330,7 +330,7 @@ pub fn fit_banister(
     let (tau1, tau2) = taus(best.0);
     let ([p0, k1, k2], sse) =
         linear_fit(load, tests, tau1, tau2).unwrap_or(([f64::NAN; 3], f64::NAN));
-    let mean = tests.iter().map(|(_, p)| p).sum::<f64>() / tests.len() as f64;
+    let mean = crate::stats::mean(tests.iter().map(|(_, p)| *p)).unwrap_or(f64::NAN);
     let sst: f64 = tests.iter().map(|(_, p)| (p - mean) * (p - mean)).sum();
     Ok(BanisterFit {
         params: BanisterParams {

@@ -327,12 +327,12 @@ pub struct WellnessPart {
 fn rolling_present_mean(col: &[Option<f64>], days: usize) -> Vec<Option<f64>> {
     (0..col.len())
         .map(|i| {
-            let (mut sum, mut n) = (0.0, 0usize);
-            for v in col[(i + 1).saturating_sub(days)..=i].iter().flatten() {
-                sum += v;
-                n += 1;
-            }
-            (n > 0).then(|| sum / n as f64)
+            crate::stats::mean(
+                col[(i + 1).saturating_sub(days)..=i]
+                    .iter()
+                    .flatten()
+                    .copied(),
+            )
         })
         .collect()
 }

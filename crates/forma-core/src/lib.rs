@@ -7,6 +7,7 @@
 //! - [`pmdata`]: the PMData layout converted to canonical records.
 //! - [`series`]: one athlete's continuous daily series.
 //! - [`metrics`]: load metrics (ACWR, monotony, strain, CTL/ATL/TSB ...).
+//! - [`stats`]: mean, standard deviation and quantiles, one definition each.
 //! - [`readiness`]: HRV, resting heart rate and wellness against baselines.
 //! - [`quality`]: the data-quality report.
 //! - [`features`]: the model's features for a decision day, from what was known that morning.
@@ -36,6 +37,7 @@ pub mod policy;
 pub mod quality;
 pub mod readiness;
 pub mod series;
+pub mod stats;
 pub mod targets;
 pub mod types;
 pub mod wellness;

@@ -52,15 +52,7 @@ impl Decay {
 }
 
 /// Delta degrees of freedom of the standard deviation in monotony.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Ddof {
-    /// Sample standard deviation, divide by n - 1 (pandas, R, spreadsheets; default).
-    #[default]
-    One,
-    /// Population standard deviation, divide by n.
-    Zero,
-}
+pub use crate::stats::Ddof;
 
 /// Which peer's fitness/fatigue/form arithmetic to reproduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -336,33 +328,6 @@ pub fn ewma_acwr(load: &[f64], acute: usize, chronic: usize, decay: Decay) -> Ve
     a.iter().zip(&c).map(|(a, c)| ratio((*a)?, (*c)?)).collect()
 }
 
-/// Mean and standard deviation of a short window, exact for a constant window
-/// (pandas, whose rolling moments `acwr` uses, does the same).
-#[inline(always)]
-fn window_mean_sd(w: &[f64], ddof: Ddof) -> (f64, f64, f64) {
-    let n = w.len() as f64;
-    let first = w[0];
-    let mut constant = true;
-    let mut sum = 0.0;
-    for &x in w {
-        constant &= x == first;
-        sum += x;
-    }
-    if constant {
-        return (first * n, first, 0.0);
-    }
-    let mean = sum / n;
-    let mut ss = 0.0;
-    for &x in w {
-        ss += (x - mean) * (x - mean);
-    }
-    let denominator = match ddof {
-        Ddof::One => n - 1.0,
-        Ddof::Zero => n,
-    };
-    (sum, mean, (ss / denominator).sqrt())
-}
-
 /// Training monotony (Foster 1998): mean daily load / standard deviation over the
 /// `window` days ending today. `inf` for an even week with load, undefined for a
 /// week of rest.
@@ -378,7 +343,7 @@ pub fn monotony(load: &[f64], window: usize, ddof: Ddof) -> Vec<Option<f64>> {
     let mut out = vec![None; load.len()];
     if window >= 2 {
         for i in window - 1..load.len() {
-            let (_, mean, sd) = window_mean_sd(&load[i + 1 - window..=i], ddof);
+            let (_, mean, sd) = crate::stats::window_moments(&load[i + 1 - window..=i], ddof);
             out[i] = ratio(mean, sd);
         }
     }
@@ -391,7 +356,7 @@ pub fn strain(load: &[f64], window: usize, ddof: Ddof) -> Vec<Option<f64>> {
     let mut out = vec![None; load.len()];
     if window >= 2 {
         for i in window - 1..load.len() {
-            let (sum, mean, sd) = window_mean_sd(&load[i + 1 - window..=i], ddof);
+            let (sum, mean, sd) = crate::stats::window_moments(&load[i + 1 - window..=i], ddof);
             out[i] = ratio(mean, sd).map(|m| sum * m);
         }
     }
@@ -479,12 +444,6 @@ pub fn ramp_rate(ctl: &[f64], days: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Linear-interpolation quantile of `values`, which it sorts (numpy's default).
-pub(crate) fn quantile(values: &mut [f64], q: f64) -> f64 {
-    values.sort_unstable_by(f64::total_cmp);
-    sorted_quantile(values, q)
-}
-
 /// Which days are hard under `rule` (see [`HardDay`]).
 pub fn hard_days(series: &DailySeries, rule: &HardDay) -> Vec<bool> {
     (0..series.len())
@@ -539,15 +498,6 @@ fn is_hard(series: &DailySeries, i: usize, rule: &HardDay) -> bool {
         }
         load >= below_max + (above_min - below_max) * (pos - lo as f64)
     }
-}
-
-/// Linear-interpolation quantile of already sorted, non-empty `values`.
-#[inline(always)]
-fn sorted_quantile(values: &[f64], q: f64) -> f64 {
-    let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = pos.ceil() as usize;
-    values[lo] + (values[hi] - values[lo]) * (pos - lo as f64)
 }
 
 /// Days since the last hard day up to and including today (0 when today is hard);
@@ -804,7 +754,8 @@ impl DailyMetrics {
             acwr_ewma[i] = opt_ratio(ea, ec);
 
             if o.monotony_days >= 2 && i + 1 >= o.monotony_days {
-                let (sum, mean, sd) = window_mean_sd(&load[i + 1 - o.monotony_days..=i], o.ddof);
+                let (sum, mean, sd) =
+                    crate::stats::window_moments(&load[i + 1 - o.monotony_days..=i], o.ddof);
                 let m = ratio(mean, sd);
                 monotony[i] = m;
                 strain[i] = m.map(|m| sum * m);

@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -110,21 +109,16 @@ pub fn read_series(
 ) -> Result<SeriesRead, CsvError> {
     let rows = read_athlete_rows(sessions, wellness, bad_rows, dates, end)?;
     let athletes = rows.len();
-    let build = |first: usize, end: usize| -> Vec<DailySeries> {
-        (first..end).filter_map(|i| rows.series(i)).collect()
+    #[cfg(not(target_arch = "wasm32"))]
+    let series = {
+        use rayon::prelude::*;
+        (0..athletes)
+            .into_par_iter()
+            .filter_map(|i| rows.series(i))
+            .collect()
     };
-    let per_core = athletes.div_ceil(cores()).max(1);
-    let series = std::thread::scope(|scope| {
-        let others: Vec<_> = (per_core..athletes)
-            .step_by(per_core)
-            .map(|first| scope.spawn(move || build(first, (first + per_core).min(athletes))))
-            .collect();
-        let mut series = build(0, per_core.min(athletes));
-        for other in others {
-            series.extend(joined(other));
-        }
-        series
-    });
+    #[cfg(target_arch = "wasm32")]
+    let series = (0..athletes).filter_map(|i| rows.series(i)).collect();
     Ok(SeriesRead {
         series,
         skipped: rows.skipped,
@@ -242,25 +236,30 @@ pub fn read_athlete_rows(
     })
 }
 
-/// The number of cores to share work between: one in the browser, which has
-/// no threads.
+/// The number of threads to share work between: rayon's pool natively, one in
+/// the browser, which has no threads.
 fn cores() -> usize {
     #[cfg(target_arch = "wasm32")]
     return 1;
     #[cfg(not(target_arch = "wasm32"))]
-    std::thread::available_parallelism().map_or(1, usize::from)
+    rayon::current_num_threads()
 }
 
-/// What a thread returned; its panic, if it panicked.
-fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    thread
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+/// `a` and `b`, at the same time natively.
+fn both<A, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B)
+where
+    A: Send,
+    B: Send,
+{
+    #[cfg(not(target_arch = "wasm32"))]
+    return rayon::join(a, b);
+    #[cfg(target_arch = "wasm32")]
+    (a(), b())
 }
 
 /// Reads the sessions rows grouped by athlete, each athlete's in file order,
-/// and the rows skipped. A large file is read by up to `threads` threads at
-/// once, a piece at a time, with the same rows, order and errors as when read
+/// and the rows skipped. A large file is cut into pieces, `threads * 8` at most,
+/// read at the same time, with the same rows, order and errors as when read
 /// whole.
 #[inline]
 fn read_session_rows<'a>(
@@ -279,33 +278,17 @@ fn read_session_rows<'a>(
         })?;
         return Ok((athletes, skipped));
     };
-    let next_piece = AtomicUsize::new(1);
-    let read_pieces = || {
-        let mut text = String::new();
-        let mut read = Vec::new();
-        loop {
-            let k = next_piece.fetch_add(1, Ordering::Relaxed);
-            if k >= pieces.len() {
-                return read;
-            }
-            read.push((k, pieces.read(k, &mut text, file.name, bad_rows, dates)));
-        }
-    };
-    let read = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads).map(|_| scope.spawn(read_pieces)).collect();
+    let (first, read) = both(
         // The first piece, header and all, borrows its athlete ids from the file.
-        let first = read_session_days(file.name, pieces.first(), bad_rows, dates, |row| {
-            athletes.get(row.athlete_id).sessions.push(row.session);
-        });
-        let mut read = read_pieces();
-        for other in others {
-            read.extend(joined(other));
-        }
-        first.map(|skipped| (skipped, read))
-    });
-    let (mut skipped, mut read) = read?;
-    read.sort_unstable_by_key(|(k, _)| *k);
-    for (_, piece) in read {
+        || {
+            read_session_days(file.name, pieces.first(), bad_rows, dates, |row| {
+                athletes.get(row.athlete_id).sessions.push(row.session);
+            })
+        },
+        || read_later_pieces(&pieces, file.name, bad_rows, dates),
+    );
+    let mut skipped = first?;
+    for piece in read {
         let (list, piece_skipped) = piece?;
         skipped.extend(piece_skipped);
         for days in list {
@@ -323,6 +306,35 @@ fn read_session_rows<'a>(
 
 /// One piece's athletes, with their ids copied, and the rows skipped.
 type PieceRead = Result<(Vec<AthleteDays<'static>>, Vec<CsvError>), CsvError>;
+
+/// Every piece but the first, in order: natively on rayon's pool, a piece at a
+/// time (several pieces per thread, so that a thread slowed by other work on
+/// the machine holds up the rest for less), each thread reusing one buffer.
+fn read_later_pieces(
+    pieces: &RowPieces<'_>,
+    file: &str,
+    bad_rows: BadRows,
+    dates: DateWindow,
+) -> Vec<PieceRead> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use rayon::prelude::*;
+        (1..pieces.len())
+            .into_par_iter()
+            .with_max_len(1)
+            .map_init(String::new, |text, k| {
+                pieces.read(k, text, file, bad_rows, dates)
+            })
+            .collect()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut text = String::new();
+        (1..pieces.len())
+            .map(|k| pieces.read(k, &mut text, file, bad_rows, dates))
+            .collect()
+    }
+}
 
 /// A CSV text cut at line ends into pieces that can be read at the same time,
 /// each after a copy of the header.

@@ -11,8 +11,8 @@ use std::fmt::{self, Write};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::quantile;
 use crate::series::DailySeries;
+use crate::stats::quantile;
 use crate::types::{epoch_day, AthleteId};
 
 /// How serious a finding is.

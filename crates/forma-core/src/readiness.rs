@@ -8,6 +8,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::stats::{self, Ddof};
 use crate::types::{epoch_day, WellnessEntry};
 
 /// Where the 7-day HRV mean sits against the athlete's normal band.
@@ -65,24 +66,15 @@ pub struct HrvReading {
     pub status: HrvStatus,
 }
 
-/// Mean and sample standard deviation of the present values; `None` below `min`.
+/// Mean and sample standard deviation of the present values, the deviation 0 for
+/// one value; `None` below `min`.
 fn mean_sd(values: &[Option<f64>], min: usize) -> Option<(f64, f64, usize)> {
-    let n = values.iter().flatten().count();
+    let present = values.iter().flatten().copied();
+    let n = present.clone().count();
     if n < min.max(1) {
         return None;
     }
-    let mean = values.iter().flatten().sum::<f64>() / n as f64;
-    let ss: f64 = values
-        .iter()
-        .flatten()
-        .map(|x| (x - mean) * (x - mean))
-        .sum();
-    let sd = if n > 1 {
-        (ss / (n - 1) as f64).sqrt()
-    } else {
-        0.0
-    };
-    Some((mean, sd, n))
+    stats::mean_sd(present.clone(), Ddof::One).or_else(|| Some((stats::mean(present)?, 0.0, n)))
 }
 
 /// HRV status per day from daily rMSSD in ms (`None` = no reading):

@@ -5,7 +5,8 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use forma_server::{commands, Application, ServeConfig, ShutdownSignal};
+use forma_server::commands::{self, import::ImportCommand, user::UserCommand, StoreArgs};
+use forma_server::{Application, ServeConfig, ShutdownSignal};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -110,17 +111,6 @@ struct ExportLabelsArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct ImportLabelsArgs {
-    /// A labels file as `forma export labels` writes it.
-    file: PathBuf,
-    /// csv or jsonl (default: from the file's extension, else csv).
-    #[arg(long)]
-    format: Option<forma_core::labels::LabelFormat>,
-    #[command(flatten)]
-    store: StoreArgs,
-}
-
-#[derive(Debug, clap::Args)]
 struct TrainArgs {
     /// Make the new model active for its teams (without this, only for a team
     /// with no active model yet).
@@ -188,37 +178,6 @@ struct ModelsActivateArgs {
     /// trained on.
     #[arg(long = "team", value_name = "TEAM")]
     teams: Vec<String>,
-    #[command(flatten)]
-    store: StoreArgs,
-}
-
-#[derive(Debug, Subcommand)]
-enum UserCommand {
-    /// Create an account; the password is read from standard input.
-    Add(UserAddArgs),
-    /// List accounts: email, role, teams or athlete (never passwords).
-    List(StoreArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct UserAddArgs {
-    #[arg(long)]
-    email: String,
-    /// admin, coach or athlete.
-    #[arg(long)]
-    role: forma_core::api::Role,
-    /// A team the coach coaches (repeat for several).
-    #[arg(long = "team")]
-    teams: Vec<String>,
-    /// The athlete record an athlete account belongs to.
-    #[arg(long)]
-    athlete: Option<String>,
-    /// Read the password (at least 10 characters) from standard input.
-    #[arg(long, required = true)]
-    password_stdin: bool,
-    /// The name shown in the app (default: the email's part before @).
-    #[arg(long)]
-    name: Option<String>,
     #[command(flatten)]
     store: StoreArgs,
 }
@@ -293,68 +252,6 @@ fn minutes(text: &str) -> Result<Budget, String> {
     }
 }
 
-#[derive(Debug, clap::Args)]
-struct StoreArgs {
-    /// Folder of the database (the same as `forma serve --data-dir`).
-    #[arg(long, env = "FORMA_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
-}
-
-#[derive(Debug, Subcommand)]
-enum ImportCommand {
-    /// Canonical sessions CSV.
-    Sessions(ImportFileArgs),
-    /// Canonical wellness CSV.
-    Wellness(ImportFileArgs),
-    /// Canonical events CSV.
-    Events(ImportFileArgs),
-    /// A PMData folder (participant folders p01, p02, ...), dates in Norwegian time.
-    Pmdata(ImportPmdataArgs),
-    /// FIT, TCX or GPX activity files of one athlete.
-    Activity(ImportActivityArgs),
-    /// A labels file (canonical CSV or JSON Lines), as `forma export labels` writes it.
-    Labels(ImportLabelsArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct ImportActivityArgs {
-    #[arg(required = true)]
-    files: Vec<PathBuf>,
-    /// The athlete who recorded them.
-    #[arg(long)]
-    athlete: String,
-    /// Store the readable files and list the others, instead of storing nothing.
-    #[arg(long)]
-    skip_bad: bool,
-    #[command(flatten)]
-    store: StoreArgs,
-}
-
-#[derive(Debug, clap::Args)]
-struct ImportFileArgs {
-    file: PathBuf,
-    /// The team the athletes belong to; created when missing.
-    #[arg(long)]
-    team: String,
-    /// Time zone for athletes this import creates.
-    #[arg(long, default_value = "UTC")]
-    time_zone: String,
-    /// Store the good rows and list the bad ones, instead of storing nothing.
-    #[arg(long)]
-    skip_bad: bool,
-    #[command(flatten)]
-    store: StoreArgs,
-}
-
-#[derive(Debug, clap::Args)]
-struct ImportPmdataArgs {
-    dir: PathBuf,
-    #[arg(long)]
-    team: String,
-    #[command(flatten)]
-    store: StoreArgs,
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -370,9 +267,9 @@ async fn main() -> std::process::ExitCode {
         Command::Metrics(args) => commands::metrics::metrics(&args),
         Command::Quality(args) => commands::metrics::quality(&args),
         Command::Convert(ConvertCommand::Pmdata(args)) => commands::convert::pmdata(&args),
-        Command::Import(command) => import(command).await,
-        Command::User(UserCommand::Add(args)) => user_add(args).await,
-        Command::User(UserCommand::List(args)) => user_list(args).await,
+        Command::Import(command) => commands::import::import(command).await,
+        Command::User(UserCommand::Add(args)) => commands::user::add(args).await,
+        Command::User(UserCommand::List(args)) => commands::user::list(args).await,
         Command::Train(args) => {
             commands::models::train(
                 &args.store.data_dir,
@@ -483,166 +380,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         std::process::exit(0);
     }
     tracing::info!("stopped cleanly");
-    Ok(())
-}
-
-async fn import(command: ImportCommand) -> anyhow::Result<()> {
-    use forma_server::import::{self, CanonicalKind, Destination};
-    use forma_server::store::audit::Actor;
-    let (report, data_dir) = match command {
-        ImportCommand::Labels(args) => {
-            return forma_server::commands::labels::import(
-                &args.store.data_dir,
-                &args.file,
-                args.format,
-            )
-            .await
-        }
-        ImportCommand::Pmdata(args) => {
-            let pool = forma_server::db::open(&args.store.data_dir).await?;
-            let destination = Destination {
-                team: args.team,
-                create_team: true,
-                time_zone: "Europe/Oslo".to_owned(),
-                skip_bad: true,
-            };
-            (
-                import::import_pmdata(&pool, &args.dir, &destination, &Actor::cli()).await?,
-                args.store.data_dir,
-            )
-        }
-        ImportCommand::Sessions(args)
-        | ImportCommand::Wellness(args)
-        | ImportCommand::Events(args)
-            if jiff::tz::TimeZone::get(&args.time_zone).is_err() =>
-        {
-            anyhow::bail!(
-                "--time-zone {}: not a known IANA time zone such as Europe/Oslo",
-                args.time_zone
-            )
-        }
-        ImportCommand::Activity(args) => {
-            use anyhow::Context;
-            let mut files = Vec::new();
-            for path in &args.files {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                if bytes.len() > import::MAX_FILE_BYTES {
-                    anyhow::bail!("{} is larger than the import limit", path.display());
-                }
-                files.push(import::activity::ActivityFile {
-                    name: path.display().to_string(),
-                    bytes,
-                });
-            }
-            let pool = forma_server::db::open(&args.store.data_dir).await?;
-            let report = import::activity::import_activities(
-                &pool,
-                &args.athlete,
-                &files,
-                args.skip_bad,
-                &Actor::cli(),
-            )
-            .await?;
-            (report, args.store.data_dir)
-        }
-        ImportCommand::Sessions(args) => canonical(CanonicalKind::Sessions, args).await?,
-        ImportCommand::Wellness(args) => canonical(CanonicalKind::Wellness, args).await?,
-        ImportCommand::Events(args) => canonical(CanonicalKind::Events, args).await?,
-    };
-    print!("{}", forma_server::import::report_text(&report));
-    if report.stored {
-        println!(
-            "Stored in {}.",
-            data_dir.join(forma_server::db::DATABASE_FILE).display()
-        );
-        Ok(())
-    } else {
-        anyhow::bail!("nothing was imported from {}", report.file)
-    }
-}
-
-async fn canonical(
-    kind: forma_server::import::CanonicalKind,
-    args: ImportFileArgs,
-) -> anyhow::Result<(forma_core::api::ImportReport, PathBuf)> {
-    use anyhow::Context;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    if bytes.len() > forma_server::import::MAX_FILE_BYTES {
-        anyhow::bail!(
-            "{} is larger than the import limit of {} MB; split it into smaller files",
-            args.file.display(),
-            forma_server::import::MAX_FILE_BYTES / (1024 * 1024)
-        );
-    }
-    let pool = forma_server::db::open(&args.store.data_dir).await?;
-    let destination = forma_server::import::Destination {
-        team: args.team,
-        create_team: true,
-        time_zone: args.time_zone,
-        skip_bad: args.skip_bad,
-    };
-    let report = forma_server::import::import_canonical(
-        &pool,
-        kind,
-        &args.file.display().to_string(),
-        &bytes,
-        &destination,
-        &forma_server::store::audit::Actor::cli(),
-    )
-    .await?;
-    Ok((report, args.store.data_dir))
-}
-
-async fn user_add(args: UserAddArgs) -> anyhow::Result<()> {
-    use forma_server::error::AppError;
-    let mut password = String::new();
-    std::io::stdin().read_line(&mut password).map_err(|error| {
-        anyhow::anyhow!("cannot read the password from standard input: {error}")
-    })?;
-    let password = password.trim_end_matches(['\n', '\r']).to_owned();
-    let pool = forma_server::db::open(&args.store.data_dir).await?;
-    let input = forma_core::api::NewAccount {
-        email: args.email,
-        password,
-        role: args.role,
-        display_name: args.name,
-        teams: args.teams,
-        athlete_id: args.athlete,
-    };
-    let account = forma_server::auth::accounts::create(
-        &pool,
-        &input,
-        &forma_server::store::audit::Actor::cli(),
-    )
-    .await
-    .map_err(|error| match error {
-        AppError::Invalid { message, .. } => anyhow::anyhow!("{message}"),
-        other => anyhow::anyhow!(other),
-    })?;
-    println!(
-        "Created {} account {}.",
-        account.role.as_str(),
-        account.email
-    );
-    Ok(())
-}
-
-async fn user_list(args: StoreArgs) -> anyhow::Result<()> {
-    let pool = forma_server::db::open(&args.data_dir).await?;
-    let accounts = forma_server::store::users::list(&pool).await?;
-    if accounts.is_empty() {
-        println!("No accounts yet; create one with `forma user add`.");
-    }
-    for account in accounts {
-        let scope = match (&account.athlete_id, account.teams.is_empty()) {
-            (Some(athlete), _) => format!("athlete {athlete}"),
-            (None, false) => format!("teams {}", account.teams.join(", ")),
-            (None, true) => String::new(),
-        };
-        println!("{:<32} {:<8} {scope}", account.email, account.role.as_str());
-    }
     Ok(())
 }
 

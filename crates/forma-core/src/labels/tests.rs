@@ -1,5 +1,7 @@
 use super::*;
+use crate::api::SessionRecord;
 use crate::targets::CoachLabel;
+use crate::types::{parse_date, AthleteId, Event};
 use crate::types::{EventKind, Session};
 use jiff::civil::date;
 

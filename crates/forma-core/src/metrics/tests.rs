@@ -2,6 +2,7 @@
 //! metric functions, and property tests of the ratios' invariants.
 
 use super::*;
+use crate::stats::quantile;
 use jiff::civil::date;
 
 fn series(load: &[f64]) -> DailySeries {

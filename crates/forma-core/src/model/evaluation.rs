@@ -265,10 +265,9 @@ fn percentile_interval(mut values: Vec<f64>, resamples: usize) -> Option<Interva
         return None;
     }
     values.sort_by(f64::total_cmp);
-    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
     Some(Interval {
-        low: at(0.025),
-        high: at(0.975),
+        low: crate::stats::sorted_nearest_rank(&values, 0.025),
+        high: crate::stats::sorted_nearest_rank(&values, 0.975),
     })
 }
 

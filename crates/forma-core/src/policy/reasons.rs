@@ -190,19 +190,6 @@ impl FactorBaseline {
     }
 }
 
-fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    Some(if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    })
-}
-
 /// The median of present values of feature `k` in `previous`, when enough exist.
 pub(super) fn median_of(previous: &[&[f64]], k: usize, min_values: usize) -> Option<f64> {
     let values: Vec<f64> = previous
@@ -211,7 +198,7 @@ pub(super) fn median_of(previous: &[&[f64]], k: usize, min_values: usize) -> Opt
         .filter(|v| !v.is_nan())
         .collect();
     (values.len() >= min_values.max(1))
-        .then(|| median(values))
+        .then(|| crate::stats::median(values))
         .flatten()
 }
 
@@ -582,7 +569,6 @@ mod tests {
         let refs: Vec<&[f64]> = rows.iter().map(Vec::as_slice).collect();
         assert_eq!(median_of(&refs, 0, 3), Some(2.0));
         assert_eq!(median_of(&refs, 0, 4), None);
-        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), Some(2.5));
     }
 
     #[test]

@@ -5,14 +5,23 @@
 //! labels` and `import labels` move the coaches' labels between databases.
 
 pub mod convert;
+pub mod import;
 pub mod labels;
 pub mod metrics;
 pub mod models;
+pub mod user;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// Folder of the database (the same as `forma serve --data-dir`).
+    #[arg(long, env = "FORMA_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
 
 /// Reads a whole text file, naming it in the error.
 ///
