@@ -137,7 +137,6 @@ mod tests {
         );
     }
 
-
     fn input<'a>(sessions: &'a [Session], plan: &'a Plan) -> ProjectionInput<'a> {
         ProjectionInput {
             athlete: Box::leak(Box::new(id())),
