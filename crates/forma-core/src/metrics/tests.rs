@@ -2,7 +2,6 @@
 //! metric functions, and property tests of the ratios' invariants.
 
 use super::*;
-use crate::stats::quantile;
 use jiff::civil::date;
 
 fn series(load: &[f64]) -> DailySeries {
@@ -212,6 +211,7 @@ fn consecutive_dates_are_written_as_display_writes_them() {
 #[cfg(not(target_arch = "wasm32"))]
 mod properties {
     use super::*;
+    use crate::stats::quantile;
     use proptest::prelude::*;
 
     fn loads() -> impl Strategy<Value = Vec<f64>> {
