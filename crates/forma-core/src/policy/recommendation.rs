@@ -376,7 +376,7 @@ pub fn model_caveat(beats: Option<bool>) -> Option<&'static str> {
 /// [`model_caveat`] for the athlete, addressed to them.
 pub fn model_caveat_for_athlete(beats: Option<bool>) -> Option<&'static str> {
     (beats == Some(false)).then_some(
-        "Forma's risk model cannot yet predict reliably for your team, so this advice leans on your training load and how you feel.",
+        "Forma's risk model cannot yet predict reliably for your team: take this as a careful suggestion, and tell your coach how you feel.",
     )
 }
 
