@@ -27,6 +27,20 @@ fn ratio_1_6() -> PolicyData {
     .expect("the athlete has data")
 }
 
+/// 60 days at 300 AU, then a week at 150: a coupled ratio of 4 x 1,050 / 7,350
+/// = 0.571 on day 67.
+fn light_week() -> PolicyData {
+    let a = id("light");
+    PolicyData::build(
+        &a,
+        &sessions(&a, &steady_then_week(300.0, 60, 150.0)),
+        &[],
+        &[],
+        day(67),
+    )
+    .expect("the athlete has data")
+}
+
 #[test]
 fn an_athlete_at_a_ratio_of_1_6_gets_reduce_intensity_with_the_ratio_named() {
     let data = ratio_1_6();
@@ -280,16 +294,7 @@ fn low_readiness_swaps_the_session_and_with_a_spike_extends_recovery() {
 
 #[test]
 fn a_low_ratio_builds_only_with_a_low_model_risk_and_within_the_bounds() {
-    let a = id("light");
-    // 60 days at 300, a week at 150: ratio 4 x 1,050 / 7,350 = 0.571.
-    let data = PolicyData::build(
-        &a,
-        &sessions(&a, &steady_then_week(300.0, 60, 150.0)),
-        &[],
-        &[],
-        day(67),
-    )
-    .unwrap();
+    let data = light_week();
     let options = PolicyOptions::default();
 
     // No model: the rule wants more, the bounds wait for a risk estimate.
@@ -482,15 +487,7 @@ fn a_recommendation_round_trips_through_json_with_snake_case_names() {
 #[test]
 fn a_model_that_does_not_beat_its_baselines_says_so_wherever_its_risk_is_read() {
     use forma_core::policy::{model_caveat, model_caveat_for_athlete, model_caveat_short};
-    let a = id("light");
-    let data = PolicyData::build(
-        &a,
-        &sessions(&a, &steady_then_week(300.0, 60, 150.0)),
-        &[],
-        &[],
-        day(67),
-    )
-    .unwrap();
+    let data = light_week();
     let options = PolicyOptions::default();
     let caveat = model_caveat(Some(false)).expect("a caveat for a weak model");
     let to_athlete = model_caveat_for_athlete(Some(false)).expect("a caveat for a weak model");
