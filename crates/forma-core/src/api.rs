@@ -199,6 +199,40 @@ pub struct ImportReport {
     /// Athletes created by this import.
     pub new_athletes: Vec<AthleteId>,
     pub rejected: Vec<RejectedRow>,
+    /// Present on a preview (`?preview=true`), which stores nothing: what the file
+    /// holds. A preview's counts are those an import that skips the bad rows would
+    /// have, so that a coach sees what `skip_bad` would keep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<ImportPreview>,
+}
+
+/// What a file holds, as a preview shows it before anything is stored.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// Rows (or activity files) read, good and rejected.
+    pub rows_read: usize,
+    /// Rows (or activities) that would be stored.
+    pub rows_good: usize,
+    /// Athletes the file names that Forma already has in the team.
+    pub athletes_known: Vec<AthleteId>,
+    /// Athletes the file names that the import would create.
+    pub athletes_new: Vec<AthleteId>,
+    /// The first and last date of the good rows, `YYYY-MM-DD`.
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    /// The canonical columns of the rows below.
+    pub columns: Vec<String>,
+    /// The first good rows as the import reads them (at most
+    /// [`crate::import_preview::PREVIEW_ROWS`]), each with its line in the file.
+    pub rows: Vec<PreviewRow>,
+}
+
+/// One row of a preview: its line in the file (none for an activity file) and its
+/// cells in the order of [`ImportPreview::columns`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PreviewRow {
+    pub line: Option<usize>,
+    pub cells: Vec<String>,
 }
 
 /// A row or file that could not be read.

@@ -4,6 +4,7 @@
 //! - [`types`]: athletes, sessions, wellness, events, parsed at the boundary.
 //! - [`bounds`]: the accepted range of every number, text and date, one definition each.
 //! - [`canonical`]: the canonical CSV files in and out.
+//! - [`import_preview`]: what a file holds, shown before an import stores it.
 //! - [`pmdata`]: the PMData layout converted to canonical records.
 //! - [`series`]: one athlete's continuous daily series.
 //! - [`metrics`]: load metrics (ACWR, monotony, strain, CTL/ATL/TSB ...).
@@ -26,6 +27,7 @@ pub mod bounds;
 pub mod canonical;
 mod csv_text;
 pub mod features;
+pub mod import_preview;
 pub mod labels;
 pub mod metrics;
 pub mod model;

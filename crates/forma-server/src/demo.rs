@@ -58,6 +58,7 @@ pub async fn load_if_empty(pool: &Pool, pmdata: &Path) -> anyhow::Result<bool> {
         create_team: true,
         time_zone: "Europe/Oslo".to_owned(),
         skip_bad: true,
+        preview: false,
     };
     let report = import::import_pmdata(pool, pmdata, &destination, &actor).await?;
     let mut tx = crate::store::begin_write(pool).await?;

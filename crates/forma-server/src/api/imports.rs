@@ -1,6 +1,8 @@
 //! `POST /api/import/{sessions|wellness|events}?team=T[&skip_bad=true]`: multipart
 //! upload of canonical CSV files, each imported in its own transaction; and
 //! `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files of one athlete.
+//! With `&preview=true` either route does all of the import in a transaction it
+//! rolls back: the same report, stored false, with what the files hold.
 
 use axum::extract::{Multipart, State};
 use axum::http::{Method, StatusCode};
@@ -50,6 +52,9 @@ struct ImportQuery {
     team: Option<String>,
     #[serde(default)]
     skip_bad: bool,
+    /// Read and check, store nothing, and answer with what the files hold.
+    #[serde(default)]
+    preview: bool,
     time_zone: Option<String>,
 }
 
@@ -97,6 +102,7 @@ async fn upload(
         create_team: false,
         time_zone,
         skip_bad: query.skip_bad,
+        preview: query.preview,
     };
     let mut reports = Vec::new();
     for file in read_files(multipart).await? {
@@ -129,6 +135,7 @@ async fn upload_activities(
         profile.id.as_str(),
         &files,
         query.skip_bad,
+        query.preview,
         &user.actor(),
     )
     .await?;

@@ -90,6 +90,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
                 create_team: true,
                 time_zone: "Europe/Oslo".to_owned(),
                 skip_bad: true,
+                preview: false,
             };
             (
                 import::import_pmdata(&pool, &args.dir, &destination, &Actor::cli()).await?,
@@ -125,6 +126,7 @@ pub async fn import(command: ImportCommand) -> anyhow::Result<()> {
                 &args.athlete,
                 &files,
                 args.skip_bad,
+                false,
                 &Actor::cli(),
             )
             .await?;
@@ -165,6 +167,7 @@ async fn canonical(
         create_team: true,
         time_zone: args.time_zone,
         skip_bad: args.skip_bad,
+        preview: false,
     };
     let report = crate::import::import_canonical(
         &pool,

@@ -111,7 +111,8 @@ pub fn session_of(
 }
 
 /// Imports activity files for one athlete in one transaction. A file that cannot be
-/// read is listed; unless `skip_bad`, nothing is then stored.
+/// read is listed; unless `skip_bad`, nothing is then stored. A `preview` does all
+/// of it in a transaction that is rolled back, and says what the files hold.
 ///
 /// # Errors
 /// When the athlete does not exist or the database fails.
@@ -120,6 +121,7 @@ pub async fn import_activities(
     athlete_id: &str,
     files: &[ActivityFile],
     skip_bad: bool,
+    preview: bool,
     actor: &Actor,
 ) -> anyhow::Result<ImportReport> {
     let athlete = athletes::athlete(pool, athlete_id)
@@ -134,6 +136,7 @@ pub async fn import_activities(
         updated: 0,
         new_athletes: Vec::new(),
         rejected: Vec::new(),
+        preview: None,
     };
     let mut sessions = Vec::new();
     let dates = crate::record_dates().born_in(athlete.birth_year);
@@ -172,7 +175,7 @@ pub async fn import_activities(
             }),
         }
     }
-    if !report.rejected.is_empty() && !skip_bad {
+    if !report.rejected.is_empty() && !skip_bad && !preview {
         return Ok(report);
     }
     let mut tx = AuditedWrite::begin(pool, actor.clone()).await?;
@@ -198,6 +201,20 @@ pub async fn import_activities(
         }
     }
     imports::set_counts(&mut tx, &import_id, report.added, report.unchanged).await?;
+    if preview {
+        tx.rollback().await?;
+        let good: Vec<Session> = sessions.into_iter().map(|(session, _)| session).collect();
+        report.preview = Some(forma_core::import_preview::preview(
+            forma_core::import_preview::Good {
+                sessions: &good,
+                ..Default::default()
+            },
+            files.len(),
+            vec![athlete.id.clone()],
+            Vec::new(),
+        ));
+        return Ok(report);
+    }
     if report.added > 0 {
         tx.data_changed(&athlete.id).await?;
     }

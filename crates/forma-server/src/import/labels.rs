@@ -21,6 +21,7 @@ fn refused(file: &str, rejected: Vec<RejectedRow>) -> ImportReport {
         updated: 0,
         new_athletes: Vec::new(),
         rejected,
+        preview: None,
     }
 }
 
@@ -131,5 +132,6 @@ pub async fn import_labels(
         updated: 0,
         new_athletes: Vec::new(),
         rejected: Vec::new(),
+        preview: None,
     })
 }

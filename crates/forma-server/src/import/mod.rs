@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use forma_core::api::{ImportReport, RejectedRow};
 use forma_core::bounds::DateWindow;
 use forma_core::canonical::{self, BadRows, CsvError};
+use forma_core::import_preview::{self, Good};
 use forma_core::types::{AthleteId, Date, Event, Session, WellnessEntry};
 use forma_core::wellness::{WellnessUpdate, WriteSource};
 
@@ -52,6 +53,10 @@ pub struct Destination {
     pub time_zone: String,
     /// Store the good rows and list the bad ones, instead of storing nothing.
     pub skip_bad: bool,
+    /// Read, check and write the file in a transaction that is then rolled back:
+    /// the report says what an import that skips the bad rows would do, with
+    /// [`ImportReport::preview`], and nothing is stored.
+    pub preview: bool,
 }
 
 /// Parsed records of any kind, ready to store.
@@ -66,24 +71,30 @@ pub struct Records {
 }
 
 /// Keeps the records dated within their athlete's window and returns the others
-/// as rejected rows (`lines`, when given, are the records' lines in the file).
+/// as rejected rows (`lines`, when given, are the records' lines in the file, and
+/// keep the lines of the records kept).
 fn keep_within<T>(
     records: &mut Vec<T>,
     key: impl Fn(&T) -> (&AthleteId, Date),
     file: &str,
-    lines: Option<&[usize]>,
+    mut lines: Option<&mut Vec<usize>>,
     dates: DateWindow,
     born: &HashMap<String, i32>,
 ) -> Vec<RejectedRow> {
     let mut rejected = Vec::new();
     let mut index = 0;
+    let mut kept = Vec::with_capacity(records.len());
+    let all = lines.as_deref().cloned();
     records.retain(|record| {
         let (athlete, date) = key(record);
-        let line = lines.and_then(|lines| lines.get(index).copied());
+        let line = all.as_ref().and_then(|lines| lines.get(index).copied());
         index += 1;
         let window = dates.born_in(born.get(athlete.as_str()).copied());
         match window.check("date", date) {
-            Ok(_) => true,
+            Ok(_) => {
+                kept.extend(line);
+                true
+            }
             Err(error) => {
                 rejected.push(RejectedRow {
                     file: file.to_owned(),
@@ -96,6 +107,12 @@ fn keep_within<T>(
             }
         }
     });
+    // Lines belong to the one kind a CSV file holds; the other kinds are empty.
+    if let Some(lines) = lines.as_mut() {
+        if index > 0 {
+            **lines = kept;
+        }
+    }
     rejected
 }
 
@@ -105,7 +122,7 @@ impl Records {
     fn keep_dated(
         &mut self,
         file: &str,
-        lines: Option<&[usize]>,
+        mut lines: Option<&mut Vec<usize>>,
         dates: DateWindow,
         born: &HashMap<String, i32>,
     ) -> Vec<RejectedRow> {
@@ -113,7 +130,7 @@ impl Records {
             &mut self.sessions,
             |s| (&s.athlete_id, s.date),
             file,
-            lines,
+            lines.as_deref_mut(),
             dates,
             born,
         );
@@ -121,7 +138,7 @@ impl Records {
             &mut self.wellness,
             |w| (&w.athlete_id, w.date),
             file,
-            lines,
+            lines.as_deref_mut(),
             dates,
             born,
         ));
@@ -166,6 +183,7 @@ fn refused(file: &str, rejected: Vec<RejectedRow>) -> ImportReport {
         updated: 0,
         new_athletes: Vec::new(),
         rejected,
+        preview: None,
     }
 }
 
@@ -228,11 +246,12 @@ pub async fn import_canonical(
         Ok(skipped) => skipped,
         Err(header) => return Ok(refused(file, vec![rejected_from_csv(&header)])),
     };
+    let rows_read = lines.len() + skipped.len();
     let mut rejected: Vec<RejectedRow> = skipped.iter().map(rejected_from_csv).collect();
     let born = athletes::birth_years(pool, &destination.team).await?;
-    rejected.extend(records.keep_dated(file, Some(&lines), dates, &born));
+    rejected.extend(records.keep_dated(file, Some(&mut lines), dates, &born));
     rejected.sort_by_key(|row| row.row);
-    if !rejected.is_empty() && !destination.skip_bad {
+    if !rejected.is_empty() && !destination.skip_bad && !destination.preview {
         return Ok(refused(file, rejected));
     }
     store_records(
@@ -242,10 +261,23 @@ pub async fn import_canonical(
         &records,
         destination,
         actor,
-        rejected,
+        Read {
+            rows: rows_read,
+            lines: Some(&lines),
+            rejected,
+        },
         &HashMap::new(),
     )
     .await
+}
+
+/// What reading a file gave besides its good records.
+pub struct Read<'a> {
+    /// Rows read, good and rejected.
+    pub rows: usize,
+    /// The good records' lines in the file, when it is one CSV file.
+    pub lines: Option<&'a [usize]>,
+    pub rejected: Vec<RejectedRow>,
 }
 
 fn whole_file(file: &str, reason: &str) -> RejectedRow {
@@ -271,9 +303,14 @@ pub async fn store_records(
     records: &Records,
     destination: &Destination,
     actor: &Actor,
-    rejected: Vec<RejectedRow>,
+    read: Read<'_>,
     names: &HashMap<AthleteId, String>,
 ) -> Result<ImportReport, sqlx::Error> {
+    let Read {
+        rows: rows_read,
+        lines,
+        rejected,
+    } = read;
     let mut tx = AuditedWrite::begin(pool, actor.clone()).await?;
     if destination.create_team {
         athletes::ensure_team(&mut tx, &destination.team, &destination.team).await?;
@@ -287,6 +324,7 @@ pub async fn store_records(
         ));
     }
     let wanted: Vec<&AthleteId> = records.athletes().into_iter().collect();
+    let wanted_ids: Vec<AthleteId> = wanted.iter().map(|id| (*id).clone()).collect();
     let mut foreign = Vec::new();
     let existing = athletes::teams_of(&mut tx, &wanted).await?;
     for (athlete, team) in &existing {
@@ -357,7 +395,7 @@ pub async fn store_records(
         counts.unchanged,
     )
     .await?;
-    let report = ImportReport {
+    let mut report = ImportReport {
         stored: true,
         file: file.to_owned(),
         added: counts.added,
@@ -365,7 +403,29 @@ pub async fn store_records(
         updated: counts.updated,
         new_athletes,
         rejected,
+        preview: None,
     };
+    if destination.preview {
+        // Every check and count above is the import's own; only the commit is left out.
+        tx.rollback().await?;
+        let known = wanted_ids
+            .into_iter()
+            .filter(|id| !report.new_athletes.contains(id))
+            .collect();
+        report.stored = false;
+        report.preview = Some(import_preview::preview(
+            Good {
+                sessions: &records.sessions,
+                wellness: &records.wellness,
+                events: &records.events,
+                lines,
+            },
+            rows_read,
+            known,
+            report.new_athletes.clone(),
+        ));
+        return Ok(report);
+    }
     tx.audit(Change {
         action: "import",
         entity: "import",
@@ -503,6 +563,8 @@ pub async fn import_pmdata(
         .iter()
         .map(rejected_from_csv)
         .collect();
+    let rows_read =
+        records.sessions.len() + records.wellness.len() + records.events.len() + rejected.len();
     let born = athletes::birth_years(pool, &destination.team).await?;
     rejected.extend(records.keep_dated(
         &dir.display().to_string(),
@@ -531,7 +593,11 @@ pub async fn import_pmdata(
         &records,
         &destination,
         actor,
-        rejected,
+        Read {
+            rows: rows_read,
+            lines: None,
+            rejected,
+        },
         &names,
     )
     .await?)
