@@ -605,6 +605,29 @@ pub async fn add_performance_test(
     post_json(&format!("/api/athletes/{id}/performance-tests"), test).await
 }
 
+/// `POST /api/import/{kind}?{query}` with one file as multipart form data (the
+/// browser sets the boundary). `query` already holds the team or athlete, the time
+/// zone, `skip_bad` and `preview`, percent-encoded.
+///
+/// # Errors
+/// See [`ApiFailure`]; a file over the limit is a `Server` failure with status 413.
+pub async fn import_file(
+    kind: forma_core::import_preview::FileKind,
+    query: &str,
+    file: &web_sys::File,
+) -> Result<Vec<forma_core::api::ImportReport>, ApiFailure> {
+    let path = format!("/api/import/{}?{query}", kind.route());
+    let response = send(|| {
+        let form = web_sys::FormData::new()
+            .map_err(|_| gloo_net::Error::GlooError("cannot make the upload".to_owned()))?;
+        form.append_with_blob_and_filename("file", file, &file.name())
+            .map_err(|_| gloo_net::Error::GlooError("cannot add the file".to_owned()))?;
+        with_csrf(gloo_net::http::Request::post(&path)).body(form)
+    })
+    .await?;
+    read_json(response).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

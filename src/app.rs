@@ -17,6 +17,7 @@ use crate::pages;
 pub fn App() -> impl IntoView {
     let auth = provide_auth();
     crate::outbox::provide_label_outbox();
+    crate::team_choice::provide_team_choice();
     let bar = NodeRef::<leptos::html::Div>::new();
     let header = NodeRef::<leptos::html::Header>::new();
     let measure = move || measure_bar(bar, header);
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                     </A>
                     <ServerStatus/>
                     <crate::outbox::LabelsWaiting/>
+                    <crate::team_choice::TeamChooser/>
                     <Account/>
                 </div>
                 <Navigation/>

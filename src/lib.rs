@@ -11,4 +11,5 @@ pub mod components;
 pub mod drafts;
 pub mod outbox;
 pub mod pages;
+pub mod team_choice;
 pub mod typed;

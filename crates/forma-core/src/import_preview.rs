@@ -81,8 +81,133 @@ fn span(dates: impl Iterator<Item = Date>) -> (Option<Date>, Option<Date>) {
     })
 }
 
+/// What a file is, as the import page sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Sessions,
+    Wellness,
+    Events,
+    /// A FIT, TCX or GPX file of one athlete.
+    Activity,
+}
+
+impl FileKind {
+    pub const ALL: [FileKind; 4] = [
+        FileKind::Sessions,
+        FileKind::Wellness,
+        FileKind::Events,
+        FileKind::Activity,
+    ];
+
+    /// The import route's last segment (`/api/import/{route}`).
+    pub fn route(self) -> &'static str {
+        match self {
+            FileKind::Sessions => "sessions",
+            FileKind::Wellness => "wellness",
+            FileKind::Events => "events",
+            FileKind::Activity => "activity",
+        }
+    }
+
+    /// In a coach's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Sessions => "Sessions (CSV)",
+            FileKind::Wellness => "Wellness (CSV)",
+            FileKind::Events => "Injuries and illnesses (CSV)",
+            FileKind::Activity => "Activity file (FIT, TCX, GPX)",
+        }
+    }
+
+    pub fn from_route(route: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|kind| kind.route() == route)
+    }
+}
+
+/// The columns only one kind of canonical file has.
+const ONLY_SESSIONS: [&str; 6] = [
+    "sport",
+    "duration_min",
+    "rpe",
+    "load",
+    "distance_km",
+    "avg_hr",
+];
+const ONLY_WELLNESS: [&str; 9] = [
+    "sleep_h",
+    "sleep_quality",
+    "fatigue",
+    "soreness",
+    "stress",
+    "mood",
+    "readiness",
+    "hrv_rmssd_ms",
+    "resting_hr",
+];
+const ONLY_EVENTS: [&str; 4] = ["kind", "severity", "body_part", "days_lost"];
+
+/// What a file named `name` whose text starts with `head` most likely is: an
+/// activity file by its extension, a canonical CSV file by the columns of its
+/// header that only one kind has. `None` when the header says neither (the coach
+/// then chooses).
+pub fn kind_of(name: &str, head: &str) -> Option<FileKind> {
+    let lower = name.to_ascii_lowercase();
+    if [".fit", ".tcx", ".gpx"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        return Some(FileKind::Activity);
+    }
+    let first = head.trim_start_matches('\u{feff}').lines().next()?;
+    let columns: Vec<String> = first
+        .split(',')
+        .map(|cell| cell.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let count = |only: &[&str]| {
+        only.iter()
+            .filter(|c| columns.iter().any(|h| h == *c))
+            .count()
+    };
+    let scores = [
+        (count(&ONLY_SESSIONS), FileKind::Sessions),
+        (count(&ONLY_WELLNESS), FileKind::Wellness),
+        (count(&ONLY_EVENTS), FileKind::Events),
+    ];
+    let best = scores.iter().map(|(n, _)| *n).max().unwrap_or(0);
+    let mut winners = scores.iter().filter(|(n, _)| *n == best && best > 0);
+    match (winners.next(), winners.next()) {
+        (Some((_, kind)), None) => Some(*kind),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_file_is_recognised_by_its_extension_or_its_header() {
+        assert_eq!(kind_of("Ride.FIT", ""), Some(FileKind::Activity));
+        assert_eq!(kind_of("a.gpx", "<gpx>"), Some(FileKind::Activity));
+        assert_eq!(
+            kind_of(
+                "s.csv",
+                "\u{feff}athlete_id,date,duration_min,rpe\np01,2020-01-01,60,5"
+            ),
+            Some(FileKind::Sessions)
+        );
+        assert_eq!(
+            kind_of("w.csv", "athlete_id,date,sleep_h,fatigue,mood\n"),
+            Some(FileKind::Wellness)
+        );
+        assert_eq!(
+            kind_of("e.csv", "\"athlete_id\",\"date\",\"kind\",\"severity\""),
+            Some(FileKind::Events)
+        );
+        assert_eq!(kind_of("x.csv", "athlete_id,date\n"), None);
+        assert_eq!(kind_of("x.csv", ""), None);
+        assert_eq!(FileKind::from_route("wellness"), Some(FileKind::Wellness));
+    }
+
     use super::*;
     use crate::bounds::DateWindow;
     use crate::canonical::{parse_sessions, BadRows};

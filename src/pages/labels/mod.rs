@@ -25,8 +25,14 @@ pub mod state;
 
 use queue::QueueView;
 
-async fn load(athlete: Option<String>) -> Result<Option<LabelQueue>, ApiFailure> {
-    let Some(team) = api::teams().await?.into_iter().next() else {
+use crate::team_choice::{self, use_team_choice, wanted_team, TeamChoice};
+
+async fn load(
+    choice: TeamChoice,
+    wanted: Option<String>,
+    athlete: Option<String>,
+) -> Result<Option<LabelQueue>, ApiFailure> {
+    let Some(team) = team_choice::chosen(choice, wanted).await?.1 else {
         return Ok(None);
     };
     api::label_queue(&team.id, athlete.as_deref())
@@ -40,10 +46,13 @@ pub fn LabelsPage() -> impl IntoView {
     let here = current_path();
     let query = use_query_map();
     let athlete = move || query.with(|q| q.get("athlete").filter(|a| !a.is_empty()));
+    let choice = use_team_choice();
+    let wanted = wanted_team();
     let queue = LocalResource::new(move || {
         let athlete = athlete();
+        let wanted = wanted.get();
         let staff = auth.role().is_some_and(|role| role != Role::Athlete);
-        let load = auth.when_signed_in(move || load(athlete));
+        let load = auth.when_signed_in(move || load(choice, wanted, athlete));
         async move {
             if staff {
                 load.await

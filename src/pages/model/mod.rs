@@ -8,7 +8,6 @@
 use forma_core::api::ModelRegistry;
 use forma_core::model::ModelArtifact;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
@@ -45,10 +44,11 @@ async fn load(team: Option<String>) -> Result<ModelData, ApiFailure> {
 pub fn ModelPage() -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0_u32);
-    let query = use_query_map();
+    // The team in the address, else the one chosen in the header.
+    let wanted = crate::team_choice::wanted_team();
     let model = LocalResource::new(move || {
         reload.track();
-        let team = query.with(|q| q.get("team"));
+        let team = wanted.get();
         auth.when_signed_in(move || load(team))
     });
     view! {

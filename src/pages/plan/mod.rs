@@ -38,9 +38,12 @@ use editor::PlanEditor;
 #[component]
 pub fn PlanPage() -> impl IntoView {
     let auth = use_auth();
+    let choice = crate::team_choice::use_team_choice();
+    let wanted = crate::team_choice::wanted_team();
     let team = LocalResource::new(move || {
-        auth.when_signed_in(|| async {
-            let Some(team) = api::teams().await?.into_iter().next() else {
+        let wanted = wanted.get();
+        auth.when_signed_in(move || async move {
+            let Some(team) = crate::team_choice::chosen(choice, wanted).await?.1 else {
                 return Ok(Vec::new());
             };
             api::team_athletes(&team.id).await

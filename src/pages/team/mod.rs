@@ -9,6 +9,7 @@ use crate::api::{self, ApiFailure};
 use crate::auth::use_auth;
 use crate::components::loaded::Loaded;
 use crate::components::page_header::PageHeader;
+use crate::team_choice::{self, use_team_choice, wanted_team, TeamChoice};
 
 mod row;
 pub mod rows;
@@ -20,8 +21,11 @@ use rows::{
 
 type Recommendations = std::collections::HashMap<String, TeamRecommendation>;
 
-async fn load() -> Result<Option<(TeamSummary, Vec<AthleteStatus>, Recommendations)>, ApiFailure> {
-    let Some(team) = api::teams().await?.into_iter().next() else {
+async fn load(
+    choice: TeamChoice,
+    wanted: Option<String>,
+) -> Result<Option<(TeamSummary, Vec<AthleteStatus>, Recommendations)>, ApiFailure> {
+    let Some(team) = team_choice::chosen(choice, wanted).await?.1 else {
         return Ok(None);
     };
     let athletes = api::team_athletes(&team.id).await?;
@@ -34,10 +38,16 @@ async fn load() -> Result<Option<(TeamSummary, Vec<AthleteStatus>, Recommendatio
         .collect();
     Ok(Some((team, athletes, recommendations)))
 }
+
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let auth = use_auth();
-    let team = LocalResource::new(move || auth.when_signed_in(load));
+    let choice = use_team_choice();
+    let wanted = wanted_team();
+    let team = LocalResource::new(move || {
+        let wanted = wanted.get();
+        auth.when_signed_in(move || load(choice, wanted))
+    });
     view! {
         <PageHeader
             title="Team"
