@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { launch, openPage, screenshot, viewports } from './support/browser.mjs';
 import { freePort, formaBin, startServer } from './support/server.mjs';
@@ -122,6 +123,39 @@ test('a coach previews a CSV, imports it with its bad rows skipped, and a re-imp
   await close();
 });
 
+test('a coach previews and imports two activity files for one athlete', async () => {
+  const { page, problems, close } = await openPage(browser, viewports.desktop);
+  await new SignInPage(page, origin).signIn(demo.coach);
+  await page.waitForURL('**/team');
+  const imports = new ImportPage(page, origin);
+  await imports.open();
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const shared = join(root, '..', 'shared', 'data', 'activity-files');
+  await page.getByTestId('import-files').setInputFiles([
+    join(shared, 'fitparse-rs', 'fitparser', 'tests', 'fixtures', 'Activity.fit'),
+    join(shared, 'sweatpy', 'sweat', 'examples', 'data', '4078723797_strava.gpx'),
+  ]);
+  await imports.preview().click();
+  assert.match(await page.getByRole('alert').textContent(), /Choose the athlete/);
+  await page.getByTestId('import-athlete-choice').selectOption('p01');
+  const before = await page.evaluate(async () => (await (await fetch('/api/athletes/p01/sessions')).json()).length);
+  await imports.preview().click();
+  const preview = imports.previewResult();
+  await preview.waitFor();
+  const outcomes = await preview.getByTestId('import-outcome').allTextContents();
+  assert.deepEqual(outcomes, ['Would add 1, update 0; 0 already in Forma.', 'Would add 1, update 0; 0 already in Forma.']);
+  const after = await page.evaluate(async () => (await (await fetch('/api/athletes/p01/sessions')).json()).length);
+  assert.equal(after, before, 'the preview stored no session');
+  await imports.confirm().click();
+  await imports.report().waitFor();
+  const stored = await imports.report().getByTestId('import-outcome').allTextContents();
+  assert.deepEqual(stored, ['Stored: 1 added, 0 updated, 0 unchanged, 0 rejected.', 'Stored: 1 added, 0 updated, 0 unchanged, 0 rejected.']);
+  const now = await page.evaluate(async () => (await (await fetch('/api/athletes/p01/sessions')).json()).length);
+  assert.equal(now, before + 2);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('the Import page at phone width keeps the form and the preview readable', async () => {
   const { page, problems, close } = await openPage(browser, viewports.phone);
   await new SignInPage(page, origin).signIn(demo.coach);
@@ -188,6 +222,7 @@ test('an athlete on /import is sent to their own page, a visitor to sign in', as
   const card = page.getByTestId('import-athlete');
   await card.waitFor();
   assert.equal(await card.getByRole('link', { name: 'Go to my page' }).getAttribute('href'), '/athletes/p02');
+  await screenshot(page, 'import-athlete-phone');
   assert.equal(await page.getByTestId('import-files').count(), 0);
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await close();

@@ -298,7 +298,13 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
                 >
                     {move || if matches!(phase.get(), Phase::Imported(_)) { "Preview again" } else { "Preview" }}
                 </button>
-                {move || matches!(phase.get(), Phase::Previewed(_)).then(|| view! {
+                {move || phase.with(|p| match p {
+                    // Offered when something would be stored (or refused whole, which the report says).
+                    Phase::Previewed(outcomes) => outcomes.iter().any(|o| {
+                        o.result.as_ref().is_ok_and(|r| r.added + r.updated + r.unchanged > 0)
+                    }),
+                    _ => false,
+                }).then(|| view! {
                     <button class="button" data-testid="import-confirm" on:click=move |_| run(false)>
                         "Import"
                     </button>

@@ -94,6 +94,10 @@ fn rows(n: usize) -> String {
 /// What a preview says an import would do.
 pub fn preview_words(report: &ImportReport, skip_bad: bool) -> String {
     let rejected = report.rejected.len();
+    let good = report.added + report.updated + report.unchanged;
+    if rejected > 0 && good == 0 {
+        return "Nothing in this file can be imported: see why below, fix the file and pick it again.".to_owned();
+    }
     if rejected > 0 && !skip_bad {
         return format!(
             "{} cannot be read, so nothing of this file would be stored. Tick \"Skip bad rows\" to store the other {}, or fix the file and pick it again.",
@@ -126,10 +130,15 @@ pub fn preview_words(report: &ImportReport, skip_bad: bool) -> String {
 /// What an import did.
 pub fn import_words(report: &ImportReport) -> String {
     if !report.stored {
-        return format!(
-            "Nothing stored: {} could not be read.",
-            rows(report.rejected.len())
-        );
+        let whole = report.rejected.iter().any(|r| r.row.is_none());
+        return if whole {
+            "Nothing stored: see why below.".to_owned()
+        } else {
+            format!(
+                "Nothing stored: {} could not be read.",
+                rows(report.rejected.len())
+            )
+        };
     }
     if report.added + report.updated == 0 {
         return format!(
