@@ -24,6 +24,7 @@ e2e-b,2020-03-04,run,sixty,5,,,,
 `;
 
 const twoTeams = { email: 'two-teams@e2e.forma', password: 'two-teams-pass' };
+const admin = { email: 'admin@e2e.forma', password: 'admin-e2e-pass' };
 
 let browser;
 let server;
@@ -49,6 +50,7 @@ before(async () => {
     ['user', 'add', '--email', twoTeams.email, '--role', 'coach', '--team', 'demo', '--team', 'north', '--password-stdin'],
     `${twoTeams.password}\n`,
   );
+  forma(['user', 'add', '--email', admin.email, '--role', 'admin', '--password-stdin'], `${admin.password}\n`);
   browser = await launch();
 });
 
@@ -205,6 +207,20 @@ test('a coach of two teams switches team in the header; the team and Import page
   await page.getByTestId('team-chooser').locator('select').selectOption('demo');
   await page.waitForURL('**/import?team=demo');
   await page.waitForFunction(() => document.querySelector('[data-testid="import-team"]')?.value === 'demo');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('an admin on /import is told that a team\'s coaches import', async () => {
+  const { page, problems, close } = await openPage(browser, viewports.desktop);
+  await new SignInPage(page, origin).signIn(admin);
+  await page.waitForURL('**/team**');
+  const imports = new ImportPage(page, origin);
+  await imports.goto('/import');
+  await page.getByTestId('import-admin').waitFor();
+  assert.equal(await page.getByTestId('import-files').count(), 0);
+  // The admin sees both teams, so the header offers the chooser.
+  await page.getByTestId('team-chooser').waitFor();
   assert.deepEqual(problems, []);
   await close();
 });
