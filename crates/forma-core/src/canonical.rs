@@ -12,13 +12,13 @@
 //! refused, naming the column. Text cells are written so that a spreadsheet never
 //! runs them as formulas (see [`crate::csv_text`]).
 
-use std::borrow::Cow;
 use std::fmt;
 
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::bounds::{self, Bound, DateWindow, TextLimit};
-use crate::csv_text::{duplicate_column, unescape_cell, write_cell, write_number, Reader};
+use crate::csv_text::{duplicate_column, unescape_cell, write_csv, Number, Reader, Text};
 use crate::series::SessionLoad;
 use crate::types::{
     epoch_day, parse_date, parse_number, AthleteId, Event, EventKind, EventSeverity, Session,
@@ -85,7 +85,7 @@ struct Table<'a> {
     file: &'a str,
     dates: DateWindow,
     /// Header cells as written, for the missing-column error.
-    head: Vec<Cow<'a, str>>,
+    head: Vec<String>,
     head_line: usize,
     reader: Reader<'a>,
     /// A guess at the number of rows, to size the output once.
@@ -108,8 +108,8 @@ impl<'a> Table<'a> {
         dates: DateWindow,
     ) -> Result<Self, CsvError> {
         let mut reader = Reader::new(text);
-        let mut head = Vec::new();
-        let Some(head_line) = reader.next_record(&mut head) else {
+        let mut record = csv::StringRecord::new();
+        let Some(head_line) = reader.next_record(&mut record) else {
             return Err(CsvError {
                 file: file.to_owned(),
                 line: 1,
@@ -118,6 +118,7 @@ impl<'a> Table<'a> {
                 accepted: format!("a header row such as `{header}`"),
             });
         };
+        let head: Vec<String> = record.iter().map(str::to_owned).collect();
         if let Some(twice) = duplicate_column(&head) {
             return Err(CsvError {
                 file: file.to_owned(),
@@ -164,13 +165,14 @@ impl<'a> Table<'a> {
     fn parse<T>(
         self,
         bad: BadRows,
-        row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
+        mut row: impl FnMut(&Row<'_>) -> Result<T, CsvError>,
     ) -> Result<Parsed<T>, CsvError> {
         let mut records = Vec::with_capacity(self.rows);
         let mut lines = Vec::with_capacity(self.rows);
-        let skipped = self.for_each(bad, row, |line, t| {
-            lines.push(line);
-            records.push(t);
+        let skipped = self.for_each(bad, |r| {
+            records.push(row(r)?);
+            lines.push(r.line);
+            Ok(())
         })?;
         Ok(Parsed {
             records,
@@ -179,25 +181,23 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// Reads every row with `row` and hands each record to `keep`, returning
-    /// the rows skipped.
-    fn for_each<T>(
+    /// Reads every row with `row`, returning the rows skipped.
+    fn for_each(
         mut self,
         bad: BadRows,
-        mut row: impl FnMut(&Row<'_, 'a>) -> Result<T, CsvError>,
-        mut keep: impl FnMut(usize, T),
+        mut row: impl FnMut(&Row<'_>) -> Result<(), CsvError>,
     ) -> Result<Vec<CsvError>, CsvError> {
         let mut skipped = Vec::new();
-        let mut cells = Vec::with_capacity(self.head.len());
-        while let Some(line) = self.reader.next_record(&mut cells) {
+        let mut record = csv::StringRecord::with_capacity(64, self.head.len());
+        while let Some(line) = self.reader.next_record(&mut record) {
             let r = Row {
                 file: self.file,
                 line,
-                cells: &cells,
+                cells: &record,
                 dates: &self.dates,
             };
             match row(&r) {
-                Ok(t) => keep(line, t),
+                Ok(()) => {}
                 Err(e) if bad == BadRows::Skip => skipped.push(e),
                 Err(e) => return Err(e),
             }
@@ -206,10 +206,10 @@ impl<'a> Table<'a> {
     }
 }
 
-struct Row<'r, 'a> {
+struct Row<'r> {
     file: &'r str,
     line: usize,
-    cells: &'r [Cow<'a, str>],
+    cells: &'r csv::StringRecord,
     dates: &'r DateWindow,
 }
 
@@ -226,23 +226,19 @@ fn trim(cell: &str) -> &str {
     }
 }
 
-impl<'a> Row<'_, 'a> {
+impl<'r> Row<'r> {
     /// The trimmed cell, `None` when the column is absent or the cell empty.
     #[inline(always)]
-    fn cell(&self, column: Column) -> Option<&str> {
+    fn cell(&self, column: Column) -> Option<&'r str> {
         let c = trim(self.cells.get(column.index?)?);
         (!c.is_empty()).then_some(c)
     }
 
-    /// As [`Row::cell`], still borrowed from the file when it was not quoted, and
-    /// without the `'` that [`write_cell`] puts before text that looks like a formula.
+    /// As [`Row::cell`], without the `'` that [`write_cell`] puts before text
+    /// that looks like a formula.
     #[inline(always)]
-    fn text(&self, column: Column) -> Option<Cow<'a, str>> {
-        let trimmed: Cow<'a, str> = match self.cells.get(column.index?)? {
-            Cow::Borrowed(c) => Cow::Borrowed(unescape_cell(trim(c))),
-            Cow::Owned(c) => Cow::Owned(unescape_cell(trim(c)).to_owned()),
-        };
-        (!trimmed.is_empty()).then_some(trimmed)
+    fn text(&self, column: Column) -> Option<&'r str> {
+        self.cell(column).map(unescape_cell)
     }
 
     fn error(&self, column: Column, e: ValueError) -> CsvError {
@@ -287,13 +283,9 @@ impl<'a> Row<'_, 'a> {
     }
 
     /// As [`Row::text`], no longer than `limit`.
-    fn limited_text(
-        &self,
-        column: Column,
-        limit: TextLimit,
-    ) -> Result<Option<Cow<'a, str>>, CsvError> {
+    fn limited_text(&self, column: Column, limit: TextLimit) -> Result<Option<&'r str>, CsvError> {
         let text = self.text(column);
-        if let Some(text) = &text {
+        if let Some(text) = text {
             limit
                 .named(column.name)
                 .check(text)
@@ -302,13 +294,13 @@ impl<'a> Row<'_, 'a> {
         Ok(text)
     }
 
-    /// The athlete id, checked but still borrowed when it was not quoted.
-    fn athlete_id(&self, column: Column) -> Result<Cow<'a, str>, CsvError> {
+    /// The athlete id, checked.
+    fn athlete_id(&self, column: Column) -> Result<&'r str, CsvError> {
         const ACCEPTED: &str = "an athlete id such as p01";
         let id = self
             .text(column)
             .ok_or_else(|| self.error(column, ValueError::new(column.name, "", ACCEPTED)))?;
-        AthleteId::check(&id).map_err(|e| self.error(column, e))?;
+        AthleteId::check(id).map_err(|e| self.error(column, e))?;
         Ok(id)
     }
 
@@ -335,12 +327,9 @@ impl Key {
         }
     }
 
-    fn owned(&self, row: &Row<'_, '_>) -> Result<(AthleteId, jiff::civil::Date), CsvError> {
+    fn owned(&self, row: &Row<'_>) -> Result<(AthleteId, jiff::civil::Date), CsvError> {
         let id = row.athlete_id(self.athlete_id)?;
-        Ok((
-            AthleteId::from_checked(id.into_owned()),
-            row.date(self.date)?,
-        ))
+        Ok((AthleteId::from_checked(id.to_owned()), row.date(self.date)?))
     }
 }
 
@@ -379,15 +368,15 @@ pub fn parse_sessions(
     table.parse(bad, |row| {
         let r = columns.read(row)?;
         Ok(Session {
-            athlete_id: AthleteId::from_checked(r.athlete_id.into_owned()),
+            athlete_id: AthleteId::from_checked(r.athlete_id.to_owned()),
             date: r.date,
-            sport: r.sport.map(Cow::into_owned),
+            sport: r.sport.map(str::to_owned),
             duration_min: r.duration_min,
             rpe: r.rpe,
             load: r.load,
             distance_km: r.distance_km,
             avg_hr: r.avg_hr,
-            source: r.source.map(Cow::into_owned),
+            source: r.source.map(str::to_owned),
         })
     })
 }
@@ -395,51 +384,48 @@ pub fn parse_sessions(
 /// What the daily series needs from one session: whose, which day, how much.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct SessionDay<'a> {
-    /// A checked athlete id, borrowed from the file unless it was quoted.
-    pub athlete_id: Cow<'a, str>,
+    /// A checked athlete id.
+    pub athlete_id: &'a str,
     pub session: SessionLoad,
 }
 
 /// As [`parse_sessions`], with the same checks and errors, handing `keep` only
 /// what the daily series needs and copying no text: the fast path for large
 /// files. Returns the rows skipped.
-pub(crate) fn read_session_days<'a>(
-    file: &'a str,
-    text: &'a str,
+pub(crate) fn read_session_days(
+    file: &str,
+    text: &str,
     bad: BadRows,
     dates: DateWindow,
-    mut keep: impl FnMut(SessionDay<'a>),
+    mut keep: impl FnMut(SessionDay<'_>),
 ) -> Result<Vec<CsvError>, CsvError> {
     let table = Table::new(file, text, &["athlete_id", "date"], SESSIONS_HEADER, dates)?;
     let columns = SessionColumns::new(&table);
-    table.for_each(
-        bad,
-        |row| {
-            let r = columns.read(row)?;
-            Ok(SessionDay {
-                athlete_id: r.athlete_id,
-                session: SessionLoad {
-                    day: epoch_day(r.date),
-                    load: r.load,
-                    rpe: r.rpe,
-                },
-            })
-        },
-        |_, day| keep(day),
-    )
+    table.for_each(bad, |row| {
+        let r = columns.read(row)?;
+        keep(SessionDay {
+            athlete_id: r.athlete_id,
+            session: SessionLoad {
+                day: epoch_day(r.date),
+                load: r.load,
+                rpe: r.rpe,
+            },
+        });
+        Ok(())
+    })
 }
 
-/// A checked sessions row, its text still borrowed from the file.
+/// A checked sessions row, its text borrowed from the record.
 struct SessionRow<'a> {
-    athlete_id: Cow<'a, str>,
+    athlete_id: &'a str,
     date: jiff::civil::Date,
-    sport: Option<Cow<'a, str>>,
+    sport: Option<&'a str>,
     duration_min: Option<f64>,
     rpe: Option<f64>,
     load: f64,
     distance_km: Option<f64>,
     avg_hr: Option<f64>,
-    source: Option<Cow<'a, str>>,
+    source: Option<&'a str>,
 }
 
 struct SessionColumns {
@@ -467,7 +453,7 @@ impl SessionColumns {
         }
     }
 
-    fn read<'a>(&self, row: &Row<'_, 'a>) -> Result<SessionRow<'a>, CsvError> {
+    fn read<'r>(&self, row: &Row<'r>) -> Result<SessionRow<'r>, CsvError> {
         let athlete_id = row.athlete_id(self.key.athlete_id)?;
         let date = row.date(self.key.date)?;
         let duration_min = row.number(self.duration_min, bounds::DURATION_MIN)?;
@@ -580,7 +566,7 @@ pub fn parse_events(
             severity: row.optional(severity, str::parse::<EventSeverity>)?,
             body_part: row
                 .limited_text(body_part, bounds::BODY_PART)?
-                .map(Cow::into_owned),
+                .map(str::to_owned),
             days_lost: row.optional(days_lost, |c| {
                 c.parse::<u32>()
                     .ok()
@@ -591,85 +577,88 @@ pub fn parse_events(
     })
 }
 
-fn push_opt_num(out: &mut String, x: Option<f64>) {
-    out.push(',');
-    if let Some(x) = x {
-        write_number(out, x);
-    }
-}
-
-fn push_opt_text(out: &mut String, x: Option<&str>) {
-    out.push(',');
-    if let Some(x) = x {
-        write_cell(out, x);
-    }
-}
-
 /// Writes sessions as canonical CSV, header included. `load` is always written.
 pub fn write_sessions(sessions: &[Session]) -> String {
-    let mut out = String::with_capacity(64 * (sessions.len() + 1));
-    out.push_str(SESSIONS_HEADER);
-    out.push('\n');
-    for s in sessions {
-        out.push_str(s.athlete_id.as_str());
-        out.push(',');
-        out.push_str(&s.date.to_string());
-        push_opt_text(&mut out, s.sport.as_deref());
-        push_opt_num(&mut out, s.duration_min);
-        push_opt_num(&mut out, s.rpe);
-        push_opt_num(&mut out, Some(s.load));
-        push_opt_num(&mut out, s.distance_km);
-        push_opt_num(&mut out, s.avg_hr);
-        push_opt_text(&mut out, s.source.as_deref());
-        out.push('\n');
+    #[derive(Serialize)]
+    struct Row<'a> {
+        athlete_id: Text<'a>,
+        date: Date,
+        sport: Text<'a>,
+        duration_min: Number,
+        rpe: Number,
+        load: Number,
+        distance_km: Number,
+        avg_hr: Number,
+        source: Text<'a>,
     }
-    out
+    write_csv(
+        SESSIONS_HEADER,
+        sessions.iter().map(|s| Row {
+            athlete_id: Text(Some(s.athlete_id.as_str())),
+            date: s.date,
+            sport: Text(s.sport.as_deref()),
+            duration_min: Number(s.duration_min),
+            rpe: Number(s.rpe),
+            load: Number(Some(s.load)),
+            distance_km: Number(s.distance_km),
+            avg_hr: Number(s.avg_hr),
+            source: Text(s.source.as_deref()),
+        }),
+    )
 }
 
 /// Writes wellness entries as canonical CSV, header included.
 pub fn write_wellness(entries: &[WellnessEntry]) -> String {
-    let mut out = String::with_capacity(64 * (entries.len() + 1));
-    out.push_str(WELLNESS_HEADER);
-    out.push('\n');
-    for w in entries {
-        out.push_str(w.athlete_id.as_str());
-        out.push(',');
-        out.push_str(&w.date.to_string());
-        for x in [
-            w.sleep_h,
-            w.sleep_quality,
-            w.fatigue,
-            w.soreness,
-            w.stress,
-            w.mood,
-            w.readiness,
-            w.hrv_rmssd_ms,
-            w.resting_hr,
-        ] {
-            push_opt_num(&mut out, x);
-        }
-        out.push('\n');
+    #[derive(Serialize)]
+    struct Row<'a> {
+        athlete_id: Text<'a>,
+        date: Date,
+        /// In [`WELLNESS_HEADER`]'s order, from `sleep_h` to `resting_hr`.
+        values: [Number; 9],
     }
-    out
+    write_csv(
+        WELLNESS_HEADER,
+        entries.iter().map(|w| Row {
+            athlete_id: Text(Some(w.athlete_id.as_str())),
+            date: w.date,
+            values: [
+                w.sleep_h,
+                w.sleep_quality,
+                w.fatigue,
+                w.soreness,
+                w.stress,
+                w.mood,
+                w.readiness,
+                w.hrv_rmssd_ms,
+                w.resting_hr,
+            ]
+            .map(Number),
+        }),
+    )
 }
 
 /// Writes events as canonical CSV, header included.
 pub fn write_events(events: &[Event]) -> String {
-    let mut out = String::with_capacity(48 * (events.len() + 1));
-    out.push_str(EVENTS_HEADER);
-    out.push('\n');
-    for e in events {
-        out.push_str(e.athlete_id.as_str());
-        out.push(',');
-        out.push_str(&e.date.to_string());
-        out.push(',');
-        out.push_str(&e.kind.to_string());
-        push_opt_text(&mut out, e.severity.map(|s| s.to_string()).as_deref());
-        push_opt_text(&mut out, e.body_part.as_deref());
-        push_opt_num(&mut out, e.days_lost.map(f64::from));
-        out.push('\n');
+    #[derive(Serialize)]
+    struct Row<'a> {
+        athlete_id: Text<'a>,
+        date: Date,
+        kind: String,
+        severity: Option<String>,
+        body_part: Text<'a>,
+        days_lost: Number,
     }
-    out
+    write_csv(
+        EVENTS_HEADER,
+        events.iter().map(|e| Row {
+            athlete_id: Text(Some(e.athlete_id.as_str())),
+            date: e.date,
+            kind: e.kind.to_string(),
+            severity: e.severity.map(|s| s.to_string()),
+            body_part: Text(e.body_part.as_deref()),
+            days_lost: Number(e.days_lost.map(f64::from)),
+        }),
+    )
 }
 
 #[cfg(test)]

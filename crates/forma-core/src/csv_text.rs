@@ -1,6 +1,8 @@
-//! A small RFC 4180 reader and writer for the CSV text Forma exchanges: quoted
-//! cells, doubled quotes, CRLF or LF line ends, an optional UTF-8 byte-order mark.
-//! Also the number format every CSV Forma writes shares.
+//! The CSV text Forma exchanges, read and written with the `csv` crate (RFC 4180:
+//! quoted cells, doubled quotes, CRLF or LF line ends, an optional UTF-8
+//! byte-order mark): a reader that knows each record's line, the serde cells
+//! every writer uses ([`Text`], [`Number`], [`write_csv`]), and the number format
+//! every CSV Forma writes shares.
 //!
 //! Every text cell Forma writes is safe to open in a spreadsheet. A cell that
 //! starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
@@ -10,8 +12,6 @@
 //! one too, so that [`unescape_cell`], which Forma's readers apply to text cells,
 //! takes exactly one off and a file read back gives what was written. Numbers
 //! are written as numbers (a negative load stays a number).
-
-use std::borrow::Cow;
 
 /// One record: its cells and the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,183 +24,167 @@ pub(crate) struct Record {
 /// runs to the end of the text, as most spreadsheet programs read it.
 pub(crate) fn records(text: &str) -> Vec<Record> {
     let mut reader = Reader::new(text);
-    let mut cells = Vec::new();
+    let mut record = csv::StringRecord::new();
     let mut out = Vec::new();
-    while let Some(line) = reader.next_record(&mut cells) {
+    while let Some(line) = reader.next_record(&mut record) {
         out.push(Record {
             line,
-            cells: cells.drain(..).map(Cow::into_owned).collect(),
+            cells: record.iter().map(str::to_owned).collect(),
         });
     }
     out
 }
 
-/// Reads records one at a time, borrowing every cell without quotes from the
-/// text, so a large file costs no allocation per row or cell.
+/// Reads records one at a time into one reused [`csv::StringRecord`], so a
+/// large file costs no allocation per row or cell, and says which line each
+/// record starts on.
+///
+/// The `csv` crate does the reading. Its own line numbers count a record's
+/// line end with the next record and skip no blank lines, so the reader counts
+/// lines itself: LF, CR LF and CR alone each end a line, as spreadsheet
+/// programs show them.
 pub(crate) struct Reader<'a> {
     text: &'a str,
-    pos: usize,
-    line: usize,
-}
-
-/// What ended a cell.
-#[derive(PartialEq, Eq)]
-enum End {
-    Comma,
-    Line,
-    Text,
+    inner: csv::Reader<&'a [u8]>,
+    /// Line ends before byte `counted`.
+    lines: usize,
+    counted: usize,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
+        let inner = csv::ReaderBuilder::new()
+            .has_headers(false)
+            // Rows may have fewer or more cells than the header; a missing
+            // cell reads as empty and the checks name it.
+            .flexible(true)
+            .from_reader(text.as_bytes());
         Self {
-            text: text.strip_prefix('\u{feff}').unwrap_or(text),
-            pos: 0,
-            line: 1,
+            text,
+            inner,
+            lines: 0,
+            counted: 0,
         }
     }
 
-    /// The text not read yet.
-    pub(crate) fn rest(&self) -> &'a str {
-        &self.text[self.pos..]
+    /// How many bytes of the text the records read so far took, with their
+    /// line end (of a CR LF, the CR only).
+    pub(crate) fn consumed(&self) -> usize {
+        usize::try_from(self.inner.position().byte()).unwrap_or(self.text.len())
     }
 
-    /// Replaces `cells` with the next record's and returns the line it starts on,
-    /// or `None` at the end of the text. Blank lines are skipped.
+    /// Replaces `record` with the next record's cells and returns the line it
+    /// starts on, or `None` at the end of the text. Blank lines are skipped.
     // Inlined into its caller, whose crate's build decides how it is optimised:
     // for speed in the server, for size in the browser.
     #[inline(always)]
-    pub(crate) fn next_record(&mut self, cells: &mut Vec<Cow<'a, str>>) -> Option<usize> {
-        cells.clear();
-        loop {
-            if self.pos >= self.text.len() {
-                return None;
-            }
-            let start_line = self.line;
-            loop {
-                let (cell, quoted, end) = self.cell();
-                if end == End::Comma {
-                    cells.push(cell);
-                    continue;
-                }
-                if !cells.is_empty() || quoted || !cell.is_empty() {
-                    cells.push(cell);
-                    return Some(start_line);
-                }
-                break;
-            }
+    pub(crate) fn next_record(&mut self, record: &mut csv::StringRecord) -> Option<usize> {
+        // The text is a `&str` and every delimiter is ASCII, so each cell is
+        // UTF-8: reading fails only at the end.
+        if !self.inner.read_record(record).ok()? {
+            return None;
         }
-    }
-
-    /// One cell, whether it held a quote, and what ended it.
-    #[inline(always)]
-    fn cell(&mut self) -> (Cow<'a, str>, bool, End) {
+        let from = record
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(self.counted)
+            .max(self.counted);
+        // The position is where the reader began: before the LF of a CR LF and
+        // any blank lines it skipped.
         let bytes = self.text.as_bytes();
-        let start = self.pos;
-        let mut i = start;
-        while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r' | b'"') {
-            i += 1;
-        }
-        if i < bytes.len() && bytes[i] == b'"' {
-            return self.quoted_cell(start, i);
-        }
-        // Delimiters are ASCII, so `start..i` lies on character boundaries.
-        let cell = Cow::Borrowed(&self.text[start..i]);
-        (cell, false, self.end_at(i))
+        let skipped = bytes[from..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let start = from + skipped;
+        // `start` is not a line end, so a CR just before it stands alone.
+        self.lines += line_ends(&bytes[self.counted..start]);
+        self.counted = start;
+        Some(self.lines + 1)
     }
+}
 
-    /// Consumes the delimiter at `i` (or the end of the text).
-    #[inline(always)]
-    fn end_at(&mut self, i: usize) -> End {
-        let bytes = self.text.as_bytes();
-        match bytes.get(i) {
-            None => {
-                self.pos = bytes.len();
-                End::Text
-            }
-            Some(b',') => {
-                self.pos = i + 1;
-                End::Comma
-            }
-            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => {
-                self.pos = i + 2;
-                self.line += 1;
-                End::Line
-            }
-            Some(_) => {
-                self.pos = i + 1;
-                self.line += 1;
-                End::Line
-            }
-        }
+/// The line ends in `bytes` as the reader counts them: LF, CR LF, or CR alone
+/// (a CR at the end counts alone).
+#[inline(always)]
+pub(crate) fn line_ends(bytes: &[u8]) -> usize {
+    let lf = bytes.iter().filter(|b| **b == b'\n').count();
+    if !bytes.contains(&b'\r') {
+        return lf;
     }
-
-    /// The slow path for a cell with a quote at `quote`: quoted runs may hold
-    /// delimiters and doubled quotes, and may sit anywhere in the cell.
-    fn quoted_cell(&mut self, start: usize, quote: usize) -> (Cow<'a, str>, bool, End) {
-        let bytes = self.text.as_bytes();
-        let mut cell = String::from(&self.text[start..quote]);
-        let mut i = quote + 1;
-        let mut in_quotes = true;
-        loop {
-            let run = i;
-            if in_quotes {
-                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
-                    i += 1;
-                }
-                cell.push_str(&self.text[run..i]);
-                match bytes.get(i) {
-                    None => return (Cow::Owned(cell), true, self.end_at(i)),
-                    Some(b'\n') => {
-                        self.line += 1;
-                        cell.push('\n');
-                        i += 1;
-                    }
-                    Some(_) if bytes.get(i + 1) == Some(&b'"') => {
-                        cell.push('"');
-                        i += 2;
-                    }
-                    Some(_) => {
-                        in_quotes = false;
-                        i += 1;
-                    }
-                }
-            } else {
-                while i < bytes.len() && !matches!(bytes[i], b',' | b'\n' | b'\r' | b'"') {
-                    i += 1;
-                }
-                cell.push_str(&self.text[run..i]);
-                if bytes.get(i) == Some(&b'"') {
-                    in_quotes = true;
-                    i += 1;
-                } else {
-                    return (Cow::Owned(cell), true, self.end_at(i));
-                }
-            }
-        }
-    }
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    lf + lone_cr
 }
 
 /// The first characters that make a spreadsheet read a cell as a formula.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// Appends the text `cell` to `out`: with a `'` in front when it starts like a
-/// formula (or with `'`), quoted when it holds a comma, quote or line break.
+/// Appends the text `cell` to `out` as one CSV cell: with a `'` in front when
+/// it starts like a formula (or with `'`), quoted when it holds a comma, quote
+/// or line break.
 pub(crate) fn write_cell(out: &mut String, cell: &str) {
-    let escape = cell.starts_with(FORMULA_START) || cell.starts_with('\'');
-    if cell.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        if escape {
-            out.push('\'');
+    let record = write_csv("", [[Text(Some(cell))]]);
+    out.push_str(record[1..].strip_suffix('\n').unwrap_or(&record[1..]));
+}
+
+/// A text cell for a serde row: written with a `'` in front when it starts like
+/// a formula (or with `'`), as [`write_cell`] writes it; `None` is an empty cell.
+pub(crate) struct Text<'a>(pub Option<&'a str>);
+
+impl serde::Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => serializer.serialize_none(),
+            Some(cell) if cell.starts_with(FORMULA_START) || cell.starts_with('\'') => {
+                serializer.serialize_str(&format!("'{cell}"))
+            }
+            Some(cell) => serializer.serialize_str(cell),
         }
-        out.push_str(&cell.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        if escape {
-            out.push('\'');
-        }
-        out.push_str(cell);
     }
+}
+
+/// A number cell for a serde row, as [`write_number`] writes it (the `csv`
+/// crate's own writes `300.0` for 300); `None` is an empty cell.
+pub(crate) struct Number(pub Option<f64>);
+
+impl serde::Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(x) = self.0 else {
+            return serializer.serialize_none();
+        };
+        let (mut whole, mut shortest) = (itoa::Buffer::new(), zmij::Buffer::new());
+        match short_number(x, &mut whole, &mut shortest) {
+            Some(digits) => serializer.serialize_str(digits),
+            None => serializer.serialize_str(&x.to_string()),
+        }
+    }
+}
+
+/// `header`, then one record per row, each line ended by LF.
+pub(crate) fn write_csv<R: serde::Serialize>(
+    header: &str,
+    rows: impl IntoIterator<Item = R>,
+) -> String {
+    let mut out = Vec::with_capacity(header.len() + 1);
+    out.extend_from_slice(header.as_bytes());
+    out.push(b'\n');
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(&mut out);
+    for row in rows {
+        // Rows of text and numbers written to memory: no I/O to fail, and
+        // every row type here is a flat struct the `csv` crate takes.
+        if let Err(e) = writer.serialize(row) {
+            unreachable!("a CSV row of text and numbers did not serialise: {e}");
+        }
+    }
+    drop(writer);
+    // Every cell is a `&str` or ASCII digits.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A text cell as [`write_cell`] was given it: one `'` taken off when it stands
@@ -525,9 +509,9 @@ mod tests {
     }
 
     #[test]
-    fn quotes_may_sit_anywhere_in_a_cell_and_may_stay_open() {
+    fn a_quote_inside_a_bare_cell_is_kept_and_an_open_quote_runs_to_the_end() {
         let r = records("a\"b,c\"d,e\r\r\nx,\"open\nto the end");
-        assert_eq!(r[0].cells, ["ab,cd", "e"]);
+        assert_eq!(r[0].cells, ["a\"b", "c\"d", "e"]);
         assert_eq!(r[1].cells, ["x", "open\nto the end"]);
         assert_eq!(r[1].line, 3);
         assert_eq!(records("\"\"\n,\n")[0].cells, [""]);

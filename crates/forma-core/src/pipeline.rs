@@ -1,7 +1,6 @@
 //! The calls the command line and the server make: canonical CSV text in,
 //! metrics CSV or a data-quality report out.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -9,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bounds::DateWindow;
 use crate::canonical::{parse_sessions, parse_wellness, read_session_days, BadRows, CsvError};
-use crate::csv_text::Reader;
+use crate::csv_text::{line_ends, Reader};
 use crate::metrics::{DailyMetrics, MetricsOptions, METRICS_HEADER};
 use crate::quality::{self, QualityOptions, QualityReport};
 use crate::series::{series_by_athlete, DailySeries, SessionLoad};
@@ -130,7 +129,7 @@ pub fn read_series(
 /// them, for a caller that lays out one athlete's days at a time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AthleteRows {
-    athletes: Vec<AthleteDays<'static>>,
+    athletes: Vec<AthleteDays>,
     end_day: Option<i32>,
     /// Input rows left out in skip mode.
     pub skipped: Vec<CsvError>,
@@ -219,15 +218,10 @@ pub fn read_athlete_rows(
         skipped.extend(parsed.skipped);
         for w in parsed.records {
             let day = epoch_day(w.date);
-            let id = Cow::Owned(String::from(w.athlete_id));
-            athletes.get(id).observed_days.push(day);
+            athletes.get(w.athlete_id.as_str()).observed_days.push(day);
         }
     }
-    let mut athletes: Vec<AthleteDays<'static>> = athletes
-        .list
-        .into_iter()
-        .map(AthleteDays::into_owned)
-        .collect();
+    let mut athletes = athletes.list;
     athletes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     Ok(AthleteRows {
         athletes,
@@ -267,7 +261,7 @@ fn read_session_rows<'a>(
     bad_rows: BadRows,
     dates: DateWindow,
     threads: usize,
-) -> Result<(Athletes<'a>, Vec<CsvError>), CsvError> {
+) -> Result<(Athletes, Vec<CsvError>), CsvError> {
     let mut athletes = Athletes::default();
     // Several pieces per thread, so that a thread slowed by other work on the
     // machine holds up the rest for less.
@@ -279,7 +273,7 @@ fn read_session_rows<'a>(
         return Ok((athletes, skipped));
     };
     let (first, read) = both(
-        // The first piece, header and all, borrows its athlete ids from the file.
+        // The first piece, header and all, read straight from the file.
         || {
             read_session_days(file.name, pieces.first(), bad_rows, dates, |row| {
                 athletes.get(row.athlete_id).sessions.push(row.session);
@@ -292,7 +286,7 @@ fn read_session_rows<'a>(
         let (list, piece_skipped) = piece?;
         skipped.extend(piece_skipped);
         for days in list {
-            let same = athletes.get(days.id);
+            let same = athletes.get(&days.id);
             if same.sessions.is_empty() {
                 // Most athletes appear in one piece: their rows move, uncopied.
                 same.sessions = days.sessions;
@@ -305,7 +299,7 @@ fn read_session_rows<'a>(
 }
 
 /// One piece's athletes, with their ids copied, and the rows skipped.
-type PieceRead = Result<(Vec<AthleteDays<'static>>, Vec<CsvError>), CsvError>;
+type PieceRead = Result<(Vec<AthleteDays>, Vec<CsvError>), CsvError>;
 
 /// Every piece but the first, in order: natively on rayon's pool, a piece at a
 /// time (several pieces per thread, so that a thread slowed by other work on
@@ -359,8 +353,14 @@ impl<'a> RowPieces<'a> {
             return None;
         }
         let mut reader = Reader::new(text);
-        reader.next_record(&mut Vec::new())?;
-        let header = &text[..text.len() - reader.rest().len()];
+        reader.next_record(&mut csv::StringRecord::new())?;
+        // The header with its whole line end: the reader stops after the CR of a CR LF.
+        let mut end = reader.consumed();
+        let bytes = text.as_bytes();
+        if end > 0 && bytes.get(end - 1) == Some(&b'\r') && bytes.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        let header = text.get(..end)?;
         let body = text.len() - header.len();
         let mut starts = vec![0];
         for k in 1..parts {
@@ -410,7 +410,7 @@ impl<'a> RowPieces<'a> {
             athletes.get(row.athlete_id).sessions.push(row.session);
         });
         // Only a piece with a bad row needs to count the lines before it.
-        let lines_before = || line_ends(&self.text[self.header.len()..start]);
+        let lines_before = || line_ends(&self.text.as_bytes()[self.header.len()..start]);
         let skipped = match result {
             Ok(skipped) if skipped.is_empty() => skipped,
             Ok(mut skipped) => {
@@ -425,65 +425,39 @@ impl<'a> RowPieces<'a> {
                 return Err(error);
             }
         };
-        let list = athletes
-            .list
-            .into_iter()
-            .map(AthleteDays::into_owned)
-            .collect();
-        Ok((list, skipped))
+        Ok((athletes.list, skipped))
     }
-}
-
-/// The line ends in `text` as the CSV reader counts them outside quotes: LF,
-/// CR LF, or CR alone.
-fn line_ends(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-        .count()
 }
 
 /// One athlete's rows, in file order.
 #[derive(Debug, Clone, PartialEq)]
-struct AthleteDays<'a> {
-    id: Cow<'a, str>,
+struct AthleteDays {
+    id: String,
     sessions: Vec<SessionLoad>,
     observed_days: Vec<i32>,
 }
 
-impl AthleteDays<'_> {
-    /// The same rows, with the athlete id copied.
-    fn into_owned(self) -> AthleteDays<'static> {
-        AthleteDays {
-            id: Cow::Owned(self.id.into_owned()),
-            sessions: self.sessions,
-            observed_days: self.observed_days,
-        }
-    }
-}
-
 /// Rows grouped by athlete, in order of first appearance.
 #[derive(Default)]
-struct Athletes<'a> {
-    list: Vec<AthleteDays<'a>>,
-    index: HashMap<Cow<'a, str>, usize>,
+struct Athletes {
+    list: Vec<AthleteDays>,
+    index: HashMap<String, usize>,
     /// The last athlete found: files usually list an athlete's rows together,
     /// so most rows need no hash look-up.
     current: usize,
 }
 
-impl<'a> Athletes<'a> {
+impl Athletes {
+    /// The athlete's rows; the id is copied only the first time it is seen.
     #[inline]
-    fn get(&mut self, id: Cow<'a, str>) -> &mut AthleteDays<'a> {
+    fn get(&mut self, id: &str) -> &mut AthleteDays {
         if self.list.get(self.current).is_none_or(|a| a.id != id) {
-            self.current = match self.index.get(&id) {
+            self.current = match self.index.get(id) {
                 Some(i) => *i,
                 None => {
-                    self.index.insert(id.clone(), self.list.len());
+                    self.index.insert(id.to_owned(), self.list.len());
                     self.list.push(AthleteDays {
-                        id,
+                        id: id.to_owned(),
                         sessions: Vec::new(),
                         observed_days: Vec::new(),
                     });
@@ -681,7 +655,7 @@ mod tests {
         let rows = athletes
             .list
             .into_iter()
-            .map(|a| (a.id.into_owned(), a.sessions))
+            .map(|a| (a.id, a.sessions))
             .collect();
         Ok((rows, skipped))
     }
@@ -719,6 +693,6 @@ mod tests {
         assert!(RowPieces::split(&text[..100_000], 2).is_none());
         let quoted = text.replacen("p0,", "\"p0\",", 1);
         assert!(RowPieces::split(&quoted, 2).is_none());
-        assert_eq!(line_ends("a\r\nb\rc\n\nd"), 4);
+        assert_eq!(line_ends(b"a\r\nb\rc\n\nd"), 4);
     }
 }

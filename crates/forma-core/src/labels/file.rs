@@ -12,7 +12,7 @@ use super::vocabulary::{
 };
 use crate::api::check_client_id;
 use crate::canonical::CsvError;
-use crate::csv_text::{duplicate_column, records, unescape_cell, write_cell};
+use crate::csv_text::{duplicate_column, records, unescape_cell, write_csv, Text};
 use crate::types::{epoch_day, parse_date, AthleteId, ValueError};
 
 /// Header of the labels file: DESIGN.md's canonical columns, then `label_id`, which
@@ -147,28 +147,28 @@ pub fn write_labels(labels: &[Label], format: LabelFormat) -> String {
     let mut out = String::new();
     match format {
         LabelFormat::Csv => {
-            out.push_str(LABELS_HEADER);
-            out.push('\n');
-            for row in &rows {
-                let cells = [
-                    row.athlete_id.as_str(),
-                    row.date.as_str(),
-                    row.session_id.as_deref().unwrap_or_default(),
-                    row.code.as_str(),
-                    row.vocabulary_version.as_str(),
-                    row.note.as_deref().unwrap_or_default(),
-                    row.author.as_str(),
-                    row.created_at.as_str(),
-                    row.label_id.as_str(),
-                ];
-                for (i, cell) in cells.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_cell(&mut out, cell);
-                }
-                out.push('\n');
-            }
+            /// A [`LabelRow`] with every cell safe for a spreadsheet.
+            #[derive(Serialize)]
+            struct Cells<'a>([Text<'a>; 9]);
+            out = write_csv(
+                LABELS_HEADER,
+                rows.iter().map(|row| {
+                    Cells(
+                        [
+                            Some(row.athlete_id.as_str()),
+                            Some(row.date.as_str()),
+                            row.session_id.as_deref(),
+                            Some(row.code.as_str()),
+                            Some(row.vocabulary_version.as_str()),
+                            row.note.as_deref(),
+                            Some(row.author.as_str()),
+                            Some(row.created_at.as_str()),
+                            Some(row.label_id.as_str()),
+                        ]
+                        .map(Text),
+                    )
+                }),
+            );
         }
         LabelFormat::Jsonl => {
             for row in &rows {

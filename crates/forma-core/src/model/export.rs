@@ -15,9 +15,10 @@
 //! The rows are exactly [`super::Dataset::build`]'s where `left_out` is empty.
 
 use jiff::civil::Date;
+use serde::Serialize;
 
 use super::{AthleteDays, Dataset};
-use crate::csv_text::{write_cell, write_number};
+use crate::csv_text::{write_cell, write_csv, Number, Text};
 use crate::features::FeatureSchema;
 use crate::targets::LeftOut;
 use crate::types::{date_from_epoch_day, epoch_day};
@@ -41,6 +42,32 @@ pub fn header(schema: &FeatureSchema) -> String {
     out
 }
 
+/// One row of the matrix: the athlete, the day, the target or why it is left
+/// out, then every feature (an empty cell for a missing one).
+#[derive(Serialize)]
+struct Row<'a> {
+    athlete_id: Text<'a>,
+    date: Date,
+    target: Option<u8>,
+    left_out: Option<&'static str>,
+    features: Vec<Number>,
+}
+
+impl<'a> Row<'a> {
+    fn new(athlete_id: &'a str, day: i32, target: Result<bool, LeftOut>, features: &[f64]) -> Self {
+        Row {
+            athlete_id: Text(Some(athlete_id)),
+            date: date_from_epoch_day(day),
+            target: target.ok().map(u8::from),
+            left_out: target.err().map(left_out_code),
+            features: features
+                .iter()
+                .map(|x| Number((!x.is_nan()).then_some(*x)))
+                .collect(),
+        }
+    }
+}
+
 /// The matrix of `days` for decision days in `from..=to` (either open), header
 /// first, one line per athlete-day, by athlete then date.
 ///
@@ -52,59 +79,35 @@ pub fn header(schema: &FeatureSchema) -> String {
 /// ```
 pub fn features_csv(days: &[AthleteDays], from: Option<Date>, to: Option<Date>) -> String {
     let schema = FeatureSchema::current();
-    let mut out = header(schema);
-    out.push('\n');
     let (from, to) = (
         from.map_or(i32::MIN, epoch_day),
         to.map_or(i32::MAX, epoch_day),
     );
-    for athlete in days {
+    let rows = days.iter().flat_map(|athlete| {
         let first = epoch_day(athlete.start);
-        for (i, (row, target)) in athlete.rows.iter().zip(&athlete.targets).enumerate() {
-            let day = first + i as i32;
-            if day < from || day > to {
-                continue;
-            }
-            write_cell(&mut out, athlete.athlete.athlete_id.as_str());
-            out.push(',');
-            out.push_str(&date_from_epoch_day(day).to_string());
-            match target {
-                Ok(y) => {
-                    out.push_str(if *y { ",1," } else { ",0," });
-                }
-                Err(reason) => {
-                    out.push_str(",,");
-                    out.push_str(left_out_code(*reason));
-                }
-            }
-            for x in row {
-                out.push(',');
-                if !x.is_nan() {
-                    write_number(&mut out, *x);
-                }
-            }
-            out.push('\n');
-        }
-    }
-    out
+        athlete
+            .rows
+            .iter()
+            .zip(&athlete.targets)
+            .enumerate()
+            .map(move |(i, (row, target))| (first + i as i32, row, target))
+            .filter(move |(day, _, _)| (from..=to).contains(day))
+            .map(move |(day, row, target)| {
+                Row::new(athlete.athlete.athlete_id.as_str(), day, *target, row)
+            })
+    });
+    write_csv(&header(schema), rows)
 }
 
 /// The training rows of a [`Dataset`] in the same layout (all `left_out` empty).
 pub fn dataset_csv(data: &Dataset) -> String {
-    let mut out = header(&data.schema);
-    out.push('\n');
-    for r in &data.rows {
-        write_cell(&mut out, data.athletes[r.athlete].athlete_id.as_str());
-        out.push(',');
-        out.push_str(&date_from_epoch_day(r.day).to_string());
-        out.push_str(if r.label { ",1," } else { ",0," });
-        for x in &r.features {
-            out.push(',');
-            if !x.is_nan() {
-                write_number(&mut out, *x);
-            }
-        }
-        out.push('\n');
-    }
-    out
+    let rows = data.rows.iter().map(|r| {
+        Row::new(
+            data.athletes[r.athlete].athlete_id.as_str(),
+            r.day,
+            Ok(r.label),
+            &r.features,
+        )
+    });
+    write_csv(&header(&data.schema), rows)
 }
