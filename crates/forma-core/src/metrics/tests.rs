@@ -1,6 +1,7 @@
 //! Known values worked by hand, equality of the one-pass struct with the single
 //! metric functions, and property tests of the ratios' invariants.
 
+use super::csv::DateText;
 use super::*;
 use jiff::civil::date;
 
