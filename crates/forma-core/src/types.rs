@@ -156,6 +156,12 @@ impl fmt::Display for AthleteId {
 
 /// Parses a local calendar date written `YYYY-MM-DD`.
 ///
+/// The form is checked here and jiff builds and checks the date. jiff's own
+/// parser (`"...".parse::<Date>()`) is not used because it also takes
+/// `20200131`, `+002020-01-31` and a date with a time (`2020-01-31T10:00`,
+/// whose time it drops), and Forma's files and API give a day only as
+/// `YYYY-MM-DD`.
+///
 /// # Errors
 /// A [`ValueError`] naming the text when it is not a real date in that form.
 ///
@@ -164,6 +170,8 @@ impl fmt::Display for AthleteId {
 /// assert_eq!(parse_date("2020-02-29").unwrap().to_string(), "2020-02-29");
 /// assert!(parse_date("2019-02-29").is_err());
 /// assert!(parse_date("29/02/2020").is_err());
+/// assert!(parse_date("2020-01-31T10:00").is_err());
+/// assert!(parse_date("20200131").is_err());
 /// ```
 pub fn parse_date(s: &str) -> Result<Date, ValueError> {
     const ACCEPTED: &str = "a calendar date written YYYY-MM-DD, such as 2020-01-31";
@@ -186,7 +194,9 @@ pub fn parse_date(s: &str) -> Result<Date, ValueError> {
 
 /// Days since 1970-01-01 (negative before), for fast day arithmetic.
 ///
-/// Howard Hinnant's `days_from_civil`, exact for the proleptic Gregorian calendar.
+/// By hand rather than jiff's `Date::since`, which takes spans and rounding
+/// options: this runs for every session row of a large file and every day of
+/// a series. Howard Hinnant's `days_from_civil`, exact for the proleptic Gregorian calendar.
 pub fn epoch_day(date: Date) -> i32 {
     let (y, m, d) = (
         i32::from(date.year()),
