@@ -1,6 +1,6 @@
 //! Labels and check-ins that wait in this browser until the server has them.
-//! Every write goes to the browser's storage first (an [`Outbox`] from
-//! forma-core), then is sent; while the server cannot be reached the writes stay
+//! Every write goes to the browser's storage first (an [`Outbox`], in
+//! `queue`), then is sent; while the server cannot be reached the writes stay
 //! there, the header says how many wait, and they are sent again every few
 //! seconds and when the browser comes back online. Each carries a client-made id,
 //! so a write sent twice (a lost answer, two tabs) is stored once.
@@ -9,12 +9,16 @@ use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use forma_core::api::{NewSession, NewWellness};
-use forma_core::labels::{NewLabel, Outbox, OutboxOp, Undo};
+use forma_core::labels::NewLabel;
 use forma_core::types::AthleteId;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFailure};
 use crate::auth::{use_auth, Auth};
+
+mod queue;
+
+pub use queue::{Outbox, OutboxOp, Undo};
 
 /// The key of the outbox in the browser's local storage, followed by `:` and the
 /// signed-in user's email: each coach's labels wait under their own name, so a

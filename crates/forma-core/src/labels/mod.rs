@@ -10,7 +10,6 @@
 //!   CSV or JSON Lines, with errors naming the line, column and value (`file`).
 //! - [`athlete_queue`] and [`rank`]: the items that most need a label, first (`queue`).
 //! - [`deload_in_window`], [`unreliable_days`]: how labels change what Forma says.
-//! - [`Outbox`]: the app's labels waiting for the server, sent exactly once by id (`outbox`).
 
 use std::collections::BTreeSet;
 
@@ -19,12 +18,10 @@ use jiff::civil::Date;
 use crate::types::{date_from_epoch_day, epoch_day};
 
 mod file;
-mod outbox;
 mod queue;
 mod vocabulary;
 
 pub use file::*;
-pub use outbox::*;
 pub use queue::*;
 pub use vocabulary::*;
 

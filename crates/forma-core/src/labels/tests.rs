@@ -1,7 +1,7 @@
 use super::*;
 use crate::api::SessionRecord;
 use crate::targets::CoachLabel;
-use crate::types::{parse_date, AthleteId, Event};
+use crate::types::{AthleteId, Event};
 use crate::types::{EventKind, Session};
 use jiff::civil::date;
 
@@ -584,39 +584,6 @@ fn a_queue_item_makes_the_label_for_its_day_range_or_session() {
 }
 
 #[test]
-fn the_outbox_sends_each_label_once_and_undo_cancels_what_was_not_sent() {
-    let athlete: AthleteId = "p05".parse().expect("id");
-    let mut outbox = Outbox::default();
-    outbox.create(
-        athlete.clone(),
-        new_label("label-0001", "2020-01-01", "fatigue"),
-    );
-    outbox.create(
-        athlete.clone(),
-        new_label("label-0001", "2020-01-01", "fatigue"),
-    );
-    outbox.create(
-        athlete.clone(),
-        new_label("label-0002", "2020-01-02", "travel"),
-    );
-    assert_eq!(outbox.len(), 2, "the same id is queued once");
-
-    assert_eq!(outbox.undo(athlete.clone(), "label-0002"), Undo::Cancelled);
-    assert!(!outbox.is_waiting("label-0002"));
-    let first = outbox.ops[0].clone();
-    outbox.done(&first);
-    assert!(outbox.is_empty());
-
-    assert_eq!(outbox.undo(athlete.clone(), "label-0001"), Undo::Queued);
-    assert_eq!(outbox.undo(athlete.clone(), "label-0001"), Undo::Queued);
-    assert_eq!(outbox.len(), 1, "one delete");
-    let stored = Outbox::from_json(&outbox.to_json());
-    assert_eq!(stored, outbox);
-    assert_eq!(Outbox::from_json("not json"), Outbox::default());
-    assert_eq!(stored.waiting_labels().count(), 0);
-}
-
-#[test]
 fn a_range_label_previews_exactly_the_other_items_it_will_show_on() {
     let events = [event(30, EventKind::Injury), event(33, EventKind::Injury)];
     let items = queue_of(&history(), &events, &[], day(70));
@@ -672,52 +639,4 @@ fn a_session_label_covers_only_its_session_and_another_athlete_is_never_covered(
         .iter()
         .all(|&i| with_other[i].athlete_id.as_str() == "p01"));
     assert!(also_labelled(&items, items.len()).is_empty());
-}
-
-#[test]
-fn a_check_in_waits_in_the_outbox_once_beside_labels_and_survives_a_reload() {
-    let athlete: AthleteId = "p01".parse().expect("id");
-    let date = parse_date("2020-03-31").expect("date");
-    let wellness = crate::api::NewWellness {
-        sleep_h: Some(7.5),
-        ..Default::default()
-    };
-    let session = crate::api::NewSession {
-        id: Some("checkin-p01-2020-03-30".to_owned()),
-        date: "2020-03-30".to_owned(),
-        sport: Some("running".to_owned()),
-        duration_min: Some(45.0),
-        rpe: Some(6.0),
-        load: None,
-        distance_km: None,
-        avg_hr: None,
-    };
-    let mut outbox = Outbox::default();
-    outbox.create(
-        athlete.clone(),
-        new_label("label-0001", "2020-01-01", "fatigue"),
-    );
-    for _ in 0..2 {
-        outbox.check_in(
-            &athlete,
-            Some(("w-0001-abcdef".to_owned(), date, wellness.clone())),
-            Some(session.clone()),
-        );
-    }
-
-    assert_eq!(
-        outbox.counts(),
-        (1, 2),
-        "one label, one wellness write and one session"
-    );
-    let stored = Outbox::from_json(&outbox.to_json());
-    assert_eq!(stored, outbox);
-    let waiting: Vec<&OutboxOp> = stored.waiting_check_ins(&athlete).collect();
-    assert!(matches!(waiting[0], OutboxOp::Wellness { date: d, .. } if *d == date));
-    assert!(
-        matches!(waiting[1], OutboxOp::Session { session: s, .. } if s.sport.as_deref() == Some("running"))
-    );
-    let other: AthleteId = "p02".parse().expect("id");
-    assert_eq!(stored.waiting_check_ins(&other).count(), 0);
-    assert_eq!(stored.waiting_labels().count(), 1);
 }
