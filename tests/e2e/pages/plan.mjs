@@ -30,12 +30,18 @@ export class PlanPage extends Shell {
     const count = (id) => this.page.getByTestId(id).textContent().then(Number);
     const before = await this.fingerprint();
     const [updates, pages] = [await count('update-count'), await count('page-count')];
+    // Also timed from outside the page's code, on the page's clock: from before
+    // the edit is typed to after its counts have moved. The page's own interval
+    // lies inside this one.
+    const clock = () => this.page.evaluate(() => performance.now());
+    const t0 = await clock();
     await input.fill(String(value));
     await this.page.waitForFunction((b) => document.querySelector('[data-testid=projection-fingerprint]').textContent !== b, before);
     const after = (id, n) => this.page.waitForFunction(({ id, n }) => Number(document.querySelector(`[data-testid=${id}]`).textContent) > n, { id, n });
     await after('update-count', updates);
     await after('page-count', pages);
-    return { update: await this.updateMs(), page: Number(await this.page.getByTestId('page-ms').textContent()) };
+    const outside = (await clock()) - t0;
+    return { update: await this.updateMs(), page: Number(await this.page.getByTestId('page-ms').textContent()), outside };
   }
 
   async updateMs() {
