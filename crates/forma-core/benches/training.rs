@@ -20,7 +20,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use forma_core::model::artifact::{fit_models, ModelKind, TrainOptions};
+use forma_core::model::fit::{fit_models, ModelKind, TrainOptions};
 use forma_core::model::{train, Dataset};
 
 const ATHLETES: usize = 100;

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use forma_core::model::artifact::TrainOptions;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::{train_within, Budget, ModelError};
 
 const ATHLETES: usize = 100;

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use forma_core::features::{
     athlete_features, athlete_features_with, value_index, FeatureInputs, WellnessPart,
 };
-use forma_core::model::artifact::TrainOptions;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 use forma_core::plan::{
     fingerprint, history_findings, project, PlanBase, ProjectionInput, Scenario, WarningOptions,

@@ -18,7 +18,7 @@ mod model_parity;
 mod parity;
 
 use forma_core::metrics::{DailyMetrics, MetricsOptions};
-use forma_core::model::artifact::ModelKind;
+use forma_core::model::fit::ModelKind;
 use forma_core::model::ModelArtifact;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use forma_core::api::{Sex, TrainingRun, TrainingState};
 use forma_core::labels::LabelCode;
-use forma_core::model::artifact::TrainOptions;
 use forma_core::model::budget::duration_words;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::{
     train_within, AthleteInfo, Budget, Dataset, ModelArtifact, ModelError, TrainingData,
 };

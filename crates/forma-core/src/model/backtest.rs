@@ -21,73 +21,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::{fit_models_within, TrainOptions};
 use super::evaluation::{
     average_precision, brier, calibration_table, roc_auc, within_athlete_auc, AthleteResamples,
     CalibrationBin, Interval, Scored, SplitMix64,
 };
+use super::fit::{fit_models_within, ModelKind, TrainOptions};
 use super::{Budget, Dataset, ModelError};
 use crate::types::date_from_epoch_day;
 
-/// Every model and baseline the backtests compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scorer {
-    /// Logistic regression on all features.
-    Logistic,
-    /// The small random forest.
-    Forest,
-    /// Gradient-boosted trees.
-    Boosted,
-    /// Baseline: the training event rate for everyone.
-    BaseRate,
-    /// Baseline: coupled ACWR above 1.5.
-    RatioRule,
-    /// Baseline: logistic regression on acute load alone.
-    AcuteLoad,
-    /// Baseline: the athlete's earlier episodes alone (none, one, two or more),
-    /// what a coach remembers without a model.
-    HistoryOnly,
-}
-
-impl Scorer {
-    /// Every scorer, models first.
-    pub const ALL: [Self; 7] = [
-        Self::Logistic,
-        Self::Forest,
-        Self::Boosted,
-        Self::BaseRate,
-        Self::RatioRule,
-        Self::AcuteLoad,
-        Self::HistoryOnly,
-    ];
-
-    /// The baselines, in the card's order.
-    pub const BASELINES: [Self; 4] = [
-        Self::BaseRate,
-        Self::RatioRule,
-        Self::AcuteLoad,
-        Self::HistoryOnly,
-    ];
-
-    /// Whether this is a baseline.
-    pub fn is_baseline(self) -> bool {
-        Self::BASELINES.contains(&self)
-    }
-
-    /// A name for tables.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Logistic => "logistic regression",
-            Self::Forest => "random forest",
-            Self::Boosted => "gradient-boosted trees",
-            Self::BaseRate => "base rate",
-            Self::RatioRule => "ACWR > 1.5 rule",
-            Self::AcuteLoad => "acute load alone (LR)",
-            Self::HistoryOnly => "history only (earlier episodes)",
-        }
-    }
-}
+pub use super::fit::Scorer;
 
 /// The splitting scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -424,7 +366,7 @@ pub fn days_in_forma_band(features: &[f64]) -> &'static str {
 /// The injury history of a decision day: earlier episodes, as the "history
 /// only" baseline groups them.
 pub fn injury_history(features: &[f64]) -> &'static str {
-    match super::artifact::history_group(features) {
+    match super::fit::history_group(features) {
         0 => "none",
         1 => "one earlier episode",
         _ => "two or more",
@@ -523,6 +465,102 @@ fn metrics(rows: &[(Scored, f64)], options: &TrainOptions, full: bool) -> Metric
             calibration_table(&p, &y)
         } else {
             Vec::new()
+        },
+    }
+}
+
+/// Which model scores, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrimaryChoice {
+    /// The model [`ModelArtifact::score`] uses.
+    pub model: ModelKind,
+    /// Each model's pooled ROC AUC forward in time, the figure the choice reads.
+    pub forward_roc_auc: Vec<(ModelKind, Option<f64>)>,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+/// The primary model: `fixed` when given, else the model with the highest
+/// pooled ROC AUC forward in time (the scheme that asks what a deployed model
+/// does: trained on the past, judged on what came after), ties going to the
+/// simpler model (logistic regression, then the forest). Without any forward
+/// figure (too few events in time), the athletes-held-out figure decides; with
+/// neither, the logistic regression.
+pub fn choose_primary(backtests: &Backtests, fixed: Option<ModelKind>) -> PrimaryChoice {
+    let auc = |scheme: &SchemeResult, kind: ModelKind| {
+        scheme
+            .scorers
+            .iter()
+            .find(|r| r.scorer == kind.scorer())
+            .and_then(|r| r.overall.roc_auc)
+    };
+    let forward: Vec<(ModelKind, Option<f64>)> = ModelKind::ALL
+        .iter()
+        .map(|k| (*k, auc(&backtests.forward_in_time, *k)))
+        .collect();
+    let figures = |list: &[(ModelKind, Option<f64>)]| {
+        list.iter()
+            .map(|(k, a)| {
+                format!(
+                    "{} {}",
+                    k.label(),
+                    a.map_or_else(|| "n/a".to_owned(), |a| format!("{a:.3}"))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(model) = fixed {
+        return PrimaryChoice {
+            model,
+            reason: format!(
+                "The {} was set in the training options (forward-in-time ROC AUC: {}).",
+                model.label(),
+                figures(&forward)
+            ),
+            forward_roc_auc: forward,
+        };
+    }
+    let best = |list: &[(ModelKind, Option<f64>)]| {
+        let mut best: Option<(ModelKind, f64)> = None;
+        for (k, a) in list {
+            if let Some(a) = a {
+                if best.is_none_or(|(_, b)| *a > b) {
+                    best = Some((*k, *a));
+                }
+            }
+        }
+        best
+    };
+    if let Some((model, _)) = best(&forward) {
+        return PrimaryChoice {
+            model,
+            reason: format!(
+                "The {} ranks days best forward in time, trained on the past and judged on what came after (pooled ROC AUC: {}); ties go to the simpler model.",
+                model.label(),
+                figures(&forward)
+            ),
+            forward_roc_auc: forward,
+        };
+    }
+    let held_out: Vec<(ModelKind, Option<f64>)> = ModelKind::ALL
+        .iter()
+        .map(|k| (*k, auc(&backtests.athletes_held_out, *k)))
+        .collect();
+    match best(&held_out) {
+        Some((model, _)) => PrimaryChoice {
+            model,
+            reason: format!(
+                "No forward-in-time fold could be scored; the {} ranks best on athletes held out (pooled ROC AUC: {}).",
+                model.label(),
+                figures(&held_out)
+            ),
+            forward_roc_auc: forward,
+        },
+        None => PrimaryChoice {
+            model: ModelKind::Logistic,
+            reason: "No backtest could be scored; the logistic regression, the simplest model, scores.".to_owned(),
+            forward_roc_auc: forward,
         },
     }
 }

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::artifact::{ModelKind, PrimaryChoice, TrainingWindow};
-use super::backtest::{Backtests, Metrics, Scheme, SchemeResult, Scorer};
+use super::backtest::{Backtests, Metrics, PrimaryChoice, Scheme, SchemeResult, Scorer};
 use super::evaluation::Interval;
+use super::fit::{ModelKind, TrainingWindow};
 use super::{Dataset, LeftOutCounts};
 
 /// What the rows held.

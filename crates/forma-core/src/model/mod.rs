@@ -42,6 +42,7 @@ pub mod calibration;
 pub mod card;
 pub mod evaluation;
 pub mod export;
+pub mod fit;
 pub mod forest;
 pub mod logistic;
 

@@ -10,7 +10,7 @@ use super::words::{percent, ratio};
 use super::{PlannedLoad, PolicyOptions};
 
 /// The artifact's ratio rule fires above this coupled ratio
-/// ([`crate::model::artifact::ratio_rule`]); its event rates are split here.
+/// ([`crate::model::fit::ratio_rule`]); its event rates are split here.
 pub(super) const RULE_RATES_RATIO: f64 = 1.5;
 
 /// Fixed inputs of a decision.

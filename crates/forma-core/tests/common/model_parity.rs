@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use forma_core::model::artifact::ModelKind;
+use forma_core::model::fit::ModelKind;
 use forma_core::model::{Dataset, ModelArtifact, TrainingData};
 
 /// The artifact, as `ModelArtifact::to_json` wrote it.

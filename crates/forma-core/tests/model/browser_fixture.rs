@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use forma_core::model::artifact::TrainOptions;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::train;
 
 use crate::model_parity::{self, ARTIFACT_FILE, CREATED_AT, SCORES_FILE};

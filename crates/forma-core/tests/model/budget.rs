@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use forma_core::model::artifact::TrainOptions;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::{train_within, Budget, Dataset, ModelError, TrainingData};
 
 use crate::model_parity::{self, ARTIFACT_JSON, CREATED_AT};

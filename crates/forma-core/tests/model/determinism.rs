@@ -1,7 +1,7 @@
 //! Two trainings on the same data give byte-identical artifacts, and an artifact
 //! read back scores the same bits.
 
-use forma_core::model::artifact::{ModelKind, TrainOptions};
+use forma_core::model::fit::{ModelKind, TrainOptions};
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 
 use crate::synthetic::team;

@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
-use forma_core::model::artifact::{fit_models, ModelKind, TrainOptions};
 use forma_core::model::backtest::{Metrics, SchemeResult, Scorer};
+use forma_core::model::fit::{fit_models, ModelKind, TrainOptions};
 use forma_core::model::{train, Dataset, TrainingData};
 use forma_core::pmdata::Converted;
 

@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
-use forma_core::model::artifact::TrainOptions;
 use forma_core::model::evaluation::SplitMix64;
+use forma_core::model::fit::TrainOptions;
 use forma_core::model::{train, Dataset, ModelArtifact, TrainingData};
 use forma_core::types::{
     date_from_epoch_day, epoch_day, AthleteId, Event, EventKind, Session, WellnessEntry,
@@ -172,7 +172,7 @@ pub fn synthetic_artifact() -> &'static ModelArtifact {
 /// risk with it) where a test needs it.
 pub fn shifted_artifact(shift: f64) -> ModelArtifact {
     let mut a = synthetic_artifact().clone();
-    a.primary = forma_core::model::artifact::ModelKind::Logistic;
+    a.primary = forma_core::model::fit::ModelKind::Logistic;
     a.models.logistic_platt.b += shift;
     a
 }
@@ -183,7 +183,7 @@ pub fn shifted_artifact(shift: f64) -> ModelArtifact {
 /// risk that differs from the athlete's standing risk.
 pub fn ratio_artifact(per_sd: f64) -> ModelArtifact {
     let mut a = synthetic_artifact().clone();
-    a.primary = forma_core::model::artifact::ModelKind::Logistic;
+    a.primary = forma_core::model::fit::ModelKind::Logistic;
     let ratio = forma_core::features::value_index("acwr_coupled").expect("a feature");
     let lr = &mut a.models.logistic;
     for (j, c) in lr.columns.iter().zip(lr.coefficients.iter_mut()) {

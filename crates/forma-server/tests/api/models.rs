@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use forma_core::api::ModelRegistry;
-use forma_core::model::artifact::{ModelKind, TrainOptions};
+use forma_core::model::fit::{ModelKind, TrainOptions};
 use forma_core::model::{train, ModelArtifact};
 use forma_server::store::audit::Actor;
 use forma_server::store::models;
