@@ -10,6 +10,8 @@ use crate::types::{
     AthleteId, Event, EventKind, EventSeverity, Session, ValueError, WellnessEntry,
 };
 
+pub use crate::types::{check_client_id, EventRecord, SessionRecord};
+
 /// `GET /api/health`: whether the server is up and its database answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
@@ -171,6 +173,20 @@ pub struct SeriesResponse {
     /// the model's training. Empty when no day is.
     #[serde(default)]
     pub unreliable: Vec<bool>,
+}
+
+impl SeriesResponse {
+    /// Marks the days that the athlete's device-or-data-issue labels cover
+    /// ([`crate::labels::unreliable_days`]), which the charts shade;
+    /// `unreliable` stays empty when no day of the series is.
+    pub fn mark_unreliable(&mut self, labels: &[crate::labels::Label]) {
+        let marked = crate::labels::unreliable_days(labels, &self.dates);
+        self.unreliable = if marked.contains(&true) {
+            marked
+        } else {
+            Vec::new()
+        };
+    }
 }
 
 /// CTL, ATL and TSB of one PMC variant.
@@ -366,23 +382,22 @@ impl NewSession {
     }
 }
 
-/// Checks a client-made id.
-///
-/// # Errors
-/// When it is not 8 to 64 letters, digits, '-' or '_'.
-pub fn check_client_id(id: &str) -> Result<(), ValueError> {
-    let ok = (8..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ValueError::new(
-            "id",
-            id,
-            "8 to 64 letters, digits, '-' or '_'",
-        ))
+impl From<crate::wellness::WellnessUpdate> for NewWellness {
+    /// The request that makes `update`: its values, and the items it empties by name.
+    fn from(update: crate::wellness::WellnessUpdate) -> Self {
+        let v = update.values;
+        NewWellness {
+            sleep_h: v.sleep_h,
+            sleep_quality: v.sleep_quality,
+            fatigue: v.fatigue,
+            soreness: v.soreness,
+            stress: v.stress,
+            mood: v.mood,
+            readiness: v.readiness,
+            hrv_rmssd_ms: v.hrv_rmssd_ms,
+            resting_hr: v.resting_hr,
+            clear: update.clear.iter().map(|f| f.as_str().to_owned()).collect(),
+        }
     }
 }
 
@@ -570,22 +585,6 @@ pub struct AuditEntry {
     pub athlete_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-}
-
-/// A session as stored, with its id (`GET /api/athletes/{id}/sessions`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionRecord {
-    pub id: String,
-    #[serde(flatten)]
-    pub session: Session,
-}
-
-/// An injury or illness as stored, with its id (`POST /api/athletes/{id}/events`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventRecord {
-    pub id: String,
-    #[serde(flatten)]
-    pub event: Event,
 }
 
 /// One stored model version: `GET /api/models` and `forma models list`.

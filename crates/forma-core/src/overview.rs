@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{AthleteProfile, AthleteStatus, PmcColumns, QualityCounts, SeriesResponse};
 use crate::metrics::{self, DailyMetrics, MetricsOptions, PmcVariant};
-use crate::quality::{self, QualityOptions, QualityReport, Severity};
+use crate::quality::{self, QualityOptions, Severity};
 use crate::readiness::{self, HrvOptions, HrvStatus, WellnessColumns};
 use crate::series::DailySeries;
 use crate::types::{epoch_day, AthleteId, Session, WellnessEntry};
@@ -129,32 +129,6 @@ pub fn series(
         hrv_status: hrv.iter().map(|reading| reading.status).collect(),
         unreliable: Vec::new(),
     }
-}
-
-/// The data-quality report for `athlete` as of `as_of`, or `None` without data.
-pub fn quality_report(
-    athlete: &AthleteId,
-    sessions: &[Session],
-    wellness: &[WellnessEntry],
-    as_of: Date,
-) -> Option<QualityReport> {
-    let series = DailySeries::build(athlete, sessions, wellness, &[], Some(as_of))?;
-    let mut report = quality::check(
-        &series,
-        &QualityOptions {
-            report_date: Some(as_of),
-            ..QualityOptions::default()
-        },
-    );
-    let own: Vec<Session> = sessions
-        .iter()
-        .filter(|s| s.athlete_id == *athlete)
-        .cloned()
-        .collect();
-    report
-        .findings
-        .extend(quality::unit_findings(&own, Some(as_of)));
-    Some(report)
 }
 
 /// One athlete's row on the team page, as of `as_of`.

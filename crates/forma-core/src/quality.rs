@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::series::DailySeries;
 use crate::stats::quantile;
-use crate::types::{epoch_day, AthleteId};
+use crate::types::{epoch_day, AthleteId, Session, WellnessEntry};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -452,6 +452,30 @@ pub fn usual_rpe(sessions: &[crate::types::Session]) -> Option<f64> {
     } else {
         rpes[mid]
     })
+}
+
+/// The data-quality report for `athlete` as of `as_of`, or `None` without data.
+pub fn athlete_report(
+    athlete: &AthleteId,
+    sessions: &[Session],
+    wellness: &[WellnessEntry],
+    as_of: Date,
+) -> Option<QualityReport> {
+    let series = DailySeries::build(athlete, sessions, wellness, &[], Some(as_of))?;
+    let mut report = check(
+        &series,
+        &QualityOptions {
+            report_date: Some(as_of),
+            ..QualityOptions::default()
+        },
+    );
+    let own: Vec<Session> = sessions
+        .iter()
+        .filter(|s| s.athlete_id == *athlete)
+        .cloned()
+        .collect();
+    report.findings.extend(unit_findings(&own, Some(as_of)));
+    Some(report)
 }
 
 /// The reports as plain text, one block per athlete.

@@ -500,6 +500,42 @@ pub(crate) fn parse_number(
     }
 }
 
+/// Checks a client-made id.
+///
+/// # Errors
+/// When it is not 8 to 64 letters, digits, '-' or '_'.
+pub fn check_client_id(id: &str) -> Result<(), ValueError> {
+    let ok = (8..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ValueError::new(
+            "id",
+            id,
+            "8 to 64 letters, digits, '-' or '_'",
+        ))
+    }
+}
+
+/// A session as stored, with its id (`GET /api/athletes/{id}/sessions`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub id: String,
+    #[serde(flatten)]
+    pub session: Session,
+}
+
+/// An injury or illness as stored, with its id (`POST /api/athletes/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: String,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

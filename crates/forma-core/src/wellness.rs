@@ -325,7 +325,7 @@ pub fn is_filed(entry: &WellnessEntry) -> bool {
 pub fn check_in_write(
     stored: Option<&WellnessEntry>,
     form: &WellnessEntry,
-) -> Option<crate::api::NewWellness> {
+) -> Option<WellnessUpdate> {
     let mut changed = WellnessEntry::empty(form.athlete_id.clone(), form.date);
     let mut clear = Vec::new();
     for field in CHECK_IN_ITEMS {
@@ -334,20 +334,12 @@ pub fn check_in_write(
             (before, Some(value)) if before != Some(value) => {
                 *field.slot(&mut changed) = Some(value)
             }
-            (Some(_), None) => clear.push(field.as_str().to_owned()),
+            (Some(_), None) => clear.push(field),
             _ => {}
         }
     }
-    (changed.has_any() || !clear.is_empty()).then_some(crate::api::NewWellness {
-        sleep_h: changed.sleep_h,
-        sleep_quality: changed.sleep_quality,
-        fatigue: changed.fatigue,
-        soreness: changed.soreness,
-        stress: changed.stress,
-        mood: changed.mood,
-        readiness: None,
-        hrv_rmssd_ms: None,
-        resting_hr: None,
+    (changed.has_any() || !clear.is_empty()).then_some(WellnessUpdate {
+        values: changed,
         clear,
     })
 }
@@ -490,14 +482,14 @@ mod tests {
         form.fatigue = Some(2.0);
 
         let write = check_in_write(Some(&stored), &form).expect("fatigue is new");
-        assert_eq!(write.fatigue, Some(2.0));
-        assert_eq!(write.sleep_h, None, "sleep is as stored");
-        assert_eq!(write.resting_hr, None);
+        assert_eq!(write.values.fatigue, Some(2.0));
+        assert_eq!(write.values.sleep_h, None, "sleep is as stored");
+        assert_eq!(write.values.resting_hr, None);
         assert!(write.clear.is_empty());
 
         form.sleep_h = None;
         let write = check_in_write(Some(&stored), &form).expect("sleep taken back");
-        assert_eq!(write.clear, vec!["sleep_h".to_owned()]);
+        assert_eq!(write.clear, vec![WellnessField::SleepH]);
 
         let unchanged = stored.clone();
         assert_eq!(check_in_write(Some(&stored), &unchanged), None);

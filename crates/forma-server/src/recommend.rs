@@ -201,7 +201,7 @@ async fn compute(
     let athlete = profile.id.clone();
     tokio::task::spawn_blocking(move || {
         let planned = plan.map(|saved| saved.plan.planned_load(date));
-        let quality = forma_core::overview::quality_report(
+        let quality = forma_core::quality::athlete_report(
             &athlete,
             &records.sessions,
             &records.wellness,

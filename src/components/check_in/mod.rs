@@ -201,7 +201,8 @@ fn CheckInCard(
         form.soreness = soreness.get_untracked();
         form.stress = stress.get_untracked();
         form.mood = mood.get_untracked();
-        let wellness: Option<NewWellness> = wellness::check_in_write(send_stored.as_ref(), &form);
+        let wellness: Option<NewWellness> =
+            wellness::check_in_write(send_stored.as_ref(), &form).map(NewWellness::from);
         let session_minutes = number(&minutes.get_untracked());
         let session_rpe = number(&rpe.get_untracked());
         let session = (session_minutes.is_some() || session_rpe.is_some()).then(|| {

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::vocabulary::{
     check_note, check_session_id, Label, LabelCode, KNOWN_VERSIONS, MAX_RANGE_DAYS,
 };
-use crate::api::check_client_id;
 use crate::canonical::CsvError;
 use crate::csv_text::{duplicate_column, records, unescape_cell, write_csv, Text};
+use crate::types::check_client_id;
 use crate::types::{epoch_day, parse_date, AthleteId, ValueError};
 
 /// Header of the labels file: DESIGN.md's canonical columns, then `label_id`, which

@@ -62,18 +62,6 @@ pub fn unreliable_days(labels: &[Label], dates: &[Date]) -> Vec<bool> {
     dates.iter().map(|day| marked.contains(day)).collect()
 }
 
-/// Marks the days of an athlete's series that their device-or-data-issue labels
-/// cover ([`unreliable_days`]), which the charts shade; `unreliable` stays empty
-/// when no day of the series is.
-pub fn mark_unreliable(series: &mut crate::api::SeriesResponse, labels: &[Label]) {
-    let marked = unreliable_days(labels, &series.dates);
-    series.unreliable = if marked.contains(&true) {
-        marked
-    } else {
-        Vec::new()
-    };
-}
-
 /// Every day a device-or-data-issue label covers (of the labels given: pass one
 /// athlete's).
 pub fn unreliable_dates(labels: &[Label]) -> BTreeSet<Date> {

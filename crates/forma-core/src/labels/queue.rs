@@ -7,9 +7,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{Label, LabelCode, NewLabel, MAX_RANGE_DAYS};
-use crate::api::SessionRecord;
 use crate::stats::{self, Ddof};
 use crate::targets::episodes;
+use crate::types::SessionRecord;
 use crate::types::{date_from_epoch_day, epoch_day, AthleteId, Event};
 
 /// Why an item is in the queue.

@@ -331,20 +331,20 @@ fn a_series_is_marked_only_where_a_standing_device_issue_covers_its_days() {
         dates: (1..=4).map(|d| date(2020, 1, d)).collect(),
         ..crate::api::SeriesResponse::default()
     };
-    mark_unreliable(&mut series, std::slice::from_ref(&issue));
+    series.mark_unreliable(std::slice::from_ref(&issue));
     assert_eq!(series.unreliable, [false, true, true, false]);
     let travel = stored(new_label("label-0002", "2020-01-02", "travel"), "p01");
-    mark_unreliable(&mut series, &[travel]);
+    series.mark_unreliable(&[travel]);
     assert!(series.unreliable.is_empty());
     let mut taken_back = issue.clone();
     taken_back.deleted_at = Some("2020-01-05T00:00:00Z".into());
-    mark_unreliable(&mut series, &[taken_back]);
+    series.mark_unreliable(&[taken_back]);
     assert!(series.unreliable.is_empty());
     let mut later = crate::api::SeriesResponse {
         dates: vec![date(2020, 2, 1)],
         ..crate::api::SeriesResponse::default()
     };
-    mark_unreliable(&mut later, &[issue]);
+    later.mark_unreliable(&[issue]);
     assert!(later.unreliable.is_empty());
 }
 

@@ -7,8 +7,8 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::api::check_client_id;
 use crate::targets::CoachLabel;
+use crate::types::check_client_id;
 use crate::types::{date_from_epoch_day, epoch_day, parse_date, AthleteId, ValueError};
 
 /// The vocabulary's version, stored with every label and written in every export.

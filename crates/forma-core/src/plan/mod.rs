@@ -556,7 +556,7 @@ mod tests {
         // an error, does not hold the later days back).
         let short = daily(date(2024, 1, 26), 10, 50.0);
         let findings = history_findings(&id(), &short, &[], date(2024, 2, 5));
-        let report = crate::overview::quality_report(&id(), &short, &[], date(2024, 2, 4)).unwrap();
+        let report = crate::quality::athlete_report(&id(), &short, &[], date(2024, 2, 4)).unwrap();
         assert!(
             report
                 .findings

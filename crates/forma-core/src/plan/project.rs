@@ -169,7 +169,7 @@ pub struct ProjectionInput<'a> {
     /// illness are reports for the model's history features, as in training.
     pub labels: &'a [CoachLabel],
     /// The data-quality findings of the recorded history
-    /// ([`crate::overview::quality_report`] as of the day before the plan); errors
+    /// ([`crate::quality::athlete_report`] as of the day before the plan); errors
     /// hold the policy to manual review.
     pub quality_findings: &'a [Finding],
     /// The plan day whose whole recommendation (reasons, what would change it)
@@ -239,7 +239,7 @@ pub fn fit_performance(
 }
 
 /// The data-quality findings a projection's policy reads: the recorded history's
-/// report ([`crate::overview::quality_report`]) as of the day before the plan,
+/// report ([`crate::quality::athlete_report`]) as of the day before the plan,
 /// the day today's recommendation reads. The same on the server and in the
 /// browser, computed once per page since it does not depend on the plan.
 ///
@@ -253,7 +253,7 @@ pub fn history_findings(
     start: Date,
 ) -> Vec<Finding> {
     let today = date_from_epoch_day(epoch_day(start) - 1);
-    crate::overview::quality_report(athlete, sessions, wellness, today)
+    crate::quality::athlete_report(athlete, sessions, wellness, today)
         .map(|q| q.findings)
         .unwrap_or_default()
         .into_iter()

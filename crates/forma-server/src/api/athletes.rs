@@ -121,7 +121,7 @@ async fn series(
                 .collect();
             let mut series = overview::series(&athlete, &sessions, &data.wellness, from, Some(to));
             let labels = crate::store::labels::of_athlete(&state.pool, &athlete).await?;
-            forma_core::labels::mark_unreliable(&mut series, &labels);
+            series.mark_unreliable(&labels);
             let answer = Bytes::from(serde_json::to_vec(&series).map_err(anyhow::Error::from)?);
             state.series_cache.put(key, answer.clone());
             answer
@@ -146,7 +146,7 @@ async fn quality(
         .into_iter()
         .map(|stored| stored.session)
         .collect();
-    Ok(Json(overview::quality_report(
+    Ok(Json(forma_core::quality::athlete_report(
         &athlete,
         &sessions,
         &data.wellness,
