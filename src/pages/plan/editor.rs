@@ -189,7 +189,7 @@ pub fn PlanEditor(data: PlanData) -> impl IntoView {
             editing
             name=data.profile.name.clone()
             model=data.model.as_ref().map(|m| m.version_id.clone())
-            caveat=forma_core::policy::model_caveat(data.model.as_ref().map(|m| m.card.verdict().beats_baselines))
+            caveat=forma_core::policy::model_caveat(data.model.as_ref().map(|m| m.card.beats_baselines()))
             history=data.sessions.clone()
             draft_key
         />

@@ -323,6 +323,22 @@ pub fn who_and_when(s: &SchemeResult, scorer: Scorer) -> Option<WhoAndWhen> {
 }
 
 /// The verdict check of one scheme (see [`Verdict`]).
+/// Whether `scorer` passes [`verdict_check`] on `s`, without its sentence: the
+/// same rules, cheap enough to ask for every scored day.
+fn passes(s: &SchemeResult, scorer: Scorer) -> bool {
+    let Some(model) = scorer_of(s, scorer).filter(|m| m.events > 0) else {
+        return false;
+    };
+    let ranks_above = matches!(
+        (model.roc_auc, s.best_baseline()),
+        (Some(m), Some((b, _))) if m > b
+    );
+    let interval_clear = model.roc_auc_ci.is_some_and(|ci| ci.low > 0.5);
+    let base_brier = scorer_of(s, Scorer::BaseRate).and_then(|m| m.brier);
+    let accurate = !matches!((model.brier, base_brier), (Some(m), Some(b)) if m > b);
+    ranks_above && interval_clear && accurate
+}
+
 fn verdict_check(s: &SchemeResult, scorer: Scorer) -> VerdictCheck {
     // Each check is a sentence of its own, and the page shows them as one paragraph.
     let name = s.scheme.title();
@@ -396,6 +412,12 @@ impl ModelCard {
             beats_baselines: forward.passed,
             checks: vec![forward, held_out],
         }
+    }
+
+    /// [`Verdict::beats_baselines`] alone, without the sentences: what the
+    /// policy reads for every scored day.
+    pub fn beats_baselines(&self) -> bool {
+        passes(&self.backtests.forward_in_time, self.primary.scorer())
     }
 
     /// The card for a model trained on `data`, from its backtests.

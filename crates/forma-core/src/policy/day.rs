@@ -269,7 +269,7 @@ impl<'a> Scoring<'a> {
                 standing,
                 reference,
                 threshold: risk_threshold(reference, options),
-                skilled: artifact.card.verdict().beats_baselines,
+                skilled: artifact.card.beats_baselines(),
             },
             None,
         )

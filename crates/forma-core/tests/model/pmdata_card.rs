@@ -162,6 +162,7 @@ fn pmdata_trains_backtests_and_prints_an_honest_card() {
     let verdict = card.verdict();
     assert_eq!(verdict.checks.len(), 2);
     assert_eq!(verdict.beats_baselines, verdict.checks[0].passed);
+    assert_eq!(card.beats_baselines(), verdict.beats_baselines);
     assert!(card.to_markdown().contains("## Who and when"));
 
     // Determinism on real data: the final fit again, from a fresh data set, to

@@ -275,5 +275,10 @@ pub fn with_verdict(mut artifact: ModelArtifact, beats: bool) -> ModelArtifact {
     }
     let verdict = artifact.card.verdict();
     assert_eq!(verdict.beats_baselines, beats, "{}", verdict.headline());
+    assert_eq!(
+        artifact.card.beats_baselines(),
+        beats,
+        "the quick check agrees"
+    );
     artifact
 }
