@@ -89,15 +89,26 @@ pub enum FileKind {
     Events,
     /// A FIT, TCX or GPX file of one athlete.
     Activity,
+    /// A PMData export as one zip (participant folders, Norwegian local dates).
+    Pmdata,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 4] = [
+    pub const ALL: [FileKind; 5] = [
         FileKind::Sessions,
         FileKind::Wellness,
         FileKind::Events,
         FileKind::Activity,
+        FileKind::Pmdata,
     ];
+
+    /// Whether the file is canonical CSV (its new athletes take the chosen time zone).
+    pub fn is_csv(self) -> bool {
+        matches!(
+            self,
+            FileKind::Sessions | FileKind::Wellness | FileKind::Events
+        )
+    }
 
     /// The import route's last segment (`/api/import/{route}`).
     pub fn route(self) -> &'static str {
@@ -106,6 +117,7 @@ impl FileKind {
             FileKind::Wellness => "wellness",
             FileKind::Events => "events",
             FileKind::Activity => "activity",
+            FileKind::Pmdata => "pmdata",
         }
     }
 
@@ -116,6 +128,7 @@ impl FileKind {
             FileKind::Wellness => "Wellness (CSV)",
             FileKind::Events => "Injuries and illnesses (CSV)",
             FileKind::Activity => "Activity file (FIT, TCX, GPX)",
+            FileKind::Pmdata => "PMData export (zip)",
         }
     }
 
@@ -158,6 +171,9 @@ pub fn kind_of(name: &str, head: &str) -> Option<FileKind> {
     {
         return Some(FileKind::Activity);
     }
+    if lower.ends_with(".zip") {
+        return Some(FileKind::Pmdata);
+    }
     let first = head.trim_start_matches('\u{feff}').lines().next()?;
     let columns: Vec<String> = first
         .split(',')
@@ -188,6 +204,7 @@ mod tests {
     fn a_file_is_recognised_by_its_extension_or_its_header() {
         assert_eq!(kind_of("Ride.FIT", ""), Some(FileKind::Activity));
         assert_eq!(kind_of("a.gpx", "<gpx>"), Some(FileKind::Activity));
+        assert_eq!(kind_of("PMData.zip", ""), Some(FileKind::Pmdata));
         assert_eq!(
             kind_of(
                 "s.csv",

@@ -89,11 +89,8 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
         let team = team_id.get();
         async move { api::team_athletes(&team).await.unwrap_or_default() }
     });
-    let has = move |activity: bool| {
-        picked.with(|p| {
-            p.iter()
-                .any(|f| (f.kind == Some(FileKind::Activity)) == activity)
-        })
+    let has = move |wanted: fn(FileKind) -> bool| {
+        picked.with(|p| p.iter().any(|f| f.kind.is_some_and(wanted)))
     };
     // Whatever changes after a preview makes it stale: preview again.
     Effect::new(move |first: Option<()>| {
@@ -226,12 +223,12 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
             >
                 <strong>"Drop files here, or choose them"</strong>
                 <span class="form-note">
-                    "Canonical sessions, wellness or injury CSV files; FIT, TCX or GPX activity files. Up to 64 MB each."
+                    "Canonical sessions, wellness or injury CSV files; FIT, TCX or GPX activity files; a PMData export as a zip of its participant folders. Up to 64 MB each."
                 </span>
                 <input
                     type="file"
                     multiple
-                    accept=".csv,.fit,.tcx,.gpx,text/csv"
+                    accept=".csv,.fit,.tcx,.gpx,.zip,text/csv"
                     data-testid="import-files"
                     on:change=move |event| {
                         let input = event
@@ -250,7 +247,7 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
             <PickedList picked files/>
             <div class="import-fields">
                 {team_field}
-                <Show when=move || has(true)>
+                <Show when=move || has(|k| k == FileKind::Activity)>
                     <label class="field">
                         "Athlete of the activity files"
                         <select data-testid="import-athlete-choice" on:change=move |event| {
@@ -266,7 +263,7 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
                         </select>
                     </label>
                 </Show>
-                <Show when=move || has(false)>
+                <Show when=move || has(FileKind::is_csv)>
                     <label class="field">
                         "Time zone of new athletes"
                         <input
@@ -278,6 +275,7 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
                         <span class="form-note">"Their dates are local dates there, e.g. Europe/Oslo."</span>
                     </label>
                 </Show>
+                <Show when=move || has(|k| k != FileKind::Pmdata)>
                 <label class="check">
                     <input
                         type="checkbox"
@@ -287,6 +285,7 @@ pub fn ImportForm(teams: Vec<TeamSummary>, team: TeamSummary) -> impl IntoView {
                     />
                     " Skip bad rows (store the rest and list them)"
                 </label>
+                </Show>
             </div>
             {move || problem.get().map(|p| view! { <p class="form-error" role="alert">{p}</p> })}
             <div class="actions">

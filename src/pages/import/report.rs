@@ -3,6 +3,7 @@
 //! value and reason.
 
 use forma_core::api::{ImportPreview, ImportReport, RejectedRow};
+use forma_core::import_preview::FileKind;
 use leptos::prelude::*;
 
 use super::state::{import_words, preview_words, Outcome, Phase};
@@ -43,7 +44,11 @@ fn FileOutcome(outcome: Outcome, preview: bool, skip: bool) -> impl IntoView {
     let Outcome { name, kind, result } = outcome;
     let body = match result {
         Err(message) => view! { <p class="form-error" role="alert">{message}</p> }.into_any(),
-        Ok(report) => view! { <ReportView report preview skip/> }.into_any(),
+        // A PMData export always stores its readable rows and lists the others.
+        Ok(report) => {
+            let skip = skip || kind == FileKind::Pmdata;
+            view! { <ReportView report preview skip/> }.into_any()
+        }
     };
     view! {
         <article class="card import-file" data-testid="import-file">

@@ -57,13 +57,16 @@ pub fn query(kind: FileKind, target: &Target, preview: bool) -> Result<String, S
             Some(athlete) if !athlete.is_empty() => format!("athlete={}", encode(athlete)),
             _ => return Err("Choose the athlete the activity files belong to.".to_owned()),
         },
+        // A PMData export is in Norwegian local time and always skips the rows
+        // PMData itself leaves incomplete.
+        FileKind::Pmdata => format!("team={}", encode(&target.team)),
         _ => format!(
             "team={}&time_zone={}",
             encode(&target.team),
             encode(&target.time_zone)
         ),
     };
-    if target.skip_bad {
+    if target.skip_bad && kind != FileKind::Pmdata {
         query.push_str("&skip_bad=true");
     }
     if preview {

@@ -1,6 +1,7 @@
 //! `POST /api/import/{sessions|wellness|events}?team=T[&skip_bad=true]`: multipart
 //! upload of canonical CSV files, each imported in its own transaction; and
-//! `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files of one athlete.
+//! `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files of one athlete;
+//! `POST /api/import/pmdata?team=T`: a PMData export as a zip.
 //! With `&preview=true` either route does all of the import in a transaction it
 //! rolls back: the same report, stored false, with what the files hold.
 
@@ -33,6 +34,15 @@ pub fn endpoints() -> Vec<Endpoint> {
                 what: Write::Activity,
             },
             upload_activities,
+        )
+        .body_limit(BODY_LIMIT),
+        Endpoint::new(
+            Method::POST,
+            "/import/pmdata",
+            Policy::TeamWrite {
+                team: Source::Query("team"),
+            },
+            upload_pmdata,
         )
         .body_limit(BODY_LIMIT),
         Endpoint::new(
@@ -119,6 +129,67 @@ async fn upload(
         );
     }
     Ok(Json(reports))
+}
+
+/// `POST /api/import/pmdata?team=T`: a PMData export as one zip, in one transaction,
+/// dates in Norwegian local time; rows PMData leaves incomplete are listed and the
+/// rest stored, as `forma import pmdata` does.
+async fn upload_pmdata(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ImportQuery>,
+    multipart: Multipart,
+) -> Result<Json<Vec<ImportReport>>, AppError> {
+    let team = query.team.ok_or_else(|| AppError::Invalid {
+        field: "team".to_owned(),
+        message: "team: say which team the export belongs to, as ?team=ID".to_owned(),
+    })?;
+    let mut files = read_files(multipart).await?;
+    if files.len() != 1 {
+        return Err(AppError::BadRequest(
+            "send a PMData export as one zip file".to_owned(),
+        ));
+    }
+    let file = files.remove(0);
+    let name = file.name.clone();
+    // Unpacking is CPU work: off the threads that answer requests.
+    let read =
+        tokio::task::spawn_blocking(move || import::pmdata_zip::read(&file.name, &file.bytes))
+            .await
+            .map_err(|error| {
+                AppError::Internal(anyhow::anyhow!("reading the zip failed: {error}"))
+            })?;
+    let pmdata = match read {
+        Ok(pmdata) => pmdata,
+        Err(message) => {
+            return Ok(Json(vec![ImportReport {
+                stored: false,
+                file: name.clone(),
+                added: 0,
+                unchanged: 0,
+                updated: 0,
+                new_athletes: Vec::new(),
+                rejected: vec![forma_core::api::RejectedRow {
+                    file: name,
+                    row: None,
+                    column: None,
+                    value: None,
+                    reason: message,
+                }],
+                preview: None,
+            }]))
+        }
+    };
+    let destination = Destination {
+        team,
+        create_team: false,
+        time_zone: "Europe/Oslo".to_owned(),
+        skip_bad: true,
+        preview: query.preview,
+    };
+    let report =
+        import::import_pmdata_team(&state.pool, pmdata, &name, &destination, &user.actor()).await?;
+    Ok(Json(vec![report]))
 }
 
 /// `POST /api/import/activity?athlete=A`: FIT, TCX and GPX files in one transaction.

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod labels;
+pub mod pmdata_zip;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -549,6 +550,21 @@ pub async fn import_pmdata(
     actor: &Actor,
 ) -> anyhow::Result<ImportReport> {
     let team = crate::commands::convert::read_pmdata(dir)?;
+    Ok(import_pmdata_team(pool, team, &dir.display().to_string(), destination, actor).await?)
+}
+
+/// Imports a PMData export already read (from a folder, or a zip), named `name`
+/// in the report.
+///
+/// # Errors
+/// When the database fails; then nothing is stored.
+pub async fn import_pmdata_team(
+    pool: &Pool,
+    team: crate::commands::convert::PmdataTeam,
+    name: &str,
+    destination: &Destination,
+    actor: &Actor,
+) -> Result<ImportReport, sqlx::Error> {
     let mut records = Records {
         sessions: team.converted.sessions,
         wellness: team.converted.wellness,
@@ -566,12 +582,7 @@ pub async fn import_pmdata(
     let rows_read =
         records.sessions.len() + records.wellness.len() + records.events.len() + rejected.len();
     let born = athletes::birth_years(pool, &destination.team).await?;
-    rejected.extend(records.keep_dated(
-        &dir.display().to_string(),
-        None,
-        crate::record_dates(),
-        &born,
-    ));
+    rejected.extend(records.keep_dated(name, None, crate::record_dates(), &born));
     let names = team
         .participants
         .iter()
@@ -586,10 +597,10 @@ pub async fn import_pmdata(
         time_zone: "Europe/Oslo".to_owned(),
         ..destination.clone()
     };
-    Ok(store_records(
+    store_records(
         pool,
         "pmdata",
-        &dir.display().to_string(),
+        name,
         &records,
         &destination,
         actor,
@@ -600,7 +611,7 @@ pub async fn import_pmdata(
         },
         &names,
     )
-    .await?)
+    .await
 }
 
 /// The import report as lines for a terminal.

@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod helpers;
 mod imports;
+mod imports_pmdata;
 mod imports_preview;
 mod labels;
 mod matrix;

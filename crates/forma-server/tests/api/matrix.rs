@@ -68,6 +68,8 @@ const MATRIX: &[(&str, [u16; 6])] = &[
     ("POST /athletes/{id}/events", [401, 403, 404, 201, 404, 403]),
     ("POST /import/activity", [401, 200, 404, 200, 404, 403]),
     ("POST /import/{kind}", [401, 403, 403, 200, 404, 403]),
+    // A file that is no zip is answered with a report that stored nothing.
+    ("POST /import/pmdata", [401, 403, 403, 200, 404, 403]),
     // Each team has its own model: its athletes fetch the active one (the browser
     // scores plans with it); its coaches and admins manage it. A coach of another
     // team finds neither team demo nor its model.
@@ -254,6 +256,7 @@ fn call(
             "start": "2020-04-01",
             "days": [[{"minutes": 60, "rpe": 5}], [], [], [], [], [], []]
         })),
+        "POST /import/pmdata" => Body::File("export.zip", "not really a zip"),
         "POST /import/{kind}" => Body::File(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
