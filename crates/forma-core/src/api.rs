@@ -488,6 +488,7 @@ impl NewEvent {
                 .transpose()?,
             body_part: optional_text(self.body_part, bounds::BODY_PART)?,
             days_lost: self.days_lost,
+            closed_on: None,
         })
     }
 }

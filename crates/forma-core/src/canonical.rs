@@ -573,6 +573,7 @@ pub fn parse_events(
                     .filter(|days| bounds::DAYS_LOST.contains(f64::from(*days)))
                     .ok_or_else(|| ValueError::new("days_lost", c, bounds::DAYS_LOST.accepted))
             })?,
+            closed_on: None,
         })
     })
 }

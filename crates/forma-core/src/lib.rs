@@ -19,6 +19,7 @@
 //! - [`plan`]: what-if plans and their projection.
 //! - [`pipeline`]: CSV text in, metrics CSV or quality reports out.
 //! - [`wellness`]: writing a day's wellness without erasing, with each value's source.
+//! - [`roster`]: teams and athletes as a coach keeps them, and their rules.
 //! - [`api`]: request and response types of the JSON API.
 
 pub mod api;
@@ -38,6 +39,7 @@ pub mod pmdata;
 pub mod policy;
 pub mod quality;
 pub mod readiness;
+pub mod roster;
 pub mod series;
 pub mod stats;
 pub mod targets;

@@ -432,6 +432,7 @@ fn convert_injuries(
                     severity: Some(severity),
                     body_part: Some(body_part.to_owned()),
                     days_lost: None,
+                    closed_on: None,
                 }),
                 Err(e) => out.skipped.push(f.error(row, "injuries", e)),
             }

@@ -47,10 +47,16 @@ pub const EPISODE_GAP_DAYS: i32 = 7;
 pub const HORIZON_DAYS: i32 = 7;
 /// Whether an injury or illness is open on `today` for a recommendation: reported
 /// on or before `today` and within [`EPISODE_GAP_DAYS`] of it (the episode rule
-/// above), or reported with days lost that reach `today`.
+/// above), or reported with days lost that reach `today`, and not closed by the
+/// coach on or before `today` (a coach who clears the athlete knows more than the
+/// gap rule guesses). Closing changes only this; the model's episodes and targets
+/// keep the report as it was.
 pub fn open_on(events: &[Event], today: Date) -> bool {
     let t = epoch_day(today);
     events.iter().any(|e| {
+        if e.closed_on.is_some_and(|closed| closed <= today) {
+            return false;
+        }
         let d = epoch_day(e.date);
         let lost = e
             .days_lost
@@ -240,6 +246,7 @@ mod tests {
             severity: None,
             body_part: None,
             days_lost: lost,
+            closed_on: None,
         };
         let today = date(2020, 3, 20);
         assert!(
@@ -255,6 +262,13 @@ mod tests {
             !open_on(&[event(21, None)], today),
             "a later report does not count"
         );
+        let closed = |on: i8| Event {
+            closed_on: Some(date(2020, 3, on)),
+            ..event(15, Some(30))
+        };
+        assert!(!open_on(&[closed(20)], today), "closed today");
+        assert!(!open_on(&[closed(16)], today), "closed before today");
+        assert!(open_on(&[closed(21)], today), "closed only tomorrow");
     }
 
     #[test]

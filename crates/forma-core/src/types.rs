@@ -476,6 +476,10 @@ pub struct Event {
     pub body_part: Option<String>,
     /// Training days lost, when known.
     pub days_lost: Option<u32>,
+    /// The day the coach closed it (the athlete cleared to train): from then on it
+    /// no longer holds the recommendation back. Absent while open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<Date>,
 }
 
 /// Parses a finite number within `min..=max` for `field`.
@@ -578,6 +582,7 @@ mod tests {
             severity: Some(EventSeverity::Minor),
             body_part: Some("left_knee".into()),
             days_lost: None,
+            closed_on: None,
         };
         let json = serde_json::to_string(&e).unwrap();
         assert!(json.contains(r#""athlete_id":"p01","date":"2020-01-02","kind":"injury""#));

@@ -430,6 +430,7 @@ fn event(n: i32, kind: EventKind) -> Event {
         severity: None,
         body_part: None,
         days_lost: None,
+        closed_on: None,
     }
 }
 

@@ -529,6 +529,7 @@ mod tests {
             severity: Some(EventSeverity::Minor),
             body_part: None,
             days_lost: None,
+            closed_on: None,
         }];
         let injured = project(&ProjectionInput {
             events: &events,

@@ -190,6 +190,7 @@ fn an_event_after_d_changes_no_feature_for_d_and_no_row_before_its_window() {
         severity: None,
         body_part: None,
         days_lost: None,
+        closed_on: None,
     });
     let after = Dataset::build(&TrainingData {
         events: &events,

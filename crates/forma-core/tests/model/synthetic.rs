@@ -81,6 +81,7 @@ pub fn team(athletes: usize, days: i32, seed: u64) -> Team {
                         severity: None,
                         body_part: None,
                         days_lost: None,
+                        closed_on: None,
                     });
                 }
                 pending_event = None;

@@ -130,6 +130,7 @@ pub fn synthetic_team(athletes: usize, days: i32, seed: u64) -> Team {
                         severity: None,
                         body_part: None,
                         days_lost: None,
+                        closed_on: None,
                     });
                 }
                 pending = None;

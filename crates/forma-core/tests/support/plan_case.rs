@@ -94,6 +94,7 @@ pub fn events() -> Vec<Event> {
         severity: Some(EventSeverity::Minor),
         body_part: Some("left_calf".to_owned()),
         days_lost: None,
+        closed_on: None,
     }]
 }
 

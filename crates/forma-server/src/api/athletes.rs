@@ -8,7 +8,7 @@ use bytes::Bytes;
 use forma_core::api::{AthleteProfile, NewEvent, NewSession, NewWellness, WellnessRecord};
 use forma_core::overview;
 use forma_core::quality::QualityReport;
-use forma_core::types::{epoch_day, Event};
+use forma_core::types::epoch_day;
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
@@ -188,14 +188,12 @@ async fn events(
     State(state): State<AppState>,
     Athlete(profile): Athlete,
     Query(range): Query<Range>,
-) -> Result<Json<Vec<Event>>, AppError> {
+) -> Result<Json<Vec<EventRecord>>, AppError> {
     let athlete = profile.id;
     let from = super::query_date("from", range.from.as_deref())?;
     let to = super::query_date("to", range.to.as_deref())?;
     Ok(Json(
-        records::athlete_data(&state.pool, &athlete, from, to)
-            .await?
-            .events,
+        records::event_records(&state.pool, &athlete, from, to).await?,
     ))
 }
 

@@ -11,6 +11,8 @@ pub mod labels;
 pub mod models;
 pub mod plans;
 pub mod recommendations;
+pub mod records;
+pub mod roster;
 pub mod teams;
 pub mod users;
 
@@ -72,6 +74,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         audit::endpoints(),
         teams::endpoints(),
         athletes::endpoints(),
+        roster::endpoints(),
+        records::endpoints(),
         imports::endpoints(),
         labels::endpoints(),
         models::endpoints(),

@@ -46,6 +46,9 @@ pub enum Write {
     Decision,
     /// Performance test results.
     Tests,
+    /// Changing or deleting recorded sessions and wellness days (athletes add
+    /// their own; correcting the record is the coach's).
+    Records,
 }
 
 impl Write {
@@ -65,6 +68,7 @@ impl Write {
             Write::Plan => "change this athlete's plan; the coach does",
             Write::Decision => "decide on this athlete's recommendation; the coach does",
             Write::Tests => "record performance tests; the coach does",
+            Write::Records => "change or delete recorded sessions and wellness; your coach does",
         }
     }
 }
@@ -95,6 +99,11 @@ pub enum Policy {
     TeamRead { team: Source },
     /// Bringing data into a team (imports): its coaches.
     TeamWrite { team: Source },
+    /// Keeping a team (its name, adding athletes): its coaches and admins.
+    TeamManage { team: Source },
+    /// Keeping an athlete's record (profile, archiving, moving to another team):
+    /// their team's coaches and admins.
+    AthleteManage { athlete: Source },
     /// An athlete's data: the athlete, their team's coaches, admins.
     AthleteRead { athlete: Source },
     /// Changing an athlete's data: their team's coaches; the athlete for `what`s
@@ -201,6 +210,30 @@ async fn check(
                 )))
             } else {
                 Err(AppError::NotFound(format!("team `{team}`")))
+            }
+        }
+        Policy::TeamManage { team } => {
+            let team = value(team, parts).await?;
+            if user.is_admin() || user.coaches(&team) {
+                Ok(())
+            } else if user.athlete_team.as_deref() == Some(team.as_str()) {
+                Err(AppError::Forbidden(
+                    "change your team or add athletes to it; its coaches do".to_owned(),
+                ))
+            } else {
+                Err(AppError::NotFound(format!("team `{team}`")))
+            }
+        }
+        Policy::AthleteManage { athlete } => {
+            let athlete = value(athlete, parts).await?;
+            let profile = visible_athlete(state, user, &athlete).await?;
+            if user.is_admin() || user.coaches(&profile.team_id) {
+                parts.extensions.insert(Athlete(profile));
+                Ok(())
+            } else {
+                Err(AppError::Forbidden(
+                    "change this profile; your coach does".to_owned(),
+                ))
             }
         }
         Policy::AthleteRead { athlete } => {

@@ -1,6 +1,7 @@
 //! Teams and athletes.
 
 use forma_core::api::{AthleteProfile, Sex, TeamSummary};
+use forma_core::roster::{CheckedProfile, RosterAthlete};
 use forma_core::types::{parse_date, AthleteId};
 
 use super::{now, Pool, Tx};
@@ -54,14 +55,14 @@ pub async fn set_team_as_of(
     Ok(())
 }
 
-/// Every team with its number of athletes.
+/// Every team with its number of active (not archived) athletes.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn teams(pool: &Pool) -> Result<Vec<TeamSummary>, sqlx::Error> {
     let rows = sqlx::query_as::<_, TeamRow>(
         "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
-         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
+         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id AND a.archived_at IS NULL
          GROUP BY t.id, t.name, t.as_of ORDER BY t.name",
     )
     .fetch_all(pool)
@@ -69,14 +70,14 @@ pub async fn teams(pool: &Pool) -> Result<Vec<TeamSummary>, sqlx::Error> {
     rows.into_iter().map(TeamSummary::try_from).collect()
 }
 
-/// One team.
+/// One team, with its number of active athletes.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn team(pool: &Pool, id: &str) -> Result<Option<TeamSummary>, sqlx::Error> {
     let row = sqlx::query_as::<_, TeamRow>(
         "SELECT t.id, t.name, t.as_of, COUNT(a.id) AS athletes
-         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id
+         FROM teams t LEFT JOIN athletes a ON a.team_id = t.id AND a.archived_at IS NULL
          WHERE t.id = $1 GROUP BY t.id, t.name, t.as_of",
     )
     .bind(id)
@@ -129,18 +130,160 @@ pub async fn athlete(pool: &Pool, id: &str) -> Result<Option<AthleteProfile>, sq
     row.map(AthleteProfile::try_from).transpose()
 }
 
-/// The athletes of a team, by name.
+/// The active athletes of a team, by name: the team page, the label queue and
+/// training read these; archived athletes are left out.
 ///
 /// # Errors
 /// When the database fails.
 pub async fn athletes_of_team(pool: &Pool, team: &str) -> Result<Vec<AthleteProfile>, sqlx::Error> {
     let rows = sqlx::query_as::<_, AthleteRow>(&format!(
-        "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE team_id = $1 ORDER BY name, id"
+        "SELECT {ATHLETE_COLUMNS} FROM athletes WHERE team_id = $1 AND archived_at IS NULL ORDER BY name, id"
     ))
     .bind(team)
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(AthleteProfile::try_from).collect()
+}
+
+/// Every athlete of a team, archived ones too (with when), by name.
+///
+/// # Errors
+/// When the database fails.
+pub async fn roster_of_team(pool: &Pool, team: &str) -> Result<Vec<RosterAthlete>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, RosterRow>(&format!(
+        "SELECT {ATHLETE_COLUMNS}, archived_at FROM athletes WHERE team_id = $1 ORDER BY name, id"
+    ))
+    .bind(team)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(RosterAthlete {
+                archived_at: row.archived_at,
+                profile: AthleteProfile::try_from(row.athlete)?,
+            })
+        })
+        .collect()
+}
+
+/// When the athlete was archived; `None` for an active (or unknown) athlete.
+///
+/// # Errors
+/// When the database fails.
+pub async fn archived_at(pool: &Pool, id: &str) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<Option<String>> =
+        sqlx::query_scalar("SELECT archived_at FROM athletes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.flatten())
+}
+
+/// Archives the athlete as of `at`, or makes them active again with `None`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_archived(tx: &mut Tx<'_>, id: &str, at: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE athletes SET archived_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Writes an athlete's profile fields.
+///
+/// # Errors
+/// When the database fails.
+pub async fn update_profile(
+    tx: &mut Tx<'_>,
+    id: &str,
+    profile: &CheckedProfile,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE athletes SET name = $1, time_zone = $2, sex = $3, birth_year = $4, sport = $5,
+         hr_max = $6, hr_rest = $7 WHERE id = $8",
+    )
+    .bind(&profile.name)
+    .bind(&profile.time_zone)
+    .bind(profile.sex.map(sex_text))
+    .bind(profile.birth_year)
+    .bind(profile.sport.as_deref())
+    .bind(profile.hr_max)
+    .bind(profile.hr_rest)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Moves an athlete, with everything of theirs (records refer to the athlete, not
+/// the team), to another team.
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_team(tx: &mut Tx<'_>, id: &str, team: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE athletes SET team_id = $1 WHERE id = $2")
+        .bind(team)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Makes the account a coach of the team.
+///
+/// # Errors
+/// When the database fails.
+pub async fn add_team_coach(tx: &mut Tx<'_>, team: &str, user: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO team_coaches (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(team)
+    .bind(user)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether a team with this id exists, read inside a write.
+///
+/// # Errors
+/// When the database fails.
+pub async fn team_exists(tx: &mut Tx<'_>, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Whether an athlete with this id exists, read inside a write.
+///
+/// # Errors
+/// When the database fails.
+pub async fn athlete_exists(tx: &mut Tx<'_>, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM athletes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// An athlete as stored with when they were archived.
+#[derive(sqlx::FromRow)]
+struct RosterRow {
+    #[sqlx(flatten)]
+    athlete: AthleteRow,
+    archived_at: Option<String>,
+}
+
+fn sex_text(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Female => "female",
+        Sex::Male => "male",
+    }
 }
 
 /// An athlete as stored ([`ATHLETE_COLUMNS`]).
@@ -210,10 +353,7 @@ pub async fn insert_athlete(
     .bind(athlete.team_id)
     .bind(athlete.name)
     .bind(athlete.time_zone)
-    .bind(athlete.sex.map(|sex| match sex {
-        Sex::Female => "female",
-        Sex::Male => "male",
-    }))
+    .bind(athlete.sex.map(sex_text))
     .bind(athlete.birth_year)
     .bind(athlete.sport)
     .bind(athlete.hr_max)

@@ -131,3 +131,24 @@ impl TryFrom<AuditRow> for AuditEntry {
         })
     }
 }
+
+/// The audit entries of one entity of an athlete (`athlete` for the profile),
+/// newest first.
+///
+/// # Errors
+/// When the database fails or holds JSON Forma cannot read.
+pub async fn entries_of_entity(
+    pool: &Pool,
+    athlete: &str,
+    entity: &str,
+) -> Result<Vec<AuditEntry>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, AuditRow>(
+        "SELECT id, at, actor, action, entity, entity_id, athlete_id, before_json, after_json
+         FROM audit_log WHERE athlete_id = $1 AND entity = $2 ORDER BY at DESC, id DESC",
+    )
+    .bind(athlete)
+    .bind(entity)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(AuditEntry::try_from).collect()
+}

@@ -305,7 +305,7 @@ pub async fn session_by_id(
 /// When the database fails or holds a value Forma cannot read.
 pub async fn event_by_id(tx: &mut Tx<'_>, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost FROM events WHERE id = $1",
+        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on FROM events WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -336,6 +336,12 @@ fn event_from_row(row: &sqlx::sqlite::SqliteRow, athlete: AthleteId) -> Result<E
         days_lost: row
             .try_get::<Option<i64>, _>("days_lost")?
             .and_then(|d| u32::try_from(d).ok()),
+        closed_on: row
+            .try_get::<Option<String>, _>("closed_on")?
+            .as_deref()
+            .map(parse_date)
+            .transpose()
+            .map_err(decode_error)?,
     })
 }
 
@@ -399,7 +405,7 @@ pub async fn athlete_data(
     .map(wellness_from_row)
     .collect::<Result<Vec<_>, _>>()?;
     let events = sqlx::query(
-        "SELECT athlete_id, date, kind, severity, body_part, days_lost
+        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on
          FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
     )
     .bind(athlete.as_str())
@@ -467,4 +473,163 @@ pub async fn last_day(tx: &mut Tx<'_>) -> Result<Option<String>, sqlx::Error> {
     )
     .fetch_one(&mut **tx)
     .await
+}
+
+/// Replaces a stored session's values (its id and athlete stay).
+///
+/// # Errors
+/// When the database fails.
+pub async fn update_session(
+    tx: &mut Tx<'_>,
+    id: &str,
+    session: &Session,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE sessions SET date = $1, sport = $2, duration_min = $3, rpe = $4, load = $5,
+         distance_km = $6, avg_hr = $7 WHERE id = $8",
+    )
+    .bind(session.date.to_string())
+    .bind(session.sport.as_deref())
+    .bind(session.duration_min)
+    .bind(session.rpe)
+    .bind(session.load)
+    .bind(session.distance_km)
+    .bind(session.avg_hr)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// How many labels (taken back or not) point at a session.
+///
+/// # Errors
+/// When the database fails.
+pub async fn labels_on_session(tx: &mut Tx<'_>, id: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM labels WHERE session_id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// Deletes a session.
+///
+/// # Errors
+/// When the database fails.
+pub async fn delete_session(tx: &mut Tx<'_>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The stored wellness of one day, read inside a write.
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn wellness_of_day(
+    tx: &mut Tx<'_>,
+    athlete: &AthleteId,
+    date: Date,
+) -> Result<Option<WellnessRecord>, sqlx::Error> {
+    wellness_on(tx, athlete, date).await
+}
+
+/// Deletes one day's wellness.
+///
+/// # Errors
+/// When the database fails.
+pub async fn delete_wellness(
+    tx: &mut Tx<'_>,
+    athlete: &AthleteId,
+    date: Date,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM wellness WHERE athlete_id = $1 AND date = $2")
+        .bind(athlete.as_str())
+        .bind(date.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Replaces a stored event's report (date, kind, severity, body part, days lost);
+/// whether it is closed stays.
+///
+/// # Errors
+/// When the database fails.
+pub async fn update_event(tx: &mut Tx<'_>, id: &str, event: &Event) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE events SET date = $1, kind = $2, severity = $3, body_part = $4, days_lost = $5
+         WHERE id = $6",
+    )
+    .bind(event.date.to_string())
+    .bind(event.kind.to_string())
+    .bind(event.severity.map(|s| format!("{s:?}").to_lowercase()))
+    .bind(event.body_part.as_deref())
+    .bind(event.days_lost.map(i64::from))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Closes an event on `closed_on`, or opens it again with `None`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_event_closed(
+    tx: &mut Tx<'_>,
+    id: &str,
+    closed_on: Option<Date>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE events SET closed_on = $1 WHERE id = $2")
+        .bind(closed_on.map(|d| d.to_string()))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Deletes an event.
+///
+/// # Errors
+/// When the database fails.
+pub async fn delete_event(tx: &mut Tx<'_>, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM events WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// An athlete's events with their ids, in date order (`GET /api/athletes/{id}/events`).
+///
+/// # Errors
+/// When the database fails or holds a value Forma cannot read.
+pub async fn event_records(
+    pool: &Pool,
+    athlete: &AthleteId,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Result<Vec<EventRecord>, sqlx::Error> {
+    let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
+    let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
+    sqlx::query(
+        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on
+         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
+    )
+    .bind(athlete.as_str())
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(EventRecord {
+            id: row.try_get("id")?,
+            event: event_from_row(row, athlete.clone())?,
+        })
+    })
+    .collect()
 }

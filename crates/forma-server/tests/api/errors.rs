@@ -149,6 +149,6 @@ async fn a_bad_query_parameter_and_a_wrong_method_answer_in_the_json_shape() {
         .map(str::to_owned);
     let (status, error) = error_of(wrong_method).await;
     assert_eq!((status, error.code.as_str()), (405, "method_not_allowed"));
-    assert_eq!(allow.as_deref(), Some("GET,HEAD"));
+    assert_eq!(allow.as_deref(), Some("GET,HEAD,POST"));
     assert!(error.message.contains("DELETE"), "{}", error.message);
 }

@@ -18,6 +18,7 @@ mod matrix;
 mod models;
 mod plans;
 mod recommendations;
+mod roster;
 mod sign_in;
 mod static_files;
 mod training;

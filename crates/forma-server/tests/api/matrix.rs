@@ -129,6 +129,50 @@ const MATRIX: &[(&str, [u16; 6])] = &[
         "GET /teams/{team}/recommendations",
         [401, 403, 403, 200, 404, 200],
     ),
+    // Keeping teams and athletes: a coach's own teams and admins; an athlete is
+    // told their coach does it. Each caller's new team and athlete has an id of
+    // its own; the profile, archive and move calls leave p01 as it was.
+    ("POST /teams", [401, 403, 403, 201, 201, 201]),
+    ("PATCH /teams/{team}", [401, 403, 403, 200, 404, 200]),
+    ("GET /teams/{team}/roster", [401, 403, 403, 200, 404, 200]),
+    (
+        "POST /teams/{team}/athletes",
+        [401, 403, 403, 201, 404, 201],
+    ),
+    ("GET /athletes/{id}/profile", [401, 403, 404, 200, 404, 200]),
+    ("PUT /athletes/{id}/profile", [401, 403, 404, 200, 404, 200]),
+    (
+        "PUT /athletes/{id}/archived",
+        [401, 403, 404, 200, 404, 200],
+    ),
+    ("POST /athletes/{id}/move", [401, 403, 404, 200, 404, 200]),
+    // Correcting records: the coach; the athlete adds but does not change them.
+    // The coach's calls change the session and event made for the matrix, then
+    // delete them (the admin's find the policy first).
+    (
+        "PUT /athletes/{id}/sessions/{session}",
+        [401, 403, 404, 200, 404, 403],
+    ),
+    (
+        "DELETE /athletes/{id}/sessions/{session}",
+        [401, 403, 404, 204, 404, 403],
+    ),
+    (
+        "DELETE /athletes/{id}/wellness/{date}",
+        [401, 403, 404, 204, 404, 403],
+    ),
+    (
+        "PUT /athletes/{id}/events/{event}",
+        [401, 403, 404, 200, 404, 403],
+    ),
+    (
+        "PUT /athletes/{id}/events/{event}/closed",
+        [401, 403, 404, 200, 404, 403],
+    ),
+    (
+        "DELETE /athletes/{id}/events/{event}",
+        [401, 403, 404, 204, 404, 403],
+    ),
 ];
 
 const ATHLETE_A: (&str, &str) = ("p01@demo.forma", "demo-athlete");
@@ -177,6 +221,8 @@ fn call(
         ("date", "2020-04-02"),
         ("kind", "sessions"),
         ("label", "matrix-label-0001"),
+        ("session", MATRIX_SESSION),
+        ("event", MATRIX_EVENT),
         (
             "decision",
             &subject.decision.lock().expect("decision id").clone(),
@@ -257,6 +303,30 @@ fn call(
             "days": [[{"minutes": 60, "rpe": 5}], [], [], [], [], [], []]
         })),
         "POST /import/pmdata" => Body::File("export.zip", "not really a zip"),
+        "POST /teams" => Body::Json(serde_json::json!({"name": format!("Matrix {who:?}")})),
+        "PATCH /teams/{team}" => Body::Json(serde_json::json!({"name": "Demo team (PMData)"})),
+        "POST /teams/{team}/athletes" => Body::Json(serde_json::json!({
+            "id": format!("new-{who:?}").to_lowercase(),
+            "name": format!("New {who:?}"),
+            "time_zone": "Europe/Oslo",
+        })),
+        "PUT /athletes/{id}/profile" => Body::Json(
+            serde_json::from_str(&subject.profile.lock().expect("profile")).expect("profile JSON"),
+        ),
+        "PUT /athletes/{id}/archived" => Body::Json(serde_json::json!({"archived": false})),
+        "POST /athletes/{id}/move" => Body::Json(serde_json::json!({"team": subject.team})),
+        "PUT /athletes/{id}/sessions/{session}" => Body::Json(
+            serde_json::json!({"date": "2020-04-01", "sport": "matrix", "rpe": 4, "duration_min": 20}),
+        ),
+        "DELETE /athletes/{id}/sessions/{session}"
+        | "DELETE /athletes/{id}/wellness/{date}"
+        | "DELETE /athletes/{id}/events/{event}" => Body::Empty,
+        "PUT /athletes/{id}/events/{event}" => {
+            Body::Json(serde_json::json!({"date": "2020-04-01", "kind": "injury"}))
+        }
+        "PUT /athletes/{id}/events/{event}/closed" => {
+            Body::Json(serde_json::json!({"closed_on": "2020-04-03"}))
+        }
         "POST /import/{kind}" => Body::File(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
@@ -285,7 +355,13 @@ struct Subject {
     recommendation: std::sync::Mutex<String>,
     /// A decision the demo coach made on it.
     decision: std::sync::Mutex<String>,
+    /// The athlete's profile as stored, the body that leaves it unchanged.
+    profile: std::sync::Mutex<String>,
 }
+
+/// A session and an injury of p01 the demo coach made for the matrix.
+const MATRIX_SESSION: &str = "matrix-session-0001";
+const MATRIX_EVENT: &str = "matrix-event-0001";
 
 static REAL: Subject = Subject {
     athlete: "p01",
@@ -293,6 +369,7 @@ static REAL: Subject = Subject {
     model: std::sync::Mutex::new(String::new()),
     recommendation: std::sync::Mutex::new(String::new()),
     decision: std::sync::Mutex::new(String::new()),
+    profile: std::sync::Mutex::new(String::new()),
 };
 static MISSING: Subject = Subject {
     athlete: "zz99",
@@ -300,6 +377,7 @@ static MISSING: Subject = Subject {
     model: std::sync::Mutex::new(String::new()),
     recommendation: std::sync::Mutex::new(String::new()),
     decision: std::sync::Mutex::new(String::new()),
+    profile: std::sync::Mutex::new(String::new()),
 };
 
 async fn send(server: &TestServer, client: &reqwest::Client, call: &Call) -> (u16, String) {
@@ -338,6 +416,28 @@ async fn every_route_answers_each_kind_of_caller_as_the_policy_says_and_shows_no
     *REAL.decision.lock().expect("id") = decided.id.clone();
     *MISSING.decision.lock().expect("id") = decided.id;
     *MISSING.recommendation.lock().expect("id") = today.id;
+    let profile: serde_json::Value = server.get_json("/api/athletes/p01").await;
+    *REAL.profile.lock().expect("profile") = profile.to_string();
+    *MISSING.profile.lock().expect("profile") = profile.to_string();
+    for (path, body) in [
+        (
+            "/api/athletes/p01/sessions",
+            serde_json::json!({"id": MATRIX_SESSION, "date": "2020-04-01", "rpe": 3, "duration_min": 30}),
+        ),
+        (
+            "/api/athletes/p01/events",
+            serde_json::json!({"id": MATRIX_EVENT, "date": "2020-04-01", "kind": "injury"}),
+        ),
+    ] {
+        let response = server
+            .client
+            .post(server.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201, "{path}");
+    }
     server.arrange_other_team_and_admin().await;
     let mut clients = HashMap::new();
     for who in EVERYONE {
