@@ -11,8 +11,13 @@ use forma_core::api::{
 use forma_core::api::{
     DecisionRecord, NewDecision, RecommendationHistoryItem, RecommendationView, TeamRecommendation,
 };
+use forma_core::api::{EventRecord, NewEvent};
 use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
+use forma_core::roster::{
+    Archive, AthleteFields, CloseEvent, MoveAthlete, NewTeam, ProfileView, RosterAthlete,
+    TeamRename,
+};
 use forma_core::types::{Date, Event, WellnessEntry};
 use leptos::prelude::{GetUntracked, RwSignal, Set};
 use serde::de::DeserializeOwned;
@@ -626,6 +631,161 @@ pub async fn import_file(
     })
     .await?;
     read_json(response).await
+}
+
+/// A `DELETE` that answers 204 on success.
+async fn delete_path(path: &str) -> Result<(), ApiFailure> {
+    let response = send(|| with_csrf(gloo_net::http::Request::delete(path)).build()).await?;
+    if response.ok() {
+        note_reach(Reach::Answered);
+        return Ok(());
+    }
+    read_json::<()>(response).await
+}
+
+/// `POST /api/teams`: a new team, which a coach then coaches.
+///
+/// # Errors
+/// See [`ApiFailure`]; a blank name is a 422 naming `name`.
+pub async fn create_team(team: &NewTeam) -> Result<TeamSummary, ApiFailure> {
+    post_json("/api/teams", team).await
+}
+
+/// `PATCH /api/teams/{team}`: renames the team.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn rename_team(team: &str, name: &str) -> Result<TeamSummary, ApiFailure> {
+    let path = format!("/api/teams/{team}");
+    let body = TeamRename {
+        name: name.to_owned(),
+    };
+    let response = send(|| with_csrf(gloo_net::http::Request::patch(&path)).json(&body)).await?;
+    read_json(response).await
+}
+
+/// `GET /api/teams/{team}/roster`: every athlete, archived ones too.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn team_roster(team: &str) -> Result<Vec<RosterAthlete>, ApiFailure> {
+    get_json(&format!("/api/teams/{team}/roster")).await
+}
+
+/// `POST /api/teams/{team}/athletes`: adds an athlete by hand.
+///
+/// # Errors
+/// See [`ApiFailure`]; a field Forma does not accept is a 422 naming it.
+pub async fn add_athlete(team: &str, fields: &AthleteFields) -> Result<AthleteProfile, ApiFailure> {
+    post_json(&format!("/api/teams/{team}/athletes"), fields).await
+}
+
+/// `GET /api/athletes/{id}/profile`: the profile with its history.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn profile_view(id: &str) -> Result<ProfileView, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/profile")).await
+}
+
+/// `PUT /api/athletes/{id}/profile`: the whole profile.
+///
+/// # Errors
+/// See [`ApiFailure`]; a field Forma does not accept is a 422 naming it.
+pub async fn save_profile(id: &str, fields: &AthleteFields) -> Result<AthleteProfile, ApiFailure> {
+    put_json(&format!("/api/athletes/{id}/profile"), fields).await
+}
+
+/// `PUT /api/athletes/{id}/archived`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn set_archived(id: &str, archived: bool) -> Result<RosterAthlete, ApiFailure> {
+    put_json(
+        &format!("/api/athletes/{id}/archived"),
+        &Archive { archived },
+    )
+    .await
+}
+
+/// `POST /api/athletes/{id}/move`: to another team, with all their data.
+///
+/// # Errors
+/// See [`ApiFailure`]; a team the caller does not coach is a 422 naming `team`.
+pub async fn move_athlete(id: &str, team: &str) -> Result<AthleteProfile, ApiFailure> {
+    let body = MoveAthlete {
+        team: team.to_owned(),
+    };
+    post_json(&format!("/api/athletes/{id}/move"), &body).await
+}
+
+/// `PUT /api/athletes/{id}/sessions/{session}`: new values for a session.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn edit_session(
+    id: &str,
+    session: &str,
+    values: &NewSession,
+) -> Result<SessionRecord, ApiFailure> {
+    put_json(&format!("/api/athletes/{id}/sessions/{session}"), values).await
+}
+
+/// `DELETE /api/athletes/{id}/sessions/{session}`.
+///
+/// # Errors
+/// See [`ApiFailure`]; a labelled session is a 409.
+pub async fn delete_session(id: &str, session: &str) -> Result<(), ApiFailure> {
+    delete_path(&format!("/api/athletes/{id}/sessions/{session}")).await
+}
+
+/// `DELETE /api/athletes/{id}/wellness/{date}`: the whole day.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn delete_wellness(id: &str, date: &str) -> Result<(), ApiFailure> {
+    delete_path(&format!("/api/athletes/{id}/wellness/{date}")).await
+}
+
+/// `GET /api/athletes/{id}/events`: injuries and illnesses with their ids.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn event_records(id: &str) -> Result<Vec<EventRecord>, ApiFailure> {
+    get_json(&format!("/api/athletes/{id}/events")).await
+}
+
+/// `POST /api/athletes/{id}/events`: records an injury or illness.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn add_event(id: &str, event: &NewEvent) -> Result<EventRecord, ApiFailure> {
+    post_json(&format!("/api/athletes/{id}/events"), event).await
+}
+
+/// `PUT /api/athletes/{id}/events/{event}/closed`: closes it on `closed_on`, or
+/// opens it again with `None`.
+///
+/// # Errors
+/// See [`ApiFailure`]; a day before the report is a 422 naming `closed_on`.
+pub async fn close_event(
+    id: &str,
+    event: &str,
+    closed_on: Option<String>,
+) -> Result<EventRecord, ApiFailure> {
+    put_json(
+        &format!("/api/athletes/{id}/events/{event}/closed"),
+        &CloseEvent { closed_on },
+    )
+    .await
+}
+
+/// `DELETE /api/athletes/{id}/events/{event}`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn delete_event(id: &str, event: &str) -> Result<(), ApiFailure> {
+    delete_path(&format!("/api/athletes/{id}/events/{event}")).await
 }
 
 #[cfg(test)]

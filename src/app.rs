@@ -48,12 +48,14 @@ pub fn App() -> impl IntoView {
             <main id="main" class="shell-main">
                 <Routes fallback=pages::not_found::NotFoundPage>
                     <Route path=path!("/") view=pages::home::HomePage/>
-                    <Route path=path!("/team") view=pages::team::TeamPage/>
+                    <Route path=path!("/team") view=|| view! { <CoachPage what="see the whole team"><pages::team::TeamPage/></CoachPage> }/>
                     <Route path=path!("/athletes/:id") view=pages::athlete::AthletePage/>
                     <Route path=path!("/athletes/:id/plan") view=pages::plan::AthletePlanPage/>
-                    <Route path=path!("/labels") view=pages::labels::LabelsPage/>
-                    <Route path=path!("/plan") view=pages::plan::PlanPage/>
-                    <Route path=path!("/model") view=pages::model::ModelPage/>
+                    <Route path=path!("/athletes/:id/records") view=pages::records::RecordsPage/>
+                    <Route path=path!("/roster") view=pages::roster::RosterPage/>
+                    <Route path=path!("/labels") view=|| view! { <CoachPage what="label the team's days"><pages::labels::LabelsPage/></CoachPage> }/>
+                    <Route path=path!("/plan") view=|| view! { <CoachPage what="plan the team's training"><pages::plan::PlanPage/></CoachPage> }/>
+                    <Route path=path!("/model") view=|| view! { <CoachPage what="manage the risk model"><pages::model::ModelPage/></CoachPage> }/>
                     <Route path=path!("/import") view=pages::import::ImportPage/>
                     <Route path=path!("/sign-in") view=pages::sign_in::SignInPage/>
                 </Routes>
@@ -108,9 +110,24 @@ fn Navigation() -> impl IntoView {
                     <A href="/plan">"Plan"</A>
                     <A href="/model">"Model"</A>
                     <A href="/import">"Import"</A>
+                    <A href="/roster">"Roster"</A>
                 </nav>
             }
             .into_any(),
+        }
+    }
+}
+
+/// A coach's page: an athlete who opens it reads what they can do instead, with a
+/// link to their own page, not an empty coach's page.
+#[component]
+fn CoachPage(what: &'static str, children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        if auth.role() == Some(Role::Athlete) {
+            view! { <pages::records::CoachesOnly what/> }.into_any()
+        } else {
+            children().into_any()
         }
     }
 }

@@ -7,5 +7,7 @@ pub mod labels;
 pub mod model;
 pub mod not_found;
 pub mod plan;
+pub mod records;
+pub mod roster;
 pub mod sign_in;
 pub mod team;

@@ -23,7 +23,7 @@ test('a coach signs in, lands on the team page and sees all sixteen demo athlete
   await page.getByTestId('team-table').waitFor();
   assert.equal(await page.getByTestId('team-row').count(), 16);
   assert.match(await page.getByTestId('account').textContent(), /Demo Coach/);
-  assert.deepEqual(await signIn.navLinks().allTextContents(), ['Team', 'Labels', 'Plan', 'Model', 'Import']);
+  assert.deepEqual(await signIn.navLinks().allTextContents(), ['Team', 'Labels', 'Plan', 'Model', 'Import', 'Roster']);
   await screenshot(page, 'team-after-sign-in-desktop');
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await close();

@@ -30,7 +30,7 @@ test('the shell renders at / with the product name, navigation and an ok status,
   await shell.goto('/');
 
   assert.equal(await shell.brand().textContent(), 'Forma');
-  assert.deepEqual(await shell.navLinks().allTextContents(), ['Team', 'Labels', 'Plan', 'Model', 'Import']);
+  assert.deepEqual(await shell.navLinks().allTextContents(), ['Team', 'Labels', 'Plan', 'Model', 'Import', 'Roster']);
   assert.equal(await shell.signIn().count(), 1);
   assert.equal(await shell.settledStatus(), 'ok');
   assert.equal((await shell.status().textContent()).trim(), 'Online');

@@ -5,10 +5,11 @@
 
 use std::sync::Arc;
 
-use forma_core::api::{AthleteProfile, SeriesResponse, SessionRecord};
+use forma_core::api::{AthleteProfile, Role, SeriesResponse, SessionRecord};
 use forma_core::quality::QualityReport;
 use forma_core::types::WellnessEntry;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiFailure};
@@ -62,6 +63,11 @@ pub fn AthletePage() -> impl IntoView {
         auth.when_signed_in(move || load(id))
     });
     let not_allowed = move || {
+        let own = auth
+            .user
+            .get_untracked()
+            .and_then(|u| u.user.athlete_id)
+            .map(|athlete| format!("/athletes/{athlete}"));
         view! {
             <section class="card not-allowed" data-testid="not-allowed">
                 <h1>"You cannot see this page"</h1>
@@ -71,6 +77,7 @@ pub fn AthletePage() -> impl IntoView {
                         id(),
                     )}
                 </p>
+                {own.map(|href| view! { <p><A href=href attr:class="button" attr:data-testid="own-page">"Go to my page"</A></p> })}
             </section>
         }
     };
@@ -90,6 +97,7 @@ fn AthleteView(data: AthleteData) -> impl IntoView {
         sessions,
         wellness,
     } = data;
+    let coach = use_auth().role().is_some_and(|role| role != Role::Athlete);
     let range = RwSignal::new(DateRange::TwelveWeeks);
     let form = RwSignal::new(RatioForm::Coupled);
     let variant = RwSignal::new(PmcVariantChoice::TrainingPeaks);
@@ -100,6 +108,10 @@ fn AthleteView(data: AthleteData) -> impl IntoView {
             <h1 data-testid="athlete-name">{profile.name.clone()}</h1>
             <p class="page-summary">
                 {format!("Athlete {} · team {} · local time {}", profile.id, profile.team_id, profile.time_zone)}
+                {coach.then(|| view! {
+                    " · "
+                    <A href=format!("/athletes/{}/records", profile.id) attr:data-testid="records-link">"Profile and records"</A>
+                })}
             </p>
         </div>
     };
