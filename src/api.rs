@@ -15,8 +15,8 @@ use forma_core::api::{EventRecord, NewEvent};
 use forma_core::model::ModelArtifact;
 use forma_core::quality::QualityReport;
 use forma_core::roster::{
-    Archive, AthleteFields, CloseEvent, MoveAthlete, NewTeam, ProfileView, RosterAthlete,
-    TeamRename,
+    AcceptInvite, Archive, AthleteFields, CloseEvent, Invitation, InvitePreview, MoveAthlete,
+    NewTeam, PasswordChange, ProfileView, RosterAthlete, TeamRename,
 };
 use forma_core::types::{Date, Event, WellnessEntry};
 use leptos::prelude::{GetUntracked, RwSignal, Set};
@@ -786,6 +786,44 @@ pub async fn close_event(
 /// See [`ApiFailure`].
 pub async fn delete_event(id: &str, event: &str) -> Result<(), ApiFailure> {
     delete_path(&format!("/api/athletes/{id}/events/{event}")).await
+}
+
+/// `POST /api/athletes/{id}/invite`: a one-time code for the athlete's account.
+///
+/// # Errors
+/// See [`ApiFailure`]; an athlete with an account already is a 409.
+pub async fn create_invite(id: &str) -> Result<Invitation, ApiFailure> {
+    post_json(&format!("/api/athletes/{id}/invite"), &()).await
+}
+
+/// `GET /api/invites/{code}`: whose invitation it is (no sign-in needed).
+///
+/// # Errors
+/// See [`ApiFailure`]; a used or expired invitation is a 409 saying which.
+pub async fn invite_preview(code: &str) -> Result<InvitePreview, ApiFailure> {
+    get_json(&format!("/api/invites/{code}")).await
+}
+
+/// `POST /api/invites/{code}/accept`: makes the account and signs in.
+///
+/// # Errors
+/// See [`ApiFailure`]; a password under the rules is a 422 naming `password`.
+pub async fn accept_invite(code: &str, input: &AcceptInvite) -> Result<SignedInUser, ApiFailure> {
+    post_json(&format!("/api/invites/{code}/accept"), input).await
+}
+
+/// `POST /api/auth/password`: a new password, given the current one.
+///
+/// # Errors
+/// See [`ApiFailure`]; a wrong current password is a 422 naming `current_password`.
+pub async fn change_password(input: &PasswordChange) -> Result<(), ApiFailure> {
+    let response =
+        send(|| with_csrf(gloo_net::http::Request::post("/api/auth/password")).json(input)).await?;
+    if response.ok() {
+        note_reach(Reach::Answered);
+        return Ok(());
+    }
+    read_json::<()>(response).await
 }
 
 #[cfg(test)]

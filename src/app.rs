@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/athletes/:id/plan") view=pages::plan::AthletePlanPage/>
                     <Route path=path!("/athletes/:id/records") view=pages::records::RecordsPage/>
                     <Route path=path!("/roster") view=pages::roster::RosterPage/>
+                    <Route path=path!("/invite/:code") view=pages::invite::InvitePage/>
+                    <Route path=path!("/account") view=pages::account::AccountPage/>
                     <Route path=path!("/labels") view=|| view! { <CoachPage what="label the team's days"><pages::labels::LabelsPage/></CoachPage> }/>
                     <Route path=path!("/plan") view=|| view! { <CoachPage what="plan the team's training"><pages::plan::PlanPage/></CoachPage> }/>
                     <Route path=path!("/model") view=|| view! { <CoachPage what="manage the risk model"><pages::model::ModelPage/></CoachPage> }/>
@@ -152,10 +154,10 @@ fn Account() -> impl IntoView {
         None if !auth.checked.get() => ().into_any(),
         Some(user) => view! {
             <div class="account" data-testid="account">
-                <span class="account-name">
+                <A href="/account" attr:class="account-name" attr:title="Your account and password">
                     {user.user.display_name.clone()}
                     <span class="account-role">{user.user.role.as_str()}</span>
-                </span>
+                </A>
                 <button class="sign-out" on:click=move |_| { sign_out.dispatch(()); }>
                     "Sign out"
                 </button>

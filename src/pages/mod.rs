@@ -1,8 +1,10 @@
 //! One module per route.
 
+pub mod account;
 pub mod athlete;
 pub mod home;
 pub mod import;
+pub mod invite;
 pub mod labels;
 pub mod model;
 pub mod not_found;

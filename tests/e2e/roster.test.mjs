@@ -1,8 +1,10 @@
 // End-to-end: a coach keeps a team in the browser: creates a team, adds an
 // athlete by hand, edits the profile (and sees its history), corrects the
 // record (a session added, changed and deleted; an injury recorded and closed),
-// moves and archives the athlete; an athlete who opens a coach's page is sent to
-// their own. The demo team is left as it was: everything here is a new team's.
+// invites the athlete (who sets a password, lands on their page and changes the
+// password), moves and archives them; an athlete who opens a coach's page is
+// sent to their own. The demo team is left as it was: everything here is a new
+// team's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -101,6 +103,12 @@ test('a coach creates a team, adds an athlete, keeps the profile and the record,
   await sessions.getByTestId('session-delete').click();
   await page.getByTestId('sessions-card').getByRole('heading', { name: 'Sessions (0)' }).waitFor();
 
+  // An invitation: a link to copy, which the athlete opens in their own browser.
+  await page.getByTestId('invite-create').click();
+  const link = await page.getByTestId('invite-link').inputValue();
+  assert.match(link, /\/invite\/[0-9a-f]{64}$/);
+  await athleteAccepts(link);
+
   // Moved to the reserves with their record, then archived.
   await page.getByTestId('move-team').selectOption({ label: RESERVES });
   await page.getByTestId('move').click();
@@ -127,6 +135,52 @@ test('a coach creates a team, adds an athlete, keeps the profile and the record,
   await close();
 });
 
+// The invited athlete sets a password, lands on their own page, and later
+// changes the password on their account page.
+async function athleteAccepts(link) {
+  const { page, problems, close } = await openPage(browser, viewports.phone);
+  await page.goto(link);
+  await page.getByTestId('invite-form').waitFor();
+  assert.match(await page.getByTestId('invite-form').textContent(), /invited Ada Lovelace/);
+  await page.getByTestId('invite-email').fill('ada@club.no');
+  await page.getByTestId('invite-password').fill('short');
+  await page.getByTestId('invite-repeat').fill('short');
+  await page.getByTestId('invite-accept').click();
+  await page.getByTestId('invite-message').waitFor();
+  assert.match(await page.getByTestId('invite-message').textContent(), /at least 10/);
+  await screenshot(page, 'invite-phone');
+  await page.setViewportSize(viewports.desktop);
+  await screenshot(page, 'invite-desktop');
+  await page.setViewportSize(viewports.phone);
+  await page.getByTestId('invite-password').fill('analytical-engine');
+  await page.getByTestId('invite-repeat').fill('analytical-engine');
+  await page.getByTestId('invite-accept').click();
+  await page.waitForURL('**/athletes/ada-lovelace');
+  await page.getByTestId('athlete-name').waitFor();
+  assert.equal(await page.getByTestId('athlete-name').textContent(), 'Ada Lovelace');
+  const shell = new SignInPage(page, new URL(link).origin);
+  assert.deepEqual(await shell.navLinks().allTextContents(), ['My page']);
+
+  await page.locator('a.account-name').click();
+  await page.waitForURL('**/account');
+  await page.getByTestId('password-current').fill('not-the-password');
+  await page.getByTestId('password-new').fill('difference-engine');
+  await page.getByTestId('password-repeat').fill('difference-engine');
+  await page.getByTestId('password-change').click();
+  await page.getByTestId('password-message').waitFor();
+  assert.match(await page.getByTestId('password-message').textContent(), /current_password/);
+  await page.getByTestId('password-current').fill('analytical-engine');
+  await page.getByTestId('password-change').click();
+  await page.getByTestId('password-message').filter({ hasText: 'is changed' }).waitFor();
+  await screenshot(page, 'account-phone');
+  // The used link says so.
+  await page.goto(link);
+  await page.getByTestId('invite-error').waitFor();
+  assert.match(await page.getByTestId('invite-error').textContent(), /was used on/);
+  assert.deepEqual(problems.filter((p) => !/40[0-9]|422/.test(p)), []);
+  await close();
+}
+
 test('an athlete who opens a coach page is told what they can do and sent to their own page', async () => {
   const { page, close } = await openPage(browser, viewports.phone);
   const signIn = new SignInPage(page);
@@ -138,6 +192,14 @@ test('an athlete who opens a coach page is told what they can do and sent to the
     assert.doesNotMatch(await page.locator('main').textContent(), /Participant P02/, path);
   }
   await screenshot(page, 'athlete-coaches-only-phone');
+  await page.setViewportSize(viewports.desktop);
+  await screenshot(page, 'athlete-coaches-only-desktop');
+  await signIn.goto('/account');
+  await page.getByTestId('password-form').waitFor();
+  await screenshot(page, 'account-desktop');
+  await page.setViewportSize(viewports.phone);
+  await signIn.goto('/athletes/p01/records');
+  await page.getByTestId('coaches-only').waitFor();
   await page.getByTestId('own-page').click();
   await page.waitForURL('**/athletes/p01');
   await page.getByTestId('athlete-name').waitFor();

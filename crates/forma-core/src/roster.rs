@@ -344,6 +344,37 @@ pub struct CloseEvent {
     pub closed_on: Option<String>,
 }
 
+/// `POST /api/athletes/{id}/invite`'s answer (a coach invites an athlete): the code, the app's path that uses
+/// it, and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub code: String,
+    pub path: String,
+    pub athlete_name: String,
+    pub expires_at: String,
+}
+
+/// `GET /api/invites/{code}`: whose invitation it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    pub athlete_name: String,
+    pub expires_at: String,
+}
+
+/// `POST /api/invites/{code}/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptInvite {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/auth/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// Checks the day an injury or illness closes: not before its report.
 ///
 /// # Errors

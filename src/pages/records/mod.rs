@@ -17,6 +17,7 @@ use crate::auth::use_auth;
 use crate::components::loaded::Loaded;
 
 mod events;
+mod invite;
 mod profile;
 mod sessions;
 

@@ -148,6 +148,7 @@ pub fn ProfileCard(view: ProfileView, teams: Vec<TeamSummary>, reload: Reload) -
                     </span>
                 })}
             </div>
+            <super::invite::InviteBox athlete=id.clone()/>
             <h3>"History"</h3>
             <ul class="history" data-testid="profile-history">
                 {history.iter().map(|entry| view! { <li>{describe(entry)}</li> }).collect_view()}

@@ -93,6 +93,21 @@ async fn login(
         }
     };
     attempt.succeeded();
+    let secure = auth::came_over_https(&state, &client, &headers);
+    start_session(&state, account, ip, secure).await
+}
+
+/// Starts a session for `account` (a sign-in, or an accepted invitation): the
+/// cookie and the CSRF token, with its audit entry.
+///
+/// # Errors
+/// When the database fails.
+pub async fn start_session(
+    state: &AppState,
+    account: forma_core::api::UserAccount,
+    ip: Option<std::net::IpAddr>,
+    secure: bool,
+) -> Result<Response, AppError> {
     let token = auth::new_token();
     let csrf_token = auth::new_token();
     let mut write = AuditedWrite::begin(&state.pool, Actor::user(&account.id)).await?;
@@ -121,7 +136,7 @@ async fn login(
         })
         .await?;
     write.commit().await?;
-    let cookie = auth::session_cookie(&token, auth::came_over_https(&state, &client, &headers));
+    let cookie = auth::session_cookie(&token, secure);
     Ok((
         [(header::SET_COOKIE, cookie)],
         Json(SignedInUser {

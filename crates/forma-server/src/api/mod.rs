@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod imports;
+pub mod invites;
 pub mod labels;
 pub mod models;
 pub mod plans;
@@ -76,6 +77,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         athletes::endpoints(),
         roster::endpoints(),
         records::endpoints(),
+        invites::endpoints(),
         imports::endpoints(),
         labels::endpoints(),
         models::endpoints(),
@@ -151,7 +153,15 @@ mod tests {
             .filter(|(_, _, policy)| *policy == Policy::Public)
             .map(|(method, path, _)| format!("{method} {path}"))
             .collect();
-        assert_eq!(public, ["GET /health", "POST /auth/login"]);
+        assert_eq!(
+            public,
+            [
+                "GET /health",
+                "POST /auth/login",
+                "GET /invites/{code}",
+                "POST /invites/{code}/accept"
+            ]
+        );
     }
 
     #[test]

@@ -19,6 +19,26 @@ fn invalid(field: &str, message: String) -> AppError {
     }
 }
 
+/// The rule every password people choose keeps (a new account's, a changed one's,
+/// one set through an invitation): at least [`MIN_PASSWORD_CHARS`] characters, at
+/// most [`bounds::PASSWORD`]'s.
+///
+/// # Errors
+/// [`AppError::Invalid`] naming `field`.
+pub fn check_password(field: &str, password: &str) -> Result<(), AppError> {
+    bounds::PASSWORD
+        .check(password)
+        .map_err(|_| invalid(field, format!("{field}: {}", bounds::PASSWORD.accepted)))?;
+    let length = password.chars().count();
+    if length < MIN_PASSWORD_CHARS {
+        return Err(invalid(
+            field,
+            format!("{field}: {length} characters is too short; use at least {MIN_PASSWORD_CHARS}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a new account and creates it, with its audit entry (never the password).
 ///
 /// # Errors
@@ -49,15 +69,7 @@ pub async fn create(
             ),
         ));
     }
-    let length = input.password.chars().count();
-    if length < MIN_PASSWORD_CHARS {
-        return Err(invalid(
-            "password",
-            format!(
-                "password: {length} characters is too short; use at least {MIN_PASSWORD_CHARS}"
-            ),
-        ));
-    }
+    check_password("password", &input.password)?;
     match input.role {
         Role::Coach if input.teams.is_empty() => {
             return Err(invalid(

@@ -130,3 +130,17 @@ pub async fn delete_expired(pool: &Pool, now: &str) -> Result<u64, sqlx::Error> 
     tx.commit().await?;
     Ok(result.rows_affected())
 }
+
+/// Ends every session of the user but `keep` (after a password change); returns
+/// how many ended.
+///
+/// # Errors
+/// When the database fails.
+pub async fn keep_only(tx: &mut Tx<'_>, user_id: &str, keep: &str) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected())
+}

@@ -6,6 +6,7 @@ pub mod athletes;
 pub mod audit;
 pub mod auth_sessions;
 pub mod imports;
+pub mod invites;
 pub mod labels;
 pub mod models;
 pub mod performance;

@@ -13,6 +13,7 @@ mod helpers;
 mod imports;
 mod imports_pmdata;
 mod imports_preview;
+mod invites;
 mod labels;
 mod matrix;
 mod models;

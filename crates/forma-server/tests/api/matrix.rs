@@ -173,6 +173,16 @@ const MATRIX: &[(&str, [u16; 6])] = &[
         "DELETE /athletes/{id}/events/{event}",
         [401, 403, 404, 204, 404, 403],
     ),
+    // Accounts from the app: p01 has an account already, so a coach's or an
+    // admin's invitation is a 409; an unknown code is a 404 for everyone; a wrong
+    // current password is a 422 naming it.
+    ("POST /athletes/{id}/invite", [401, 403, 404, 409, 404, 409]),
+    ("GET /invites/{code}", [404, 404, 404, 404, 404, 404]),
+    (
+        "POST /invites/{code}/accept",
+        [404, 404, 404, 404, 404, 404],
+    ),
+    ("POST /auth/password", [401, 422, 422, 422, 422, 422]),
 ];
 
 const ATHLETE_A: (&str, &str) = ("p01@demo.forma", "demo-athlete");
@@ -223,6 +233,7 @@ fn call(
         ("label", "matrix-label-0001"),
         ("session", MATRIX_SESSION),
         ("event", MATRIX_EVENT),
+        ("code", "matrix-unknown-code"),
         (
             "decision",
             &subject.decision.lock().expect("decision id").clone(),
@@ -327,6 +338,15 @@ fn call(
         "PUT /athletes/{id}/events/{event}/closed" => {
             Body::Json(serde_json::json!({"closed_on": "2020-04-03"}))
         }
+        "POST /athletes/{id}/invite" => Body::Empty,
+        "POST /invites/{code}/accept" => Body::Json(serde_json::json!({
+            "email": format!("new-{who:?}@invite.forma").to_lowercase(),
+            "password": "a-long-enough-password",
+        })),
+        "POST /auth/password" => Body::Json(serde_json::json!({
+            "current_password": "wrong-password",
+            "new_password": "a-long-enough-password",
+        })),
         "POST /import/{kind}" => Body::File(
             "sessions.csv",
             "athlete_id,date,duration_min,rpe\np01,2020-04-03,30,4\n",
