@@ -445,6 +445,19 @@ pub async fn train_model(team: &str) -> Result<ModelRegistry, ApiFailure> {
     post_json(&format!("/api/models/train{}", team_query(Some(team))), &()).await
 }
 
+/// `DELETE /api/models/train?team=T`: asks the team's running training to stop.
+/// The registry comes back once it has stopped, or after a short wait while it
+/// is still stopping (its `training_run` then says so).
+///
+/// # Errors
+/// See [`ApiFailure`]; no training to cancel, or one already storing its
+/// version, is a `Server` failure with status 409.
+pub async fn cancel_training(team: &str) -> Result<ModelRegistry, ApiFailure> {
+    let path = format!("/api/models/train{}", team_query(Some(team)));
+    let response = send(|| with_csrf(gloo_net::http::Request::delete(&path)).build()).await?;
+    read_json(response).await
+}
+
 /// `GET /api/athletes/{id}/plan`: the saved plan and the day a new plan starts.
 ///
 /// # Errors

@@ -2,10 +2,14 @@
 // card, backtests against baselines, calibration plot and versions.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { launch, openPage, screenshot, viewports } from './support/browser.mjs';
 import { SignInPage, demo } from './pages/sign-in.mjs';
 import { ModelPage } from './pages/model.mjs';
+import { freePort, startServer } from './support/server.mjs';
 
 let browser;
 before(async () => {
@@ -86,4 +90,46 @@ test('the model page reads on a phone', async () => {
   assert.ok((await inkShare(model.calibrationCanvas())) > 0.01);
   await screenshot(page, 'model-phone');
   await close();
+});
+
+// On a server of the test's own, so the shared demo team's versions stay as
+// the other tests count them.
+test('a coach cancels a training they started: it stops, nothing is stored, and the page says so', async () => {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'forma-cancel-e2e-'));
+  const server = startServer({ port, dataDir });
+  const { page, close } = await openPage(browser, viewports.phone);
+  try {
+    await server.ready;
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('Email').fill(demo.coach.email);
+    await page.getByLabel('Password').fill(demo.coach.password);
+    await page.locator('form').getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/team');
+    const model = new ModelPage(page, origin);
+    await model.goto('/model');
+    await page.getByTestId('train-model').click();
+    const cancel = page.getByTestId('cancel-training');
+    await cancel.waitFor({ timeout: 15_000 });
+    assert.match(await page.getByTestId('train-model').textContent(), /Training/);
+    await screenshot(page, 'model-training-phone');
+    await cancel.click();
+
+    // The page, reloaded after the answer, shows the run as cancelled and no
+    // training running.
+    await page.getByTestId('training-run').filter({ hasText: 'was cancelled by' }).waitFor({ timeout: 30_000 });
+    assert.equal(await cancel.count(), 0, 'no Cancel button once nothing runs');
+    assert.match(await page.getByTestId('train-model').textContent(), /Retrain/);
+    const registry = await page.evaluate(async () => (await fetch('/api/models')).json());
+    assert.equal(registry.training, false);
+    assert.equal(registry.training_run.state, 'cancelled');
+    assert.equal(registry.versions.length, 0, 'a cancelled training stores no version');
+    assert.match(registry.training_run.message, /nothing was stored/);
+    await screenshot(page, 'model-cancelled-phone');
+  } finally {
+    await close();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

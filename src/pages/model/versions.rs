@@ -96,7 +96,26 @@ pub fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView
             }
         }
     });
+    let cancel = Action::new_unsync({
+        let team = team.clone();
+        move |(): &()| {
+            let team = team.clone();
+            async move {
+                // The server answers once the training has stopped, or is still
+                // stopping after a short wait: its run says which.
+                let answer = api::cancel_training(&team).await;
+                let said = answer
+                    .as_ref()
+                    .ok()
+                    .and_then(|r| r.training_run.as_ref())
+                    .map(|run| run.message.clone())
+                    .unwrap_or_else(|| "Training cancelled: nothing was stored.".to_owned());
+                done(answer, &said);
+            }
+        }
+    });
     let training = registry.training;
+    let run = registry.training_run.clone();
     if training {
         // Look again shortly: the training runs on the server.
         set_timeout(
@@ -105,7 +124,10 @@ pub fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView
         );
     }
     let busy = Signal::derive(move || {
-        activate.pending().get() || rollback.pending().get() || train.pending().get()
+        activate.pending().get()
+            || rollback.pending().get()
+            || train.pending().get()
+            || cancel.pending().get()
     });
     let rows = registry
         .versions
@@ -148,6 +170,18 @@ pub fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView
                 >
                     {if training { "Training…" } else { "Retrain on current data" }}
                 </button>
+                <Show when=move || training>
+                    <button
+                        class="button secondary"
+                        data-testid="cancel-training"
+                        disabled=move || busy.get()
+                        on:click=move |_| {
+                            cancel.dispatch(());
+                        }
+                    >
+                        "Cancel training"
+                    </button>
+                </Show>
                 <button
                     class="button secondary"
                     data-testid="rollback-model"
@@ -159,6 +193,7 @@ pub fn Versions(registry: ModelRegistry, reload: RwSignal<u32>) -> impl IntoView
                     "Roll back"
                 </button>
             </div>
+            {run.map(|run| view! { <p class="form-note" data-testid="training-run">{run.message}</p> })}
             {registry
                 .last_training_error
                 .map(|why| view! { <p class="error" role="alert">{format!("The last training failed: {why}")}</p> })}
