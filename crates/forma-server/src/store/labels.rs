@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use forma_core::labels::{Label, Override};
 use forma_core::types::{date_from_epoch_day, epoch_day, parse_date, AthleteId};
 use jiff::civil::Date;
-use sqlx::Row;
 
 use super::athletes::decode_error;
 use super::{Pool, Tx};
@@ -16,29 +15,55 @@ const LABEL_COLUMNS: &str = "l.id, l.athlete_id, l.date, l.end_date, l.session_i
      l.vocabulary_version, l.note, l.author, COALESCE(u.display_name, l.author) AS author_name, \
      l.created_at, l.deleted_at";
 
-fn label_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Label, sqlx::Error> {
-    let athlete: String = row.try_get("athlete_id")?;
-    let date: String = row.try_get("date")?;
-    let end_date: Option<String> = row.try_get("end_date")?;
-    let code: String = row.try_get("code")?;
-    Ok(Label {
-        id: row.try_get("id")?,
-        athlete_id: athlete.parse().map_err(decode_error)?,
-        date: parse_date(&date).map_err(decode_error)?,
-        end_date: end_date
-            .as_deref()
-            .map(parse_date)
-            .transpose()
-            .map_err(decode_error)?,
-        session_id: row.try_get("session_id")?,
-        code: code.parse().map_err(decode_error)?,
-        note: row.try_get("note")?,
-        author: row.try_get("author")?,
-        author_name: row.try_get("author_name")?,
-        created_at: row.try_get("created_at")?,
-        vocabulary_version: row.try_get("vocabulary_version")?,
-        deleted_at: row.try_get("deleted_at")?,
-    })
+/// A label as stored ([`LABEL_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct LabelRow {
+    id: String,
+    athlete_id: String,
+    date: String,
+    end_date: Option<String>,
+    session_id: Option<String>,
+    code: String,
+    vocabulary_version: String,
+    note: Option<String>,
+    author: String,
+    author_name: String,
+    created_at: String,
+    deleted_at: Option<String>,
+}
+
+impl TryFrom<LabelRow> for Label {
+    type Error = sqlx::Error;
+
+    fn try_from(row: LabelRow) -> Result<Self, sqlx::Error> {
+        Ok(Label {
+            id: row.id,
+            athlete_id: row.athlete_id.parse().map_err(decode_error)?,
+            date: parse_date(&row.date).map_err(decode_error)?,
+            end_date: row
+                .end_date
+                .as_deref()
+                .map(parse_date)
+                .transpose()
+                .map_err(decode_error)?,
+            session_id: row.session_id,
+            code: row.code.parse().map_err(decode_error)?,
+            note: row.note,
+            author: row.author,
+            author_name: row.author_name,
+            created_at: row.created_at,
+            vocabulary_version: row.vocabulary_version,
+            deleted_at: row.deleted_at,
+        })
+    }
+}
+
+/// A label row with its athlete's team.
+#[derive(sqlx::FromRow)]
+struct TeamLabelRow {
+    #[sqlx(flatten)]
+    label: LabelRow,
+    team_id: String,
 }
 
 /// Stores a label unless one with its id exists; returns whether it was new.
@@ -78,14 +103,13 @@ pub async fn insert(
 /// # Errors
 /// When the database fails.
 pub async fn by_id(tx: &mut Tx<'_>, id: &str) -> Result<Option<Label>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, LabelRow>(&format!(
         "SELECT {LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.author_id WHERE l.id = $1"
     ))
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?
-    .as_ref()
-    .map(label_from_row)
+    .map(Label::try_from)
     .transpose()
 }
 
@@ -115,7 +139,7 @@ pub async fn mark_deleted(
 /// # Errors
 /// When the database fails or holds a label Forma cannot read.
 pub async fn of_athlete(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Label>, sqlx::Error> {
-    sqlx::query(&format!(
+    sqlx::query_as::<_, LabelRow>(&format!(
         "SELECT {LABEL_COLUMNS} FROM labels l LEFT JOIN users u ON u.id = l.author_id
          WHERE l.athlete_id = $1 AND l.deleted_at IS NULL
          ORDER BY l.date, l.created_at, l.id"
@@ -123,8 +147,8 @@ pub async fn of_athlete(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Label>, 
     .bind(athlete.as_str())
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(label_from_row)
+    .into_iter()
+    .map(Label::try_from)
     .collect()
 }
 
@@ -133,7 +157,7 @@ pub async fn of_athlete(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Label>, 
 /// # Errors
 /// When the database fails or holds a label Forma cannot read.
 pub async fn of_teams(pool: &Pool, teams: Option<&[String]>) -> Result<Vec<Label>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, TeamLabelRow>(&format!(
         "SELECT {LABEL_COLUMNS}, a.team_id FROM labels l
          JOIN athletes a ON a.id = l.athlete_id
          LEFT JOIN users u ON u.id = l.author_id
@@ -142,14 +166,10 @@ pub async fn of_teams(pool: &Pool, teams: Option<&[String]>) -> Result<Vec<Label
     ))
     .fetch_all(pool)
     .await?;
-    let mut labels = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let team: String = row.try_get("team_id")?;
-        if teams.is_none_or(|teams| teams.contains(&team)) {
-            labels.push(label_from_row(row)?);
-        }
-    }
-    Ok(labels)
+    rows.into_iter()
+        .filter(|row| teams.is_none_or(|teams| teams.contains(&row.team_id)))
+        .map(|row| Label::try_from(row.label))
+        .collect()
 }
 
 /// The day of an athlete's session, when the athlete has a session with this id.
@@ -185,20 +205,18 @@ pub async fn user_id_by_email(tx: &mut Tx<'_>, email: &str) -> Result<Option<Str
 /// # Errors
 /// When the database fails. A plan whose days Forma cannot read is skipped.
 pub async fn planned_days(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Date>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, (String, String)>(
         "SELECT start_date, days FROM plans WHERE athlete_id = $1 ORDER BY created_at, id",
     )
     .bind(athlete.as_str())
     .fetch_all(pool)
     .await?;
     let mut planned: BTreeMap<i32, bool> = BTreeMap::new();
-    for row in &rows {
-        let start: String = row.try_get("start_date")?;
-        let days: String = row.try_get("days")?;
+    for (start, days) in &rows {
         // Each day is a list of planned sessions; only whether it is empty matters here.
         let (Ok(start), Ok(days)) = (
-            parse_date(&start),
-            serde_json::from_str::<Vec<Vec<serde_json::Value>>>(&days),
+            parse_date(start),
+            serde_json::from_str::<Vec<Vec<serde_json::Value>>>(days),
         ) else {
             continue;
         };
@@ -219,7 +237,7 @@ pub async fn planned_days(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Date>,
 /// # Errors
 /// When the database fails.
 pub async fn overrides(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Override>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, OverrideRow>(
         "SELECT r.date, r.action AS recommended, d.action AS chosen, d.reason_code, d.note
          FROM recommendation_decisions d JOIN recommendations r ON r.id = d.recommendation_id
          WHERE d.athlete_id = $1 AND d.decision = 'override'
@@ -228,19 +246,26 @@ pub async fn overrides(pool: &Pool, athlete: &AthleteId) -> Result<Vec<Override>
     .bind(athlete.as_str())
     .fetch_all(pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let date: String = row.try_get("date")?;
-        let Ok(date) = parse_date(&date) else {
-            continue;
-        };
-        out.push(Override {
-            date,
-            action: row.try_get("recommended")?,
-            chosen: row.try_get("chosen")?,
-            reason_code: row.try_get("reason_code")?,
-            note: row.try_get("note")?,
-        });
-    }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(Override {
+                date: parse_date(&row.date).ok()?,
+                action: row.recommended,
+                chosen: row.chosen,
+                reason_code: row.reason_code,
+                note: row.note,
+            })
+        })
+        .collect())
+}
+
+/// An overridden recommendation as the query above reads it.
+#[derive(sqlx::FromRow)]
+struct OverrideRow {
+    date: String,
+    recommended: String,
+    chosen: String,
+    reason_code: Option<String>,
+    note: Option<String>,
 }

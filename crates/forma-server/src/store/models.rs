@@ -8,7 +8,6 @@ use forma_core::api::{ModelActivation, ModelVersion};
 use forma_core::model::backtest::{SchemeResult, Scorer};
 use forma_core::model::card::ModelCard;
 use forma_core::model::ModelArtifact;
-use sqlx::Row;
 
 use super::audit::{Actor, Change};
 use super::{new_id, now, AuditedWrite, Pool, Tx};
@@ -137,7 +136,7 @@ pub async fn versions(
     visible: impl Fn(&[String]) -> bool,
 ) -> Result<Vec<ModelVersion>, RegistryError> {
     let active = active_id(pool, team).await?;
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, VersionRow>(
         "SELECT v.id, v.created_at, v.card, v.teams,
                 (SELECT MAX(a.at) FROM team_model_activations a
                  WHERE a.model_id = v.id AND a.team_id = $1) AS activated_at
@@ -148,29 +147,37 @@ pub async fn versions(
     .fetch_all(pool)
     .await?;
     let mut versions = Vec::new();
-    for row in &rows {
-        let id: String = row.try_get("id")?;
-        let teams = parse_teams(&id, &row.try_get::<String, _>("teams")?)?;
+    for row in rows {
+        let teams = parse_teams(&row.id, &row.teams)?;
         if !visible(&teams) {
             continue;
         }
-        let card: String = row.try_get("card")?;
         let card: ModelCard =
-            serde_json::from_str(&card).map_err(|error| RegistryError::Unreadable {
-                id: id.clone(),
+            serde_json::from_str(&row.card).map_err(|error| RegistryError::Unreadable {
+                id: row.id.clone(),
                 message: error.to_string(),
             })?;
-        let is_active = active.as_deref() == Some(id.as_str());
+        let is_active = active.as_deref() == Some(row.id.as_str());
         versions.push(summary(
-            id,
-            row.try_get("created_at")?,
+            row.id,
+            row.created_at,
             is_active,
-            row.try_get("activated_at")?,
+            row.activated_at,
             teams,
             &card,
         ));
     }
     Ok(versions)
+}
+
+/// A stored version as the registry lists it.
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    id: String,
+    created_at: String,
+    card: String,
+    teams: String,
+    activated_at: Option<String>,
 }
 
 fn summary(
@@ -390,7 +397,7 @@ async fn switch(
 /// # Errors
 /// When the database fails.
 pub async fn activations(pool: &Pool, team: &str) -> Result<Vec<ModelActivation>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as::<_, (String, String, String, String)>(
         "SELECT a.model_id, a.at, COALESCE(u.display_name, a.actor) AS actor, a.kind
          FROM team_model_activations a LEFT JOIN users u ON u.id = a.actor
          WHERE a.team_id = $1
@@ -398,15 +405,15 @@ pub async fn activations(pool: &Pool, team: &str) -> Result<Vec<ModelActivation>
     )
     .bind(team)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ModelActivation {
-                model_id: row.try_get("model_id")?,
-                at: row.try_get("at")?,
-                actor: row.try_get("actor")?,
-                kind: row.try_get("kind")?,
+    .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|(model_id, at, actor, kind)| ModelActivation {
+                model_id,
+                at,
+                actor,
+                kind,
             })
-        })
-        .collect()
+            .collect()
+    })
 }

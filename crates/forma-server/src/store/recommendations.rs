@@ -6,7 +6,6 @@
 use forma_core::api::{DecisionRecord, RecommendationHistoryItem};
 use forma_core::policy::{Action, Recommendation};
 use forma_core::types::{parse_date, AthleteId, Date};
-use sqlx::Row;
 
 use super::{now, Pool, Tx};
 
@@ -43,7 +42,7 @@ pub async fn find(
     pool: &Pool,
     key: &Key<'_>,
 ) -> Result<Option<(String, Recommendation)>, sqlx::Error> {
-    let row = sqlx::query(
+    let row = sqlx::query_as::<_, (String, String)>(
         "SELECT id, body FROM recommendations
          WHERE athlete_id = $1 AND date = $2 AND data_version = $3 AND model_version = $4
            AND policy_version = $5",
@@ -55,14 +54,8 @@ pub async fn find(
     .bind(key.policy_version)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        let body: String = row.try_get("body")?;
-        Ok((
-            row.try_get("id")?,
-            serde_json::from_str(&body).map_err(decode)?,
-        ))
-    })
-    .transpose()
+    row.map(|(id, body)| Ok((id, serde_json::from_str(&body).map_err(decode)?)))
+        .transpose()
 }
 
 /// Stores a computed recommendation unless the same key is stored already (two
@@ -160,30 +153,49 @@ pub struct StoredDecision {
     pub data_version: i64,
 }
 
-fn decision_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StoredDecision, sqlx::Error> {
-    let action: String = row.try_get("action")?;
-    let recommended: String = row.try_get("rec_action")?;
-    let date: String = row.try_get("rec_date")?;
-    let withdrawn: Option<String> = row.try_get("withdrawn_at")?;
-    Ok(StoredDecision {
-        record: DecisionRecord {
-            id: row.try_get("id")?,
-            recommendation_id: row.try_get("recommendation_id")?,
-            decision: row.try_get("decision")?,
-            action: action_from(&action)?,
-            reason_code: row.try_get("reason_code")?,
-            note: row.try_get("note")?,
-            author: row.try_get("author")?,
-            created_at: row.try_get("created_at")?,
-            date: Some(parse_date(&date).map_err(decode)?),
-            undo_until: None,
-            undone: withdrawn.is_some(),
-        },
-        author_id: row.try_get("author_id")?,
-        withdrawn: withdrawn.is_some(),
-        recommended: action_from(&recommended)?,
-        data_version: row.try_get("rec_data_version")?,
-    })
+/// A decision as stored ([`DECISION_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct DecisionRow {
+    id: String,
+    recommendation_id: String,
+    decision: String,
+    action: String,
+    reason_code: Option<String>,
+    note: Option<String>,
+    author_id: String,
+    author: String,
+    created_at: String,
+    withdrawn_at: Option<String>,
+    rec_date: String,
+    rec_action: String,
+    rec_data_version: i64,
+}
+
+impl TryFrom<DecisionRow> for StoredDecision {
+    type Error = sqlx::Error;
+
+    fn try_from(row: DecisionRow) -> Result<Self, sqlx::Error> {
+        let withdrawn = row.withdrawn_at.is_some();
+        Ok(StoredDecision {
+            record: DecisionRecord {
+                id: row.id,
+                recommendation_id: row.recommendation_id,
+                decision: row.decision,
+                action: action_from(&row.action)?,
+                reason_code: row.reason_code,
+                note: row.note,
+                author: row.author,
+                created_at: row.created_at,
+                date: Some(parse_date(&row.rec_date).map_err(decode)?),
+                undo_until: None,
+                undone: withdrawn,
+            },
+            author_id: row.author_id,
+            withdrawn,
+            recommended: action_from(&row.rec_action)?,
+            data_version: row.rec_data_version,
+        })
+    }
 }
 
 impl StoredDecision {
@@ -207,15 +219,15 @@ pub async fn decisions(
     pool: &Pool,
     recommendation_id: &str,
 ) -> Result<Vec<DecisionRecord>, sqlx::Error> {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as::<_, DecisionRow>(&format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM}
          WHERE d.recommendation_id = $1 ORDER BY d.created_at DESC, d.id DESC"
     ))
     .bind(recommendation_id)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| decision_from_row(row).map(|d| d.record))
+    rows.into_iter()
+        .map(|row| StoredDecision::try_from(row).map(|d| d.record))
         .collect()
 }
 
@@ -228,14 +240,14 @@ pub async fn decision(
     athlete: &str,
     id: &str,
 ) -> Result<Option<StoredDecision>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, DecisionRow>(&format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM} WHERE d.id = $1 AND d.athlete_id = $2"
     ))
     .bind(id)
     .bind(athlete)
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(decision_from_row).transpose()
+    row.map(StoredDecision::try_from).transpose()
 }
 
 /// The coach's standing decision for an athlete's day: the newest one not undone,
@@ -248,7 +260,7 @@ pub async fn standing_decision(
     athlete: &AthleteId,
     date: Date,
 ) -> Result<Option<StoredDecision>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, DecisionRow>(&format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM}
          WHERE d.athlete_id = $1 AND r.date = $2 AND d.withdrawn_at IS NULL
          ORDER BY d.created_at DESC, d.id DESC LIMIT 1"
@@ -257,7 +269,7 @@ pub async fn standing_decision(
     .bind(date.to_string())
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(decision_from_row).transpose()
+    row.map(StoredDecision::try_from).transpose()
 }
 
 /// How many versions of an athlete's recommendation for `date` are stored.
@@ -321,7 +333,7 @@ pub async fn history(
     athlete: &AthleteId,
     limit: i64,
 ) -> Result<Vec<RecommendationHistoryItem>, sqlx::Error> {
-    let rows = sqlx::query(
+    let rows = sqlx::query_as::<_, HistoryRow>(
         "SELECT id, date, action, confidence, policy_version, model_version, body, created_at
          FROM recommendations r WHERE athlete_id = $1
            AND id = (SELECT id FROM recommendations n WHERE n.athlete_id = r.athlete_id
@@ -332,40 +344,48 @@ pub async fn history(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    let decided = sqlx::query(&format!(
+    let decided = sqlx::query_as::<_, DecisionRow>(&format!(
         "SELECT {DECISION_COLUMNS} {DECISION_FROM}
          WHERE d.athlete_id = $1 ORDER BY d.created_at DESC, d.id DESC"
     ))
     .bind(athlete.as_str())
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(decision_from_row)
+    .into_iter()
+    .map(StoredDecision::try_from)
     .collect::<Result<Vec<_>, _>>()?;
-    rows.iter()
+    rows.into_iter()
         .map(|row| {
-            let id: String = row.try_get("id")?;
-            let date: String = row.try_get("date")?;
-            let action: String = row.try_get("action")?;
-            let model: String = row.try_get("model_version")?;
-            let body: String = row.try_get("body")?;
-            let recommendation: Recommendation = serde_json::from_str(&body).map_err(decode)?;
-            let day = parse_date(&date).map_err(decode)?;
+            let recommendation: Recommendation = serde_json::from_str(&row.body).map_err(decode)?;
+            let day = parse_date(&row.date).map_err(decode)?;
             Ok(RecommendationHistoryItem {
                 decisions: decided
                     .iter()
                     .filter(|d| d.record.date == Some(day))
                     .map(|d| d.record.clone())
                     .collect(),
-                id,
+                id: row.id,
                 date: day,
-                action: action_from(&action)?,
-                confidence: row.try_get("confidence")?,
-                policy_version: row.try_get("policy_version")?,
-                model_version: Some(model).filter(|m| !m.is_empty()),
+                action: action_from(&row.action)?,
+                confidence: row.confidence,
+                policy_version: row.policy_version,
+                model_version: Some(row.model_version).filter(|m| !m.is_empty()),
                 coach_summary: recommendation.coach_summary,
-                created_at: row.try_get("created_at")?,
+                created_at: row.created_at,
             })
         })
         .collect()
+}
+
+/// One day's newest recommendation as [`history`] reads it.
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    id: String,
+    date: String,
+    action: String,
+    confidence: f64,
+    policy_version: String,
+    model_version: String,
+    body: String,
+    created_at: String,
 }
