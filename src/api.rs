@@ -18,6 +18,7 @@ use forma_core::roster::{
     AcceptInvite, Archive, AthleteFields, CloseEvent, Invitation, InvitePreview, MoveAthlete,
     NewTeam, PasswordChange, ProfileView, RosterAthlete, TeamRename,
 };
+use forma_core::roster::{AccountTeams, Disable, NewPassword};
 use forma_core::types::{Date, Event, WellnessEntry};
 use leptos::prelude::{GetUntracked, RwSignal, Set};
 use serde::de::DeserializeOwned;
@@ -837,6 +838,74 @@ pub async fn change_password(input: &PasswordChange) -> Result<(), ApiFailure> {
         return Ok(());
     }
     read_json::<()>(response).await
+}
+
+/// `GET /api/users`: every account (admins).
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn users() -> Result<Vec<forma_core::api::UserAccount>, ApiFailure> {
+    get_json("/api/users").await
+}
+
+/// `POST /api/users`: a new account (admins).
+///
+/// # Errors
+/// See [`ApiFailure`]; a field Forma does not accept is a 422 naming it.
+pub async fn create_user(
+    account: &forma_core::api::NewAccount,
+) -> Result<forma_core::api::UserAccount, ApiFailure> {
+    post_json("/api/users", account).await
+}
+
+/// `PUT /api/users/{id}/teams`: a coach's teams, given whole.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn set_user_teams(
+    id: &str,
+    teams: Vec<String>,
+) -> Result<forma_core::api::UserAccount, ApiFailure> {
+    put_json(&format!("/api/users/{id}/teams"), &AccountTeams { teams }).await
+}
+
+/// `PUT /api/users/{id}/disabled`.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn set_user_disabled(
+    id: &str,
+    disabled: bool,
+) -> Result<forma_core::api::UserAccount, ApiFailure> {
+    put_json(&format!("/api/users/{id}/disabled"), &Disable { disabled }).await
+}
+
+/// `POST /api/users/{id}/reset`: a one-time link that sets the password.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn create_reset(id: &str) -> Result<Invitation, ApiFailure> {
+    post_json(&format!("/api/users/{id}/reset"), &()).await
+}
+
+/// `GET /api/resets/{code}`: whose password the link sets.
+///
+/// # Errors
+/// See [`ApiFailure`]; a used or expired link is a 409 saying which.
+pub async fn reset_preview(code: &str) -> Result<InvitePreview, ApiFailure> {
+    get_json(&format!("/api/resets/{code}")).await
+}
+
+/// `POST /api/resets/{code}/accept`: sets the password and signs in.
+///
+/// # Errors
+/// See [`ApiFailure`].
+pub async fn accept_reset(code: &str, password: String) -> Result<SignedInUser, ApiFailure> {
+    post_json(
+        &format!("/api/resets/{code}/accept"),
+        &NewPassword { password },
+    )
+    .await
 }
 
 #[cfg(test)]

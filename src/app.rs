@@ -55,6 +55,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roster") view=pages::roster::RosterPage/>
                     <Route path=path!("/invite/:code") view=pages::invite::InvitePage/>
                     <Route path=path!("/account") view=pages::account::AccountPage/>
+                    <Route path=path!("/accounts") view=pages::accounts::AccountsPage/>
+                    <Route path=path!("/reset/:code") view=pages::reset::ResetPage/>
                     <Route path=path!("/labels") view=|| view! { <CoachPage what="label the team's days"><pages::labels::LabelsPage/></CoachPage> }/>
                     <Route path=path!("/plan") view=|| view! { <CoachPage what="plan the team's training"><pages::plan::PlanPage/></CoachPage> }/>
                     <Route path=path!("/model") view=|| view! { <CoachPage what="manage the risk model"><pages::model::ModelPage/></CoachPage> }/>
@@ -105,7 +107,7 @@ fn Navigation() -> impl IntoView {
                 }
                 .into_any()
             }
-            _ => view! {
+            role => view! {
                 <nav class="shell-nav" aria-label="Main">
                     <A href="/team">"Team"</A>
                     <A href="/labels">"Labels"</A>
@@ -113,6 +115,7 @@ fn Navigation() -> impl IntoView {
                     <A href="/model">"Model"</A>
                     <A href="/import">"Import"</A>
                     <A href="/roster">"Roster"</A>
+                    {matches!(role, Some((Role::Admin, _))).then(|| view! { <A href="/accounts">"Accounts"</A> })}
                 </nav>
             }
             .into_any(),

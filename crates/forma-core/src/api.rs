@@ -539,6 +539,9 @@ pub struct UserAccount {
     pub athlete_id: Option<String>,
     /// The teams a coach coaches (empty for other roles).
     pub teams: Vec<String>,
+    /// An admin disabled the account: it cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// `POST /api/auth/login`.

@@ -375,6 +375,24 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
+/// `PUT /api/users/{id}/teams`: a coach's teams, given whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountTeams {
+    pub teams: Vec<String>,
+}
+
+/// `PUT /api/users/{id}/disabled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disable {
+    pub disabled: bool,
+}
+
+/// `POST /api/resets/{code}/accept`: the account's new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPassword {
+    pub password: String,
+}
+
 /// Checks the day an injury or illness closes: not before its report.
 ///
 /// # Errors

@@ -93,6 +93,11 @@ async fn login(
         }
     };
     attempt.succeeded();
+    if account.disabled {
+        return Err(AppError::Forbidden(
+            "sign in: an admin disabled this account; ask them to enable it".to_owned(),
+        ));
+    }
     let secure = auth::came_over_https(&state, &client, &headers);
     start_session(&state, account, ip, secure).await
 }

@@ -2,6 +2,7 @@
 //! with its [`Policy`]; [`router`] builds every route from that one table and wraps
 //! each in the authorization layer, so a route cannot exist without a policy.
 
+pub mod accounts;
 pub mod athletes;
 pub mod audit;
 pub mod auth;
@@ -78,6 +79,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         roster::endpoints(),
         records::endpoints(),
         invites::endpoints(),
+        accounts::endpoints(),
         imports::endpoints(),
         labels::endpoints(),
         models::endpoints(),
@@ -159,7 +161,9 @@ mod tests {
                 "GET /health",
                 "POST /auth/login",
                 "GET /invites/{code}",
-                "POST /invites/{code}/accept"
+                "POST /invites/{code}/accept",
+                "GET /resets/{code}",
+                "POST /resets/{code}/accept"
             ]
         );
     }

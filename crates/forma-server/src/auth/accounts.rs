@@ -160,6 +160,7 @@ pub async fn create(
         role: input.role,
         athlete_id: input.athlete_id.clone(),
         teams: input.teams.clone(),
+        disabled: false,
     };
     write
         .audit(Change {

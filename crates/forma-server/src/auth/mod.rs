@@ -213,6 +213,12 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Curre
     let account = users::account(&state.pool, &session.user_id)
         .await?
         .ok_or_else(|| AppError::Unauthenticated(NOT_SIGNED_IN.to_owned()))?;
+    if account.disabled {
+        // Disabling ends the sessions; this covers one that raced with it.
+        return Err(AppError::Unauthenticated(
+            "An admin disabled your account; ask them to enable it.".to_owned(),
+        ));
+    }
     let athlete_team = match &account.athlete_id {
         Some(athlete) => athletes::athlete(&state.pool, athlete)
             .await?

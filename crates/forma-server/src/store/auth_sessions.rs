@@ -144,3 +144,16 @@ pub async fn keep_only(tx: &mut Tx<'_>, user_id: &str, keep: &str) -> Result<u64
         .await?;
     Ok(result.rows_affected())
 }
+
+/// Ends every session of the user (a disabled account, a reset password);
+/// returns how many ended.
+///
+/// # Errors
+/// When the database fails.
+pub async fn end_all(tx: &mut Tx<'_>, user_id: &str) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(result.rows_affected())
+}

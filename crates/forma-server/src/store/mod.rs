@@ -13,6 +13,7 @@ pub mod performance;
 pub mod plans;
 pub mod recommendations;
 pub mod records;
+pub mod resets;
 pub mod users;
 pub mod write;
 

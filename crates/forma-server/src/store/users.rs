@@ -103,7 +103,7 @@ pub async fn email_taken(tx: &mut Tx<'_>, email: &str) -> Result<bool, sqlx::Err
     Ok(found.is_some())
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, role, athlete_id";
+const USER_COLUMNS: &str = "id, email, display_name, role, athlete_id, disabled_at";
 
 async fn account_from_row(
     pool: &Pool,
@@ -123,6 +123,7 @@ async fn account_from_row(
         role: role.parse().map_err(decode_error)?,
         athlete_id: row.try_get("athlete_id")?,
         teams,
+        disabled: row.try_get::<Option<String>, _>("disabled_at")?.is_some(),
     })
 }
 
@@ -177,4 +178,36 @@ pub async fn list(pool: &Pool) -> Result<Vec<UserAccount>, sqlx::Error> {
         accounts.push(account_from_row(pool, row).await?);
     }
     Ok(accounts)
+}
+
+/// Disables the account as of `at`, or enables it with `None`.
+///
+/// # Errors
+/// When the database fails.
+pub async fn set_disabled(tx: &mut Tx<'_>, id: &str, at: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Replaces the teams a coach coaches.
+///
+/// # Errors
+/// When the database fails (a team that does not exist).
+pub async fn set_teams(tx: &mut Tx<'_>, id: &str, teams: &[String]) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM team_coaches WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for team in teams {
+        sqlx::query("INSERT INTO team_coaches (team_id, user_id) VALUES ($1, $2)")
+            .bind(team)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! database and talks to it over HTTP.
 
 mod accounts;
+mod accounts_admin;
 mod activities;
 mod athletes;
 mod bounds;

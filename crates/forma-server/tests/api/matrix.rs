@@ -183,6 +183,13 @@ const MATRIX: &[(&str, [u16; 6])] = &[
         [404, 404, 404, 404, 404, 404],
     ),
     ("POST /auth/password", [401, 422, 422, 422, 422, 422]),
+    // Admins keep accounts; the matrix's id (p01) is no account's, so the admin's
+    // calls find none. Resets with an unknown code are a 404 for everyone.
+    ("PUT /users/{id}/teams", [401, 403, 403, 403, 403, 404]),
+    ("PUT /users/{id}/disabled", [401, 403, 403, 403, 403, 404]),
+    ("POST /users/{id}/reset", [401, 403, 403, 403, 403, 404]),
+    ("GET /resets/{code}", [404, 404, 404, 404, 404, 404]),
+    ("POST /resets/{code}/accept", [404, 404, 404, 404, 404, 404]),
 ];
 
 const ATHLETE_A: (&str, &str) = ("p01@demo.forma", "demo-athlete");
@@ -338,7 +345,12 @@ fn call(
         "PUT /athletes/{id}/events/{event}/closed" => {
             Body::Json(serde_json::json!({"closed_on": "2020-04-03"}))
         }
-        "POST /athletes/{id}/invite" => Body::Empty,
+        "POST /athletes/{id}/invite" | "POST /users/{id}/reset" => Body::Empty,
+        "PUT /users/{id}/teams" => Body::Json(serde_json::json!({"teams": ["demo"]})),
+        "PUT /users/{id}/disabled" => Body::Json(serde_json::json!({"disabled": false})),
+        "POST /resets/{code}/accept" => {
+            Body::Json(serde_json::json!({"password": "a-long-enough-password"}))
+        }
         "POST /invites/{code}/accept" => Body::Json(serde_json::json!({
             "email": format!("new-{who:?}@invite.forma").to_lowercase(),
             "password": "a-long-enough-password",
