@@ -4,7 +4,6 @@ pub use forma_core::api::{EventRecord, SessionRecord, WellnessRecord};
 use forma_core::types::{parse_date, AthleteId, Event, Session, WellnessEntry};
 use forma_core::wellness::{self, Merged, WellnessUpdate, WriteSource};
 use jiff::civil::Date;
-use sqlx::Row;
 
 use super::athletes::decode_error;
 use super::{content_id, now, number_text, Pool, Tx};
@@ -185,14 +184,14 @@ async fn wellness_on(
     athlete: &AthleteId,
     date: Date,
 ) -> Result<Option<WellnessRecord>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, WellnessRecordRow>(&format!(
         "SELECT {WELLNESS_COLUMNS}, sources, updated_at FROM wellness WHERE athlete_id = $1 AND date = $2"
     ))
     .bind(athlete.as_str())
     .bind(date.to_string())
     .fetch_optional(&mut **tx)
     .await?;
-    row.as_ref().map(wellness_record_from_row).transpose()
+    row.map(WellnessRecord::try_from).transpose()
 }
 
 /// An athlete's stored wellness days with their sources, in date order,
@@ -208,7 +207,7 @@ pub async fn wellness_records(
 ) -> Result<Vec<WellnessRecord>, sqlx::Error> {
     let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
     let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
-    sqlx::query(&format!(
+    sqlx::query_as::<_, WellnessRecordRow>(&format!(
         "SELECT {WELLNESS_COLUMNS}, sources, updated_at FROM wellness
          WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date"
     ))
@@ -217,23 +216,9 @@ pub async fn wellness_records(
     .bind(&to)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(wellness_record_from_row)
+    .into_iter()
+    .map(WellnessRecord::try_from)
     .collect()
-}
-
-fn wellness_record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<WellnessRecord, sqlx::Error> {
-    let sources: Option<String> = row.try_get("sources")?;
-    Ok(WellnessRecord {
-        entry: wellness_from_row(row)?,
-        sources: sources
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(decode_error)?
-            .unwrap_or_default(),
-        updated_at: row.try_get("updated_at")?,
-    })
 }
 
 /// Stores an event unless one with the same id exists; returns whether it was new.
@@ -272,31 +257,13 @@ pub async fn session_by_id(
     tx: &mut Tx<'_>,
     id: &str,
 ) -> Result<Option<SessionRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source
-         FROM sessions WHERE id = $1",
-    )
+    let row = sqlx::query_as::<_, SessionRow>(&format!(
+        "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"
+    ))
     .bind(id)
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|row| {
-        let athlete: String = row.try_get("athlete_id")?;
-        Ok(SessionRecord {
-            id: row.try_get("id")?,
-            session: Session {
-                athlete_id: athlete.parse().map_err(decode_error)?,
-                date: date_column(&row, "date")?,
-                sport: row.try_get("sport")?,
-                duration_min: row.try_get("duration_min")?,
-                rpe: row.try_get("rpe")?,
-                load: row.try_get("load")?,
-                distance_km: row.try_get("distance_km")?,
-                avg_hr: row.try_get("avg_hr")?,
-                source: row.try_get("source")?,
-            },
-        })
-    })
-    .transpose()
+    row.map(SessionRecord::try_from).transpose()
 }
 
 /// The event with this id, of whichever athlete.
@@ -304,45 +271,12 @@ pub async fn session_by_id(
 /// # Errors
 /// When the database fails or holds a value Forma cannot read.
 pub async fn event_by_id(tx: &mut Tx<'_>, id: &str) -> Result<Option<EventRecord>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on FROM events WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|row| {
-        let athlete: String = row.try_get("athlete_id")?;
-        Ok(EventRecord {
-            id: row.try_get("id")?,
-            event: event_from_row(&row, athlete.parse().map_err(decode_error)?)?,
-        })
-    })
-    .transpose()
-}
-
-fn event_from_row(row: &sqlx::sqlite::SqliteRow, athlete: AthleteId) -> Result<Event, sqlx::Error> {
-    let kind: String = row.try_get("kind")?;
-    let severity: Option<String> = row.try_get("severity")?;
-    Ok(Event {
-        athlete_id: athlete,
-        date: date_column(row, "date")?,
-        kind: kind.parse().map_err(decode_error)?,
-        severity: severity
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(decode_error)?,
-        body_part: row.try_get("body_part")?,
-        days_lost: row
-            .try_get::<Option<i64>, _>("days_lost")?
-            .and_then(|d| u32::try_from(d).ok()),
-        closed_on: row
-            .try_get::<Option<String>, _>("closed_on")?
-            .as_deref()
-            .map(parse_date)
-            .transpose()
-            .map_err(decode_error)?,
-    })
+    let row =
+        sqlx::query_as::<_, EventRow>(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(EventRecord::try_from).transpose()
 }
 
 /// Everything stored for one athlete.
@@ -366,34 +300,19 @@ pub async fn athlete_data(
 ) -> Result<AthleteData, sqlx::Error> {
     let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
     let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
-    let sessions = sqlx::query(
-        "SELECT id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source
-         FROM sessions WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
-    )
+    let sessions = sqlx::query_as::<_, SessionRow>(&format!(
+        "SELECT {SESSION_COLUMNS}
+         FROM sessions WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
+    ))
     .bind(athlete.as_str())
     .bind(&from)
     .bind(&to)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|row| {
-        Ok(SessionRecord {
-            id: row.try_get("id")?,
-            session: Session {
-                athlete_id: athlete.clone(),
-                date: date_column(row, "date")?,
-                sport: row.try_get("sport")?,
-                duration_min: row.try_get("duration_min")?,
-                rpe: row.try_get("rpe")?,
-                load: row.try_get("load")?,
-                distance_km: row.try_get("distance_km")?,
-                avg_hr: row.try_get("avg_hr")?,
-                source: row.try_get("source")?,
-            },
-        })
-    })
+    .into_iter()
+    .map(SessionRecord::try_from)
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let wellness = sqlx::query(&format!(
+    let wellness = sqlx::query_as::<_, WellnessRow>(&format!(
         "SELECT {WELLNESS_COLUMNS} FROM wellness WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date"
     ))
     .bind(athlete.as_str())
@@ -401,20 +320,20 @@ pub async fn athlete_data(
     .bind(&to)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(wellness_from_row)
+    .into_iter()
+    .map(WellnessEntry::try_from)
     .collect::<Result<Vec<_>, _>>()?;
-    let events = sqlx::query(
-        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on
-         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
-    )
+    let events = sqlx::query_as::<_, EventRow>(&format!(
+        "SELECT {EVENT_COLUMNS}
+         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
+    ))
     .bind(athlete.as_str())
     .bind(&from)
     .bind(&to)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|row| event_from_row(row, athlete.clone()))
+    .into_iter()
+    .map(|row| EventRecord::try_from(row).map(|record| record.event))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(AthleteData {
         sessions,
@@ -425,26 +344,150 @@ pub async fn athlete_data(
 
 const WELLNESS_COLUMNS: &str = "athlete_id, date, sleep_h, sleep_quality, fatigue, soreness, stress, mood, readiness, hrv_rmssd_ms, resting_hr";
 
-fn wellness_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<WellnessEntry, sqlx::Error> {
-    let athlete: String = row.try_get("athlete_id")?;
-    Ok(WellnessEntry {
-        athlete_id: athlete.parse().map_err(decode_error)?,
-        date: date_column(row, "date")?,
-        sleep_h: row.try_get("sleep_h")?,
-        sleep_quality: row.try_get("sleep_quality")?,
-        fatigue: row.try_get("fatigue")?,
-        soreness: row.try_get("soreness")?,
-        stress: row.try_get("stress")?,
-        mood: row.try_get("mood")?,
-        readiness: row.try_get("readiness")?,
-        hrv_rmssd_ms: row.try_get("hrv_rmssd_ms")?,
-        resting_hr: row.try_get("resting_hr")?,
-    })
+/// A stored day's wellness ([`WELLNESS_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct WellnessRow {
+    athlete_id: String,
+    date: String,
+    sleep_h: Option<f64>,
+    sleep_quality: Option<f64>,
+    fatigue: Option<f64>,
+    soreness: Option<f64>,
+    stress: Option<f64>,
+    mood: Option<f64>,
+    readiness: Option<f64>,
+    hrv_rmssd_ms: Option<f64>,
+    resting_hr: Option<f64>,
 }
 
-fn date_column(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Date, sqlx::Error> {
-    let text: String = row.try_get(column)?;
-    parse_date(&text).map_err(decode_error)
+impl TryFrom<WellnessRow> for WellnessEntry {
+    type Error = sqlx::Error;
+
+    fn try_from(row: WellnessRow) -> Result<Self, sqlx::Error> {
+        Ok(WellnessEntry {
+            athlete_id: row.athlete_id.parse().map_err(decode_error)?,
+            date: parse_date(&row.date).map_err(decode_error)?,
+            sleep_h: row.sleep_h,
+            sleep_quality: row.sleep_quality,
+            fatigue: row.fatigue,
+            soreness: row.soreness,
+            stress: row.stress,
+            mood: row.mood,
+            readiness: row.readiness,
+            hrv_rmssd_ms: row.hrv_rmssd_ms,
+            resting_hr: row.resting_hr,
+        })
+    }
+}
+
+/// A stored day's wellness with where each item came from.
+#[derive(sqlx::FromRow)]
+struct WellnessRecordRow {
+    #[sqlx(flatten)]
+    entry: WellnessRow,
+    sources: Option<String>,
+    updated_at: Option<String>,
+}
+
+impl TryFrom<WellnessRecordRow> for WellnessRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(row: WellnessRecordRow) -> Result<Self, sqlx::Error> {
+        Ok(WellnessRecord {
+            entry: row.entry.try_into()?,
+            sources: row
+                .sources
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(decode_error)?
+                .unwrap_or_default(),
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+const SESSION_COLUMNS: &str =
+    "id, athlete_id, date, sport, duration_min, rpe, load, distance_km, avg_hr, source";
+
+/// A stored session ([`SESSION_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    athlete_id: String,
+    date: String,
+    sport: Option<String>,
+    duration_min: Option<f64>,
+    rpe: Option<f64>,
+    load: f64,
+    distance_km: Option<f64>,
+    avg_hr: Option<f64>,
+    source: Option<String>,
+}
+
+impl TryFrom<SessionRow> for SessionRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(row: SessionRow) -> Result<Self, sqlx::Error> {
+        Ok(SessionRecord {
+            id: row.id,
+            session: Session {
+                athlete_id: row.athlete_id.parse().map_err(decode_error)?,
+                date: parse_date(&row.date).map_err(decode_error)?,
+                sport: row.sport,
+                duration_min: row.duration_min,
+                rpe: row.rpe,
+                load: row.load,
+                distance_km: row.distance_km,
+                avg_hr: row.avg_hr,
+                source: row.source,
+            },
+        })
+    }
+}
+
+const EVENT_COLUMNS: &str = "id, athlete_id, date, kind, severity, body_part, days_lost, closed_on";
+
+/// A stored injury or illness ([`EVENT_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    athlete_id: String,
+    date: String,
+    kind: String,
+    severity: Option<String>,
+    body_part: Option<String>,
+    days_lost: Option<i64>,
+    closed_on: Option<String>,
+}
+
+impl TryFrom<EventRow> for EventRecord {
+    type Error = sqlx::Error;
+
+    fn try_from(row: EventRow) -> Result<Self, sqlx::Error> {
+        Ok(EventRecord {
+            id: row.id,
+            event: Event {
+                athlete_id: row.athlete_id.parse().map_err(decode_error)?,
+                date: parse_date(&row.date).map_err(decode_error)?,
+                kind: row.kind.parse().map_err(decode_error)?,
+                severity: row
+                    .severity
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(decode_error)?,
+                body_part: row.body_part,
+                days_lost: row.days_lost.and_then(|d| u32::try_from(d).ok()),
+                closed_on: row
+                    .closed_on
+                    .as_deref()
+                    .map(parse_date)
+                    .transpose()
+                    .map_err(decode_error)?,
+            },
+        })
+    }
 }
 
 /// The last day with any data for each athlete of a team.
@@ -615,21 +658,16 @@ pub async fn event_records(
 ) -> Result<Vec<EventRecord>, sqlx::Error> {
     let from = from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string());
     let to = to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
-    sqlx::query(
-        "SELECT id, athlete_id, date, kind, severity, body_part, days_lost, closed_on
-         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id",
-    )
+    sqlx::query_as::<_, EventRow>(&format!(
+        "SELECT {EVENT_COLUMNS}
+         FROM events WHERE athlete_id = $1 AND date >= $2 AND date <= $3 ORDER BY date, id"
+    ))
     .bind(athlete.as_str())
     .bind(&from)
     .bind(&to)
     .fetch_all(pool)
     .await?
-    .iter()
-    .map(|row| {
-        Ok(EventRecord {
-            id: row.try_get("id")?,
-            event: event_from_row(row, athlete.clone())?,
-        })
-    })
+    .into_iter()
+    .map(EventRecord::try_from)
     .collect()
 }
