@@ -181,12 +181,19 @@ async fn version(
 async fn registry_of(state: &AppState, scope: ModelScope) -> Result<ModelRegistry, AppError> {
     let team = scope.team()?.to_owned();
     let may_see = |teams: &[String]| scope.may_see(teams);
+    // The training's state before the versions: a training ends only after it
+    // has stored its version, so an answer that says none runs lists every
+    // version stored so far (read the other way round, a training that ended
+    // in between was missing from both).
+    let training = state.training.running();
+    let last_training_error = state.training.last_error(&team, may_see);
+    let training_run = state.training.status(&team, may_see);
     Ok(ModelRegistry {
         versions: models::versions(&state.pool, &team, may_see).await?,
         activations: models::activations(&state.pool, &team).await?,
-        training: state.training.running(),
-        last_training_error: state.training.last_error(&team, may_see),
-        training_run: state.training.status(&team, may_see),
+        training,
+        last_training_error,
+        training_run,
         team,
         teams: scope.managed,
     })
