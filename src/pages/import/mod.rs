@@ -81,9 +81,10 @@ fn ForStaff() -> impl IntoView {
         <Loaded data=teams loading="Loading your teams…" what="the import page" let:loaded>
             {match loaded {
                 (_, None) => view! {
-                    <p class="card empty-state" data-testid="import-no-team">
-                        "You have no team to import into yet. Ask the person who runs Forma to add you to one."
-                    </p>
+                    <section class="card empty-state" data-testid="import-no-team">
+                        <p>"You have no team to import into yet. Create one first; you coach the teams you create."</p>
+                        <a class="button" href="/roster">"Create a team"</a>
+                    </section>
                 }
                 .into_any(),
                 (teams, Some(team)) => view! { <form::ImportForm teams team/> }.into_any(),

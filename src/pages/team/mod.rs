@@ -55,17 +55,49 @@ pub fn TeamPage() -> impl IntoView {
         />
         <Loaded data=team loading="Loading the team…" what="your team" let:team>
             {match team {
-                None => view! {
-                    <p class="card empty-state">
-                        "You coach no team yet. Ask the person who runs Forma to add you to one."
-                    </p>
+                None => view! { <NoTeam/> }.into_any(),
+                Some((team, athletes, _)) if athletes.is_empty() => {
+                    view! { <NoAthletes team/> }.into_any()
                 }
-                .into_any(),
                 Some((team, athletes, recommendations)) => {
                     view! { <TeamTable team athletes recommendations/> }.into_any()
                 }
             }}
         </Loaded>
+    }
+}
+
+/// A new install, or an account with no team: the first step is a team.
+#[component]
+fn NoTeam() -> impl IntoView {
+    view! {
+        <section class="card empty-state" data-testid="team-none">
+            <h2>"Create your first team"</h2>
+            <p>
+                "There is no team to show yet. Create one on the Roster page (a coach coaches the teams they create), "
+                "then import its athletes' history or add them by hand, and they appear here."
+            </p>
+            <a class="button" href="/roster" data-testid="team-none-create">"Create a team"</a>
+        </section>
+    }
+}
+
+/// A team without athletes yet: import their history or add them by hand.
+#[component]
+fn NoAthletes(team: TeamSummary) -> impl IntoView {
+    let import = format!("/import?team={}", crate::auth::percent_encode(&team.id));
+    view! {
+        <section class="card empty-state" data-testid="team-empty">
+            <h2>{format!("{} has no athletes yet", team.name)}</h2>
+            <p>
+                "Import their history (sessions, wellness and injuries as CSV, watch files, a PMData export), "
+                "which adds every athlete it names, or add athletes by hand and invite them."
+            </p>
+            <div class="actions">
+                <a class="button" href=import data-testid="team-empty-import">"Import history"</a>
+                <a class="button secondary" href="/roster" data-testid="team-empty-add">"Add athletes by hand"</a>
+            </div>
+        </section>
     }
 }
 

@@ -23,7 +23,8 @@ export function freePort() {
 
 export const formaBin = () => process.env.FORMA_BIN ?? join(root, 'target', 'debug', 'forma');
 
-export function startServer({ port, dataDir, firstModel = false }) {
+// `demo: false` starts an empty install (`--no-demo`).
+export function startServer({ port, dataDir, firstModel = false, demo = true }) {
   const bin = formaBin();
   const dist = process.env.FORMA_DIST_DIR ?? join(root, 'dist');
   const demoData = process.env.FORMA_DEMO_DATA ?? join(root, '..', 'shared', 'data', 'pmdata');
@@ -31,7 +32,7 @@ export function startServer({ port, dataDir, firstModel = false }) {
   assert.ok(existsSync(join(dist, 'index.html')), `no built app in ${dist}: set FORMA_DIST_DIR`);
   const child = spawn(
     bin,
-    ['serve', '--port', String(port), '--data-dir', dataDir, '--dist-dir', dist, '--demo-data', demoData, ...(firstModel ? [] : ['--no-first-model'])],
+    ['serve', '--port', String(port), '--data-dir', dataDir, '--dist-dir', dist, ...(demo ? ['--demo-data', demoData] : ['--no-demo']), ...(firstModel ? [] : ['--no-first-model'])],
     { env: { ...process.env, RUST_LOG: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const ready = new Promise((done, fail) => {
