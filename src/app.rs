@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFoundPage>
                     <Route path=path!("/") view=pages::home::HomePage/>
                     <Route path=path!("/team") view=|| view! { <CoachPage what="see the whole team"><pages::team::TeamPage/></CoachPage> }/>
+                    <Route path=path!("/team/:team") view=|| view! { <CoachPage what="see the whole team"><pages::team::TeamPage/></CoachPage> }/>
                     <Route path=path!("/athletes/:id") view=pages::athlete::AthletePage/>
                     <Route path=path!("/athletes/:id/plan") view=pages::plan::AthletePlanPage/>
                     <Route path=path!("/athletes/:id/records") view=pages::records::RecordsPage/>

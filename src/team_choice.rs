@@ -1,6 +1,7 @@
 //! Which team a coach of several teams, or an admin, is looking at: the team
-//! named in the address (`?team=ID`, so a link keeps it), else the one last
-//! chosen in this browser, else the first. A coach of one team never chooses.
+//! named in the address (`?team=ID`, or `/team/ID` for the team page, so a link
+//! keeps it), else the one last chosen in this browser, else the first. A coach
+//! of one team never chooses.
 
 use forma_core::api::{Role, TeamSummary};
 use leptos::prelude::*;
@@ -77,9 +78,19 @@ pub fn use_team_choice() -> TeamChoice {
 pub fn wanted_team() -> Memo<Option<String>> {
     let choice = use_team_choice();
     let query = use_query_map();
+    // Read from the address rather than the route's parameters, which the
+    // header's chooser, outside the routes, has none of.
+    let location = use_location();
     Memo::new(move |_| {
         query
             .with(|q| q.get("team"))
+            .or_else(|| {
+                location.pathname.with(|path| {
+                    path.strip_prefix("/team/")
+                        .filter(|team| !team.is_empty())
+                        .map(str::to_owned)
+                })
+            })
             .or_else(|| choice.remembered())
     })
 }
@@ -155,7 +166,9 @@ pub fn TeamChooser() -> impl IntoView {
                     let team = event_target_value(&event);
                     choice.set(&team);
                     let path = location.pathname.get_untracked();
-                    if TEAM_PAGES.contains(&path.as_str()) {
+                    if path.starts_with("/team/") {
+                        navigate(&format!("/team/{}", percent_encode(&team)), Default::default());
+                    } else if TEAM_PAGES.contains(&path.as_str()) {
                         navigate(&format!("{path}?team={}", percent_encode(&team)), Default::default());
                     }
                 }>

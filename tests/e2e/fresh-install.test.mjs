@@ -145,8 +145,8 @@ test('from an empty install to an athlete on their own page, all in the browser'
   const sessions = await page.evaluate(async () => (await (await fetch('/api/athletes/fresh-a/sessions')).json()).length);
   assert.equal(sessions, 4, 'two from the CSV, two from the FIT files');
 
-  // The team page lists the two athletes now.
-  await new SignInPage(page, origin).goto(`/team?team=${team}`);
+  // The team page lists the two athletes now, at the team's own address too.
+  await new SignInPage(page, origin).goto(`/team/${team}`);
   await page.getByTestId('team-table').waitFor();
   assert.equal(await page.getByTestId('team-row').count(), 2);
   await screenshot(page, 'fresh-team-desktop');
