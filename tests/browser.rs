@@ -98,6 +98,7 @@ async fn the_shell_has_every_navigation_entry_and_reports_a_missing_server() {
         ("Plan", "/plan"),
         ("Model", "/model"),
         ("Import", "/import"),
+        ("Roster", "/roster"),
     ];
     assert_eq!(
         links,
