@@ -211,16 +211,23 @@ test('a coach of two teams switches team in the header; the team and Import page
   await close();
 });
 
-test('an admin on /import is told that a team\'s coaches import', async () => {
+test('an admin imports into any team, as its coach would', async () => {
   const { page, problems, close } = await openPage(browser, viewports.desktop);
   await new SignInPage(page, origin).signIn(admin);
   await page.waitForURL('**/team**');
-  const imports = new ImportPage(page, origin);
-  await imports.goto('/import');
-  await page.getByTestId('import-admin').waitFor();
-  assert.equal(await page.getByTestId('import-files').count(), 0);
   // The admin sees both teams, so the header offers the chooser.
   await page.getByTestId('team-chooser').waitFor();
+  const imports = new ImportPage(page, origin);
+  await imports.open('?team=north');
+  await imports.pick([{ name: 'north-admin.csv', text: 'athlete_id,date,duration_min,rpe\nnorth-2,2020-03-02,45,5\n' }]);
+  await page.waitForFunction(() => document.querySelector('[aria-label="What north-admin.csv holds"]')?.value === 'sessions');
+  await imports.preview().click();
+  await imports.previewResult().waitFor();
+  await imports.confirm().click();
+  await imports.report().waitFor();
+  assert.match(await imports.outcome(imports.report()).textContent(), /Stored: 1 added, 0 updated, 0 unchanged, 0 rejected/);
+  const stored = await page.evaluate(async () => (await fetch('/api/athletes/north-2')).json());
+  assert.equal(stored.team_id, 'north');
   assert.deepEqual(problems, []);
   await close();
 });

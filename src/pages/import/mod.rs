@@ -2,8 +2,8 @@
 //! CSV) and FIT, TCX and GPX activity files. Each file is previewed first (the
 //! server's `?preview=true`: its own checks in a transaction it rolls back), then
 //! imported, one request and one transaction per file, with the report of each.
-//! An athlete is sent to their own page, an admin (who does not write athletes'
-//! data) to the team's coaches, a visitor to sign in.
+//! An athlete is sent to their own page, a visitor to sign in. Admins import
+//! into any team (they set a club up, often before its coaches have accounts).
 
 use forma_core::api::Role;
 use leptos::prelude::*;
@@ -47,18 +47,6 @@ pub fn ImportPage() -> impl IntoView {
                 }
                 .into_any()
             }
-            // Forma's policy: an admin reads every team and manages accounts, and
-            // leaves athletes' data to their coaches (the import routes answer 403).
-            Some(user) if user.user.role == Role::Admin => view! {
-                <section class="card not-allowed" data-testid="import-admin">
-                    <h2>"Importing is for a team's coaches"</h2>
-                    <p>
-                        "An admin account sees every team and manages accounts, but does not write athletes' data. Sign in as a coach of the team, or ask its coach, to import files."
-                    </p>
-                    <A href="/team" attr:class="button">"Go to the team page"</A>
-                </section>
-            }
-            .into_any(),
             Some(_) => view! { <ForStaff/> }.into_any(),
         }}
     }

@@ -97,7 +97,8 @@ pub enum Policy {
     Coaching { what: &'static str },
     /// A team's roster: its coaches and admins.
     TeamRead { team: Source },
-    /// Bringing data into a team (imports): its coaches.
+    /// Bringing data into a team (imports): its coaches and admins (who set a
+    /// club up, often before any coach has an account).
     TeamWrite { team: Source },
     /// Keeping a team (its name, adding athletes): its coaches and admins.
     TeamManage { team: Source },
@@ -202,9 +203,11 @@ async fn check(
         }
         Policy::TeamWrite { team } => {
             let team = value(team, parts).await?;
-            if user.coaches(&team) {
+            if user.coaches(&team)
+                || (user.is_admin() && athletes::team(&state.pool, &team).await?.is_some())
+            {
                 Ok(())
-            } else if user.is_admin() || user.athlete_team.as_deref() == Some(team.as_str()) {
+            } else if user.athlete_team.as_deref() == Some(team.as_str()) {
                 Err(AppError::Forbidden(format!(
                     "import data into team `{team}`; its coaches do"
                 )))
@@ -246,7 +249,9 @@ async fn check(
             let athlete = value(athlete, parts).await?;
             let profile = visible_athlete(state, user, &athlete).await?;
             let coach = user.coaches(&profile.team_id);
-            if coach || (user.is_athlete(&athlete) && what.athlete_may()) {
+            // Admins bring files in (they set a club up) but write nothing else.
+            let admin_import = user.is_admin() && what == Write::Activity;
+            if coach || admin_import || (user.is_athlete(&athlete) && what.athlete_may()) {
                 parts.extensions.insert(Athlete(profile));
                 Ok(())
             } else {
