@@ -1,8 +1,6 @@
 //! Sign-in sessions: the hash of each cookie token, its user, its CSRF token and
 //! when it expires.
 
-use sqlx::Row;
-
 use super::{Pool, Tx};
 
 /// Now with nine fractional digits always, so that creation times of one second
@@ -14,7 +12,7 @@ fn created_now() -> String {
 }
 
 /// A stored sign-in session.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredSession {
     pub user_id: String,
     pub csrf_token: String,
@@ -74,20 +72,12 @@ pub async fn keep_most_recent(
 /// # Errors
 /// When the database fails.
 pub async fn find(pool: &Pool, token_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
-    let row = sqlx::query(
+    sqlx::query_as::<_, StoredSession>(
         "SELECT user_id, csrf_token, expires_at FROM auth_sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
-    .await?;
-    row.map(|row| {
-        Ok(StoredSession {
-            user_id: row.try_get("user_id")?,
-            csrf_token: row.try_get("csrf_token")?,
-            expires_at: row.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    .await
 }
 
 /// Moves a session's expiry forward.

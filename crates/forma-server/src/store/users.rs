@@ -5,7 +5,6 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
 use argon2::Argon2;
 pub use forma_core::api::Role;
 use forma_core::api::UserAccount;
-use sqlx::Row;
 
 use super::athletes::decode_error;
 use super::{new_id, now, Pool, Tx};
@@ -105,25 +104,40 @@ pub async fn email_taken(tx: &mut Tx<'_>, email: &str) -> Result<bool, sqlx::Err
 
 const USER_COLUMNS: &str = "id, email, display_name, role, athlete_id, disabled_at";
 
-async fn account_from_row(
-    pool: &Pool,
-    row: &sqlx::sqlite::SqliteRow,
-) -> Result<UserAccount, sqlx::Error> {
-    let id: String = row.try_get("id")?;
-    let role: String = row.try_get("role")?;
+/// An account as stored ([`USER_COLUMNS`]).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    role: String,
+    athlete_id: Option<String>,
+    disabled_at: Option<String>,
+}
+
+/// An account row with its password hash, for a sign-in.
+#[derive(sqlx::FromRow)]
+struct UserWithHash {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+/// The account of `row`, with the teams it coaches.
+async fn account_from_row(pool: &Pool, row: UserRow) -> Result<UserAccount, sqlx::Error> {
     let teams =
         sqlx::query_scalar("SELECT team_id FROM team_coaches WHERE user_id = $1 ORDER BY team_id")
-            .bind(&id)
+            .bind(&row.id)
             .fetch_all(pool)
             .await?;
     Ok(UserAccount {
-        id,
-        email: row.try_get("email")?,
-        display_name: row.try_get("display_name")?,
-        role: role.parse().map_err(decode_error)?,
-        athlete_id: row.try_get("athlete_id")?,
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        role: row.role.parse().map_err(decode_error)?,
+        athlete_id: row.athlete_id,
         teams,
-        disabled: row.try_get::<Option<String>, _>("disabled_at")?.is_some(),
+        disabled: row.disabled_at.is_some(),
     })
 }
 
@@ -135,7 +149,7 @@ pub async fn by_email_with_hash(
     pool: &Pool,
     email: &str,
 ) -> Result<Option<(UserAccount, String)>, sqlx::Error> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query_as::<_, UserWithHash>(&format!(
         "SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"
     ))
     .bind(normalize_email(email))
@@ -143,8 +157,8 @@ pub async fn by_email_with_hash(
     .await?;
     match row {
         Some(row) => Ok(Some((
-            account_from_row(pool, &row).await?,
-            row.try_get("password_hash")?,
+            account_from_row(pool, row.user).await?,
+            row.password_hash,
         ))),
         None => Ok(None),
     }
@@ -155,12 +169,13 @@ pub async fn by_email_with_hash(
 /// # Errors
 /// When the database fails.
 pub async fn account(pool: &Pool, id: &str) -> Result<Option<UserAccount>, sqlx::Error> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let row =
+        sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     match row {
-        Some(row) => Ok(Some(account_from_row(pool, &row).await?)),
+        Some(row) => Ok(Some(account_from_row(pool, row).await?)),
         None => Ok(None),
     }
 }
@@ -170,11 +185,12 @@ pub async fn account(pool: &Pool, id: &str) -> Result<Option<UserAccount>, sqlx:
 /// # Errors
 /// When the database fails.
 pub async fn list(pool: &Pool) -> Result<Vec<UserAccount>, sqlx::Error> {
-    let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
-        .fetch_all(pool)
-        .await?;
+    let rows =
+        sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY email"))
+            .fetch_all(pool)
+            .await?;
     let mut accounts = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         accounts.push(account_from_row(pool, row).await?);
     }
     Ok(accounts)
