@@ -84,6 +84,30 @@ test('a coach creates a team, adds an athlete, keeps the profile and the record,
   await sessions.getByTestId('session-save').click();
   await sessions.getByTestId('session-row').filter({ hasText: 'load 240' }).waitFor();
 
+  // A wellness day added by the coach, then changed: the value given replaces
+  // the stored one, the others stay.
+  const wellness = page.getByTestId('wellness-card');
+  await wellness.getByTestId('wellness-date').fill('2020-03-29');
+  await wellness.getByTestId('wellness-sleep_h').fill('7.5');
+  await wellness.getByTestId('wellness-fatigue').fill('11');
+  await wellness.getByTestId('wellness-save').click();
+  await wellness.getByTestId('wellness-error').waitFor();
+  assert.match(await wellness.getByTestId('wellness-error').textContent(), /fatigue/);
+  await wellness.getByTestId('wellness-fatigue').fill('3');
+  await wellness.getByTestId('wellness-save').click();
+  const day = page.getByTestId('wellness-row').filter({ hasText: '2020-03-29' });
+  await day.filter({ hasText: 'fatigue 3' }).waitFor();
+  await day.getByTestId('wellness-edit').click();
+  assert.equal(await page.getByTestId('wellness-sleep_h').inputValue(), '7.5');
+  await page.getByTestId('wellness-fatigue').fill('4');
+  await page.getByTestId('wellness-save').click();
+  await page.getByTestId('wellness-row').filter({ hasText: 'fatigue 4' }).waitFor();
+  const stored = await page.evaluate(async (id) => (await (await fetch(`/api/athletes/${id}/wellness`)).json()), await page.url().split('/athletes/')[1].split('/')[0]);
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].sleep_h, 7.5);
+  assert.equal(stored[0].fatigue, 4);
+  assert.equal(stored[0].sources.fatigue, 'coach');
+
   // An injury recorded, then closed on the day the athlete was cleared.
   const events = page.getByTestId('events-card');
   await events.getByTestId('event-date').fill('2020-03-28');

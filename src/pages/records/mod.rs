@@ -20,6 +20,7 @@ mod events;
 mod invite;
 mod profile;
 mod sessions;
+mod wellness;
 
 /// What the editor shows, read together.
 #[derive(Clone)]
@@ -156,7 +157,7 @@ fn RecordsView(data: RecordsData, reload: Reload) -> impl IntoView {
             <profile::ProfileCard view=profile_view teams reload/>
             <events::EventsCard athlete=id.clone() events reload/>
             <sessions::SessionsCard athlete=id.clone() sessions reload/>
-            <sessions::WellnessCard athlete=id wellness reload/>
+            <wellness::WellnessCard athlete=id wellness reload/>
         </div>
     }
 }

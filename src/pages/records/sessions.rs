@@ -1,8 +1,7 @@
-//! Sessions by hand: the newest ones with their values to change or delete, a
-//! form to add one; and the newest wellness days, each to delete.
+//! Sessions by hand: the newest ones with their values to change or delete, and
+//! a form to add one.
 
 use forma_core::api::{NewSession, SessionRecord};
-use forma_core::types::WellnessEntry;
 use leptos::prelude::*;
 
 use super::Reload;
@@ -157,56 +156,6 @@ pub fn SessionsCard(
             </form>
             {move || message.get().map(|m| view! { <p class="form-error" role="alert" data-testid="sessions-error">{m}</p> })}
             <p class="note">{format!("Newest first, the last {ROWS} at most. Load is RPE x minutes.")}</p>
-            <ul class="records">{rows}</ul>
-        </section>
-    }
-}
-
-#[component]
-pub fn WellnessCard(
-    athlete: String,
-    wellness: Vec<WellnessEntry>,
-    reload: Reload,
-) -> impl IntoView {
-    let message = RwSignal::new(None::<String>);
-    let athlete = StoredValue::new(athlete);
-    let delete = Action::new_unsync(move |date: &String| {
-        let date = date.clone();
-        async move {
-            match api::delete_wellness(&athlete.get_value(), &date).await {
-                Ok(()) => reload.now(),
-                Err(failure) => message.set(Some(failure.to_string())),
-            }
-        }
-    });
-    let total = wellness.len();
-    let rows = wellness.into_iter().rev().take(ROWS).map(|w| {
-        let date = w.date.to_string();
-        let items = [
-            ("sleep", w.sleep_h),
-            ("fatigue", w.fatigue),
-            ("soreness", w.soreness),
-            ("stress", w.stress),
-            ("mood", w.mood),
-            ("resting HR", w.resting_hr),
-        ]
-        .into_iter()
-        .filter_map(|(name, v)| v.map(|v| format!("{name} {v}")))
-        .collect::<Vec<_>>()
-        .join(" · ");
-        let gone = date.clone();
-        view! {
-            <li class="record-row" data-testid="wellness-row">
-                <span class="record-text">{format!("{date} · {items}")}</span>
-                <button class="button small danger" data-testid="wellness-delete" on:click=move |_| { delete.dispatch(gone.clone()); }>"Delete day"</button>
-            </li>
-        }
-    }).collect_view();
-    view! {
-        <section class="card" data-testid="wellness-card">
-            <h2>{format!("Wellness days ({total})")}</h2>
-            <p class="note">"A wrong day is deleted whole; the athlete's check-in or an import fills it again."</p>
-            {move || message.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             <ul class="records">{rows}</ul>
         </section>
     }
