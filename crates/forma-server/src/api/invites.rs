@@ -174,8 +174,19 @@ async fn accept(
             "This athlete has an account already; sign in with it.".to_owned(),
         ));
     }
+    // The link is claimed before the account is made, alone: of two accepts at
+    // once only one goes on, so one link never makes two accounts. An account
+    // that cannot be made (an email taken) gives the link back.
+    let code_hash = auth::token_hash(&code);
+    let mut claim = crate::store::begin_write(&state.pool).await?;
+    if !invites::mark_used(&mut claim, &code_hash, &crate::store::now()).await? {
+        return Err(AppError::Conflict(
+            "This invitation was just used; sign in with the account made with it.".to_owned(),
+        ));
+    }
+    claim.commit().await?;
     let actor = Actor(format!("invite:{}", invite.created_by));
-    let account = accounts::create(
+    let made = accounts::create(
         &state.pool,
         &NewAccount {
             email: email.clone(),
@@ -187,9 +198,17 @@ async fn accept(
         },
         &actor,
     )
-    .await?;
+    .await;
+    let account = match made {
+        Ok(account) => account,
+        Err(error) => {
+            let mut release = crate::store::begin_write(&state.pool).await?;
+            invites::release(&mut release, &code_hash).await?;
+            release.commit().await?;
+            return Err(error);
+        }
+    };
     let mut write = AuditedWrite::begin(&state.pool, actor).await?;
-    invites::mark_used(&mut write, &auth::token_hash(&code), &crate::store::now()).await?;
     write
         .audit(Change {
             action: "accept_invite",

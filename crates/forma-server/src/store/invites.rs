@@ -64,6 +64,19 @@ pub async fn mark_used(tx: &mut Tx<'_>, code_hash: &str, at: &str) -> Result<boo
     Ok(result.rows_affected() == 1)
 }
 
+/// Makes a claimed invitation usable again (the account it was for could not
+/// be made).
+///
+/// # Errors
+/// When the database fails.
+pub async fn release(tx: &mut Tx<'_>, code_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invites SET used_at = NULL WHERE code_hash = $1")
+        .bind(code_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Whether an account is linked to this athlete.
 ///
 /// # Errors

@@ -288,3 +288,58 @@ async fn everyone_changes_their_own_password_with_the_current_one_and_other_sess
     pool.close().await;
     let _ = server.stop().await;
 }
+
+#[tokio::test]
+async fn one_invitation_makes_one_account_even_when_accepted_twice_at_once() {
+    let server = TestServer::start_with_demo().await;
+    let response = post(
+        &server.client,
+        server.url("/api/athletes/p03/invite"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let invitation: Invitation = response.json().await.expect("invitation");
+    let accept = server.url(&format!("/api/invites/{}/accept", invitation.code));
+
+    // An email already taken refuses the account and leaves the link usable.
+    let (status, taken) = status_and_json(
+        post(
+            &server.anonymous,
+            accept.clone(),
+            json!({"email": "coach@demo.forma", "password": "a-long-password-3"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, taken["field"].as_str()),
+        (422, Some("email")),
+        "{taken}"
+    );
+
+    let other_browser = reqwest::Client::new();
+    let (first, second) = tokio::join!(
+        post(
+            &server.anonymous,
+            accept.clone(),
+            json!({"email": "p03-a@club.no", "password": "a-long-password-3"}),
+        ),
+        post(
+            &other_browser,
+            accept.clone(),
+            json!({"email": "p03-b@club.no", "password": "a-long-password-3"}),
+        ),
+    );
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "one accept makes the account");
+    let pool = server.pool().await;
+    let linked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE athlete_id = 'p03'")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(linked, 1, "one account for the athlete");
+    pool.close().await;
+    let _ = server.stop().await;
+}
